@@ -1,0 +1,533 @@
+"""Undo double-byte text that a decoder read out of phase.
+
+Some broken decoders, on meeting a lead byte they do not like, emit one ``?``
+(or U+FFFD) for that single byte and carry on *one byte late*: every later pair
+they read is the trail byte of one character glued to the lead byte of the
+next, which decodes to unrelated characters (GBK ``A1A3 A1B0 C0CF C566``,
+"。“老舊", comes out as ``?`` + ``A3A1 B0C0 CFC5`` + ``66``: "?！袄吓f").  They
+fall back into phase at the first ASCII byte, in one of two ways:
+
+* an ASCII-range *trail* byte (GBK trails run from 0x40) lands where the
+  decoder expects a lead byte and comes out as a letter (the ``f`` above);
+* a real ASCII character lands where the decoder expects a trail byte; the pair
+  is invalid and the decoder swallows both bytes into one more ``?``.
+
+A third, rarer resync is a real ASCII letter that happens to make a valid pair
+with the byte before it.  If the page was later width-folded, fullwidth forms
+produced by the shifted pairs (``A3A1`` is ``！``) became ASCII as well.
+
+Repair: starting at a ``?``, re-encode the characters that follow with the
+double-byte codec (unfolding ASCII punctuation back to fullwidth) until the
+bytes line up again, prepend the lost lead byte, decode in phase, and pick the
+lost bytes by plausibility.  The shifted reading must decode strictly, and the
+result must read clearly better than the damaged span, so a real "?!" in clean
+text never changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from fixenc.result import Fix
+
+# Characters a decoder emits for bytes it could not decode.
+LOST_MARKS = "?\ufffd"
+
+# Stand-in for a lost byte that was plain ASCII (swallowed after a lead byte).
+LOST_ASCII = -1
+
+# Values a lost non-ASCII byte can take: never ASCII, which would have
+# brought the decoder back into phase.
+LOST_BYTE_VALUES = range(0x81, 0xFF)
+
+# Longest out-of-phase run examined; a decoder stays out of phase until the
+# next ASCII byte, which in Chinese prose may be the end of the paragraph.
+MAX_SPAN_CHARS = 600
+
+# How many places to end one span (at each ambiguous ASCII letter) are tried.
+MAX_READINGS = 24
+
+# The repaired span must beat the damaged one by this many nats in total.  The
+# shifted reading decoding strictly is already strong evidence; this margin
+# keeps short clean spans such as a real "?!" from moving (measured on the
+# seed page and the damage simulator, see benchmarks/seed_damage.py).
+ACCEPT_MARGIN = 4.0
+
+# Characters of context on each side scored together with a candidate.
+CONTEXT_CHARS = 3
+
+
+@dataclass(frozen=True)
+class DoubleByteCodec:
+    """A double-byte code page: which bytes open a pair, which stand alone."""
+
+    name: str
+    lead_bytes: frozenset[int]
+    single_bytes: frozenset[int] = frozenset()
+
+
+# Codecs whose out-of-phase readings are repaired, most common first.
+CODECS = (
+    DoubleByteCodec("gbk", frozenset(range(0x81, 0xFF))),
+    DoubleByteCodec("big5", frozenset(range(0x81, 0xFF))),
+    DoubleByteCodec("euc_kr", frozenset(range(0xA1, 0xFF))),
+    DoubleByteCodec(
+        "shift_jis",
+        frozenset(range(0x81, 0xA0)) | frozenset(range(0xE0, 0xFD)),
+        frozenset(range(0xA1, 0xE0)),
+    ),
+)
+
+# Punctuation that neither the language model nor character frequencies rank
+# well: rough log-probabilities of common CJK punctuation in running text.
+# Anything else in the symbol rows of a double-byte code page is rare.
+PUNCTUATION_LOGPROB = {
+    "，": -2.7, "。": -3.0, "、": -4.5, "“": -5.0, "”": -5.0, "：": -5.5,
+    "；": -6.5, "！": -6.5, "？": -6.5, "（": -6.0, "）": -6.0, "《": -6.5,
+    "》": -6.5, "…": -7.0, "—": -7.0, "·": -7.5, "「": -7.0, "」": -7.0,
+    "‘": -7.5, "’": -7.5, "『": -8.0, "』": -8.0, "【": -8.0, "】": -8.0,
+}
+RARE_SYMBOL_LOGPROB = -12.0
+# A lost-character mark is itself evidence of damage, and so is a lone ASCII
+# letter wedged between two non-ASCII characters (a resynced trail byte).
+LOST_MARK_LOGPROB = -8.0
+WEDGED_LETTER_LOGPROB = -6.0
+# Marks that end a clause or sentence: two in a row are almost never written.
+CLAUSE_MARKS = frozenset("。，、；：！？")
+SENTENCE_END_MARKS = frozenset("。！？")
+CLOSING_QUOTES = frozenset("”’」』》）")
+OPENING_MARKS = frozenset("“‘「『《（【")
+DOUBLED_MARK_PENALTY = -6.0
+QUOTE_AFTER_SENTENCE_BONUS = 1.5
+OPENING_BEFORE_MARK_PENALTY = -4.0
+
+# Weight of a candidate's bigrams occurring elsewhere on the same page.
+PAGE_CONTEXT_WEIGHT = 2.0
+
+# A span is only examined when East Asian text is this close to it.
+CJK_NEIGHBOURHOOD = 12
+
+# A swallowed ASCII byte is restored only when what follows makes it certain:
+# a closing tag needs "<", a closing bracket with no opener needs its opener.
+SWALLOWED_OPENERS = (
+    (re.compile(r"/[A-Za-z][\w:-]*\s*>"), "<"),
+    (re.compile(r"[^\s()<>\[\]]{1,16}\)"), "("),
+    (re.compile(r"[^\s()<>\[\]]{1,16}\]"), "["),
+)
+
+
+_START = re.compile("[" + LOST_MARKS + "]")
+_EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HANGUL = re.compile("[\uac00-\ud7af]")
+
+
+def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
+    """Re-decode spans of double-byte text that a decoder read one byte late.
+
+    >>> damaged = "的迫切需要?!袄吓f小區基本位於城市建成區內"
+    >>> repair_misaligned_double_byte(damaged)[0]
+    '的迫切需要。“老舊小區基本位於城市建成區內'
+    >>> repair_misaligned_double_byte("真的吗?!我不信")[0]
+    '真的吗?!我不信'
+    """
+    if ("?" not in text and "\ufffd" not in text) or not _EAST_ASIAN.search(text):
+        return text, []
+    page = _Page(text)
+    pieces: list[str] = []
+    fixes: list[Fix] = []
+    done = 0
+    for match in _START.finditer(text):
+        start = match.start()
+        if start < done or not _EAST_ASIAN.search(
+            text, max(0, start - CJK_NEIGHBOURHOOD), start + CJK_NEIGHBOURHOOD
+        ):
+            continue
+        repair = _best_repair(page, start)
+        if repair is None:
+            continue
+        pieces.append(text[done:start])
+        pieces.append(repair.after)
+        fixes.append(repair.fix)
+        done = repair.end
+    if not fixes:
+        return text, []
+    pieces.append(text[done:])
+    return "".join(pieces), fixes
+
+
+@dataclass
+class _Page:
+    """The whole text, for the evidence it gives about its own vocabulary."""
+
+    text: str
+    _bigrams: Counter | None = field(default=None, repr=False)
+    _scripts: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def bigrams(self) -> Counter:
+        if self._bigrams is None:
+            text = self.text
+            self._bigrams = Counter(text[i : i + 2] for i in range(len(text) - 1))
+        return self._bigrams
+
+    @property
+    def scripts(self) -> frozenset[str]:
+        """East Asian scripts besides Chinese characters that the page uses."""
+        if self._scripts is None:
+            found = set()
+            if _KANA.search(self.text):
+                found.add("kana")
+            if _HANGUL.search(self.text):
+                found.add("hangul")
+            self._scripts = frozenset(found)
+        return self._scripts
+
+
+@dataclass(frozen=True)
+class _Repair:
+    end: int
+    after: str
+    gain: float
+    fix: Fix
+
+
+def _best_repair(page: _Page, start: int) -> _Repair | None:
+    """The most plausible in-phase reading of the span starting at ``text[start]``.
+
+    Readings that end at different places are compared over the same extent
+    (up to the farthest end), so a longer repair is not favoured for its length.
+    """
+    text = page.text
+    readings = [
+        (codec, end, template)
+        for codec in CODECS
+        for end, template in _readings(text, start, codec)
+    ]
+    if not readings:
+        return None
+    extent_end = max(end for _, end, _ in readings)
+    left = text[max(0, start - CONTEXT_CHARS) : start]
+    tail = text[extent_end : extent_end + CONTEXT_CHARS]
+    damaged = left + text[start:extent_end] + tail
+    own = Counter(damaged[i : i + 2] for i in range(len(damaged) - 1))
+    baseline = _plausibility(damaged, page, own)
+    best: _Repair | None = None
+    for codec, end, template in readings:
+        decoded = _decode_reading(page, start, end, template, codec)
+        if decoded is None:
+            continue
+        after, guessed, certainty = decoded
+        if after == text[start:end]:
+            continue
+        gain = _plausibility(left + after + text[end:extent_end] + tail, page, own) - baseline
+        if gain < ACCEPT_MARGIN or (best is not None and gain <= best.gain):
+            continue
+        fix = Fix(
+            kind="misaligned",
+            start=start,
+            end=end,
+            before=text[start:end],
+            after=after,
+            codecs=(codec.name, codec.name),
+            confidence=certainty * (1.0 - 0.5 * math.exp(-(gain - ACCEPT_MARGIN) / 4.0)),
+            detail=f"{codec.name} read one byte late; re-decoded in phase",
+            guessed=guessed,
+        )
+        best = _Repair(end=end, after=after, gain=gain, fix=fix)
+    return best
+
+
+def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, list[int | None]]]:
+    """Byte templates of the span from ``start``: one per place it can fall back into phase.
+
+    ``None`` is a lost non-ASCII byte, ``LOST_ASCII`` a lost ASCII byte.  The
+    first byte is always the lead byte the decoder replaced by the mark.
+    """
+    template: list[int | None] = [None]
+    pending_lead = True  # the in-phase reading is waiting for a trail byte
+    readings: list[tuple[int, list[int | None]]] = []
+    limit = min(len(text), start + 1 + MAX_SPAN_CHARS)
+    for index in range(start + 1, limit):
+        ch = text[index]
+        ending: list[int | None] | None = None
+        pair: list[int | None] | None = None
+        if ch in LOST_MARKS:
+            # Either a whole invalid pair, or a lost lead byte plus the ASCII
+            # byte it swallowed (which ends the span).
+            pair = [None, None]
+            ending = [None, LOST_ASCII]
+        elif ch < "\x80":
+            if 0x40 <= ord(ch) <= 0x7E:
+                ending = [ord(ch)]  # an ASCII-range trail byte
+            encoded = _unfolded_bytes(ch, codec.name)
+            pair = list(encoded) if encoded else None
+        else:
+            encoded = _encode(ch, codec.name)
+            pair = list(encoded) if encoded and len(encoded) == 2 else None
+        if ending is not None and pending_lead:
+            readings.append((index + 1, template + ending))
+            if len(readings) >= MAX_READINGS:
+                break
+        if pair is None:
+            break
+        template.extend(pair)
+        for byte in pair:
+            if pending_lead:
+                pending_lead = False
+            else:
+                pending_lead = not (
+                    byte is not None and (byte < 0x80 or byte in codec.single_bytes)
+                )
+        if not pending_lead:
+            # A real ASCII letter made a valid pair with the byte before it.
+            readings.append((index + 1, list(template)))
+            break
+    return readings
+
+
+def _decode_reading(
+    page: _Page, start: int, end: int, template: list[int | None], codec: DoubleByteCodec
+) -> tuple[str, tuple[int, ...], float] | None:
+    """Decode a byte template in phase, choosing lost bytes by plausibility.
+
+    Returns the text, the guessed bytes and how sure the least sure guess is.
+    """
+    units = _in_phase_units(template, codec)
+    if units is None:
+        return None
+    chars: list[str] = []
+    for unit in units:
+        if None in unit or LOST_ASCII in unit:
+            chars.append("")
+            continue
+        char = _decode(bytes(unit), codec.name)
+        if char is None:
+            return None
+        chars.append(char)
+    text = page.text
+    left = text[max(0, start - CONTEXT_CHARS) : start]
+    right = text[end : end + CONTEXT_CHARS]
+    guessed: list[int] = []
+    certainty = 1.0
+    for position, unit in enumerate(units):
+        if chars[position]:
+            continue
+        if unit == (LOST_ASCII,):
+            opener = _guess_swallowed_ascii(text[end:])
+            chars[position] = opener or "?"
+            if opener:
+                guessed.append(ord(opener))
+            continue
+        if unit.count(None) > 1:
+            chars[position] = "?"
+            continue
+        before = (left + "".join(chars[:position]))[-2:]
+        after = ("".join(chars[position + 1 : position + 3]) + right)[:2]
+        choice = _choose_byte(unit, before, after, page, codec)
+        if choice is None:
+            return None
+        byte, chars[position], probability = choice
+        guessed.append(byte)
+        certainty = min(certainty, probability)
+    return "".join(chars), tuple(guessed), certainty
+
+
+def _in_phase_units(
+    template: list[int | None], codec: DoubleByteCodec
+) -> list[tuple[int | None, ...]] | None:
+    """Split a byte template into the characters an in-phase decoder reads."""
+    units: list[tuple[int | None, ...]] = []
+    index = 0
+    while index < len(template):
+        byte = template[index]
+        if byte is not None and (byte < 0x80 or byte in codec.single_bytes):
+            units.append((byte,))
+            index += 1
+            continue
+        if index + 1 >= len(template):
+            return None
+        trail = template[index + 1]
+        if trail == LOST_ASCII or (byte is not None and byte not in codec.lead_bytes):
+            return None
+        units.append((byte, trail))
+        index += 2
+    return units
+
+
+def _choose_byte(
+    unit: tuple[int | None, ...], left: str, right: str, page: _Page, codec: DoubleByteCodec
+) -> tuple[int, str, float] | None:
+    """The lost byte of one character that reads best between ``left`` and ``right``.
+
+    Also returns the probability of that choice among all candidates (a softmax
+    over their scores): the confidence reported for the guess.
+    """
+    scored: list[tuple[float, int, str]] = []
+    for byte in LOST_BYTE_VALUES:
+        char = _decode(bytes(byte if known is None else known for known in unit), codec.name)
+        if char is not None:
+            scored.append((_plausibility(left + char + right, page), byte, char))
+    if not scored:
+        return None
+    best = max(scored)
+    total = sum(math.exp(score - best[0]) for score, _, _ in scored)
+    return best[1], best[2], 1.0 / total
+
+
+def _guess_swallowed_ascii(following: str) -> str | None:
+    for pattern, opener in SWALLOWED_OPENERS:
+        if pattern.match(following):
+            return opener
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _encode(ch: str, codec_name: str) -> bytes | None:
+    try:
+        return ch.encode(codec_name)
+    except UnicodeEncodeError:
+        return None
+
+
+@lru_cache(maxsize=4096)
+def _unfolded_bytes(ch: str, codec_name: str) -> bytes | None:
+    """Bytes of the fullwidth form an ASCII character may have been folded from.
+
+    Only forms made of two non-ASCII bytes count: a shifted reading pairs the
+    trail byte of one character with the lead byte of the next.
+    """
+    if ch == " ":
+        wide = "\u3000"
+    elif "!" <= ch <= "~" and ch not in LOST_MARKS:
+        wide = chr(ord(ch) + 0xFEE0)
+    else:
+        return None
+    encoded = _encode(wide, codec_name)
+    if encoded is None or len(encoded) != 2 or min(encoded) < 0x80:
+        return None
+    return encoded
+
+
+@lru_cache(maxsize=262144)
+def _decode(data: bytes, codec_name: str) -> str | None:
+    try:
+        char = data.decode(codec_name)
+    except UnicodeDecodeError:
+        return None
+    if len(char) != 1 or 0xE000 <= ord(char) <= 0xF8FF:
+        return None
+    return char
+
+
+def _plausibility(text: str, page: _Page, own: Counter | None = None) -> float:
+    """Total log-plausibility of ``text``: language model, punctuation and page evidence.
+
+    The language model scores letters; punctuation gets its own small table
+    because the model treats it as neutral.  Bigrams that recur elsewhere on
+    the same page are evidence the page itself supplies (a page that writes
+    據 once will write it again); ``own`` holds the bigrams of the damaged span
+    being judged, which must not count as evidence for themselves.
+    """
+    score = _letters_logprob(text) + _punctuation_logprob(text, page)
+    bigrams = page.bigrams
+    for i in range(len(text) - 1):
+        gram = text[i : i + 2]
+        if gram[0] in LOST_MARKS or gram[1] in LOST_MARKS or gram.isascii():
+            continue
+        count = bigrams.get(gram, 0) - (own.get(gram, 0) if own else 0)
+        if count > 0:
+            score += PAGE_CONTEXT_WEIGHT * math.log1p(count)
+    return score
+
+
+def _letters_logprob(text: str) -> float:
+    try:
+        from fixenc import langmodel
+    except ImportError:
+        return sum(_fallback_logprob(ch) for ch in text)
+    return langmodel.text_score(text).total
+
+
+def _punctuation_logprob(text: str, page: _Page) -> float:
+    score = 0.0
+    previous = ""
+    for index, ch in enumerate(text):
+        if ch in PUNCTUATION_LOGPROB:
+            score += PUNCTUATION_LOGPROB[ch]
+        elif ch in LOST_MARKS:
+            score += LOST_MARK_LOGPROB
+        elif _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
+            score += RARE_SYMBOL_LOGPROB
+        elif (
+            ch.isascii()
+            and ch.isalpha()
+            and previous > "\x7f"
+            and index + 1 < len(text)
+            and text[index + 1] > "\x7f"
+        ):
+            score += WEDGED_LETTER_LOGPROB
+        if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
+            score += DOUBLED_MARK_PENALTY
+        elif previous in SENTENCE_END_MARKS and ch in CLOSING_QUOTES:
+            score += QUOTE_AFTER_SENTENCE_BONUS
+        elif previous in OPENING_MARKS and (ch in CLAUSE_MARKS or ch in CLOSING_QUOTES):
+            score += OPENING_BEFORE_MARK_PENALTY
+        previous = ch
+    return score
+
+
+@lru_cache(maxsize=65536)
+def _script_of(ch: str) -> str:
+    code = ord(ch)
+    if 0x3040 <= code <= 0x30FF:
+        return "kana"
+    if 0xAC00 <= code <= 0xD7AF:
+        return "hangul"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F:
+        return "han"
+    return "other"
+
+
+@lru_cache(maxsize=65536)
+def _is_rare_symbol(ch: str) -> bool:
+    """Whether ``ch`` is unusual in East Asian prose: symbol, Greek, Cyrillic, box rows.
+
+    Double-byte code pages put these next to the punctuation, so a shifted
+    reading produces them often and real text seldom.
+    """
+    if ch.isascii() or ch in PUNCTUATION_LOGPROB:
+        return False
+    return _script_of(ch) == "other"
+
+
+@lru_cache(maxsize=65536)
+def _fallback_logprob(ch: str) -> float:
+    """Character log-probability by GB2312 level when no language model is installed."""
+    if ch < "\x80":
+        return -3.5 if not ch.isalpha() else -6.0
+    if _script_of(ch) != "han":
+        return 0.0  # punctuation and symbols are scored by their own table
+    simplified = _to_simplified(ch)
+    try:
+        row = simplified.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return -14.0
+    penalty = 0.5 if simplified != ch else 0.0
+    return (-8.0 if row <= 0xD7 else -12.0) - penalty
+
+
+@lru_cache(maxsize=65536)
+def _to_simplified(ch: str) -> str:
+    return _t2s_converter().convert(ch)
+
+
+@lru_cache(maxsize=1)
+def _t2s_converter():  # noqa: ANN202
+    import opencc
+
+    return opencc.OpenCC("t2s")
