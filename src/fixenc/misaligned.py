@@ -86,10 +86,30 @@ CODECS = (
 # well: rough log-probabilities of common CJK punctuation in running text.
 # Anything else in the symbol rows of a double-byte code page is rare.
 PUNCTUATION_LOGPROB = {
-    "，": -2.7, "。": -3.0, "、": -4.5, "“": -5.0, "”": -5.0, "：": -5.5,
-    "；": -6.5, "！": -6.5, "？": -6.5, "（": -6.0, "）": -6.0, "《": -6.5,
-    "》": -6.5, "…": -7.0, "—": -7.0, "·": -7.5, "「": -7.0, "」": -7.0,
-    "‘": -7.5, "’": -7.5, "『": -8.0, "』": -8.0, "【": -8.0, "】": -8.0,
+    "，": -2.7,
+    "。": -3.0,
+    "、": -4.5,
+    "“": -5.0,
+    "”": -5.0,
+    "：": -5.5,
+    "；": -6.5,
+    "！": -6.5,
+    "？": -6.5,
+    "（": -6.0,
+    "）": -6.0,
+    "《": -6.5,
+    "》": -6.5,
+    "…": -7.0,
+    "—": -7.0,
+    "·": -7.5,
+    "「": -7.0,
+    "」": -7.0,
+    "‘": -7.5,
+    "’": -7.5,
+    "『": -8.0,
+    "』": -8.0,
+    "【": -8.0,
+    "】": -8.0,
 }
 RARE_SYMBOL_LOGPROB = -12.0
 # A lost-character mark is itself evidence of damage, and so is a lone ASCII
@@ -527,7 +547,7 @@ def _to_simplified(ch: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _t2s_converter():  # noqa: ANN202
+def _t2s_converter():
     import opencc
 
     return opencc.OpenCC("t2s")
