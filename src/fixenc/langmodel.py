@@ -1,0 +1,265 @@
+"""A compact character language model: how plausible is this text as human writing?
+
+The repair stage must decide between a span as it is and a re-decoded candidate.
+Mojibake is a string of characters that rarely follow each other in any language
+(``鍙戝竷`` for ``发布``, ``ÄãºÃ`` for ``你好``), so a character bigram model
+separates the two by a wide margin while needing no list of "bad" characters.
+
+The tables (``data/langmodel.json.gz``) hold, for Chinese (simplified and
+traditional), Japanese, Korean, Russian, Ukrainian, Bulgarian, Macedonian, Greek,
+Hebrew, Arabic and 24 Latin-script languages, the most frequent characters and
+character bigrams with their log-probabilities quantised to 1/8 nat.  They are
+built by ``scripts/build_langmodel.py`` from the word frequencies of the
+``wordfreq`` package (data CC-BY-SA 4.0) and loaded lazily on first use.
+
+Scoring is script-aware: letters are grouped into runs of one script family
+(CJK, Cyrillic, Latin, ...); each run is scored under every language of its
+family and the best language wins; digits, spaces and common punctuation get a
+fixed neutral score; symbols that belong to no language (``¤ © ± ¼`` ...) get a
+low fixed score.  Text is lower-cased first, as the word lists are.
+
+>>> text_logprob("发布时间") > text_logprob("鍙戝竷鏃堕棿")
+True
+>>> compare("СЕКРЕТ", "ÑÅÊÐÅÒ") > 3
+True
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import threading
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple
+
+DATA_FILE = "langmodel.json.gz"
+
+# Weight of the bigram estimate against the unigram estimate.
+BIGRAM_WEIGHT = 0.6
+
+# Log-probabilities of characters that carry no language evidence.
+NEUTRAL_LOGPROB = math.log(0.03)
+# Characters that belong to no language table and are not common punctuation:
+# the symbols that single-byte mojibake is made of.
+SYMBOL_LOGPROB = math.log(2e-6)
+# Letters of a script a language does not use score this far below its floor.
+FOREIGN_PENALTY = 2.0
+
+# Characters scored as neutral: whitespace, digits, ASCII and typographic
+# punctuation, CJK and fullwidth punctuation.  Mojibake is recognised by the
+# letters and symbols around them, never by these.
+NEUTRAL_CHARS = frozenset(
+    " \t\n\r\x0b\x0c\u00a0\u3000"
+    "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+    "«»¡¿°·"
+    + "".join(map(chr, range(0x2010, 0x2028)))
+    + "".join(map(chr, range(0x2030, 0x205F)))
+    + "".join(map(chr, range(0x3001, 0x3040)))
+    + "".join(map(chr, range(0xFF01, 0xFF21)))
+    + "".join(map(chr, range(0xFF3B, 0xFF41)))
+    + "".join(map(chr, range(0xFF5B, 0xFF66)))
+    + "".join(map(chr, range(0xFE30, 0xFE70)))
+)
+
+# Unicode ranges of each script family, as (first, last, family).
+SCRIPT_RANGES = (
+    (0x0041, 0x005A, "latin"),
+    (0x0061, 0x007A, "latin"),
+    (0x00AA, 0x00AA, "latin"),
+    (0x00BA, 0x00BA, "latin"),
+    (0x00C0, 0x00D6, "latin"),
+    (0x00D8, 0x00F6, "latin"),
+    (0x00F8, 0x024F, "latin"),
+    (0x0370, 0x03FF, "greek"),
+    (0x0400, 0x052F, "cyrillic"),
+    (0x0590, 0x05FF, "hebrew"),
+    (0x0600, 0x06FF, "arabic"),
+    (0x1100, 0x11FF, "cjk"),
+    (0x1E00, 0x1EFF, "latin"),
+    (0x2E80, 0x2FDF, "cjk"),
+    (0x3040, 0x30FF, "cjk"),
+    (0x3100, 0x31FF, "cjk"),
+    (0x3400, 0x4DBF, "cjk"),
+    (0x4E00, 0x9FFF, "cjk"),
+    (0xAC00, 0xD7AF, "cjk"),
+    (0xF900, 0xFAFF, "cjk"),
+    (0xFF66, 0xFF9F, "cjk"),
+    (0xFFA0, 0xFFDC, "cjk"),
+    (0x20000, 0x3134F, "cjk"),
+)
+
+# A long run is scored under every language of its family only on this prefix;
+# the best few languages then score the whole run.
+LANGUAGE_PROBE_CHARS = 200
+LANGUAGE_SHORTLIST = 3
+
+
+class Score(NamedTuple):
+    """Total log-probability of a text, the number of characters scored, best language."""
+
+    total: float
+    chars: int
+    language: str
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.chars if self.chars else 0.0
+
+
+class _Language:
+    """One language's tables as probabilities, ready for scoring."""
+
+    __slots__ = ("bigram", "floor", "name", "script", "unigram")
+
+    def __init__(self, name: str, table: dict, quant: float) -> None:
+        self.name = name
+        self.script = table["script"]
+        self.unigram = {ch: math.exp(-q / quant) for ch, q in zip(table["chars"], table["uni"])}
+        pairs = table["pairs"]
+        self.bigram = {
+            pairs[2 * i : 2 * i + 2]: math.exp(-q / quant) for i, q in enumerate(table["bi"])
+        }
+        self.floor = math.exp(-table["floor"] / quant)
+
+    def score_run(self, run: list[str], script_matches: bool = True) -> float:
+        """Sum of log-probabilities of a run of letters (the first preceded by a boundary)."""
+        unigram, bigram, floor = self.unigram, self.bigram, self.floor
+        unseen = floor if script_matches else floor * math.exp(-FOREIGN_PENALTY)
+        weight, rest = BIGRAM_WEIGHT, 1.0 - BIGRAM_WEIGHT
+        total = 0.0
+        previous = " "
+        log = math.log
+        for ch in run:
+            p_uni = unigram.get(ch, unseen)
+            p_bi = bigram.get(previous + ch, 0.0)
+            total += log(weight * p_bi + rest * p_uni)
+            previous = ch
+        return total
+
+
+class _Model:
+    def __init__(self) -> None:
+        raw = (resources.files("fixenc") / "data" / DATA_FILE).read_bytes()
+        data = json.loads(gzip.decompress(raw))
+        quant = float(data["quant"])
+        self.by_script: dict[str, list[_Language]] = {}
+        for name, table in data["languages"].items():
+            language = _Language(name, table, quant)
+            self.by_script.setdefault(language.script, []).append(language)
+
+    def score_segment(self, script: str, runs: list[list[str]]) -> tuple[float, str]:
+        """Best total log-probability of the letter runs of one script family."""
+        languages = self.by_script.get(script)
+        if not languages:
+            return SYMBOL_LOGPROB * sum(map(len, runs)), ""
+        if len(languages) > LANGUAGE_SHORTLIST and sum(map(len, runs)) > LANGUAGE_PROBE_CHARS:
+            probe, size = [], 0
+            for run in runs:
+                probe.append(run)
+                size += len(run)
+                if size >= LANGUAGE_PROBE_CHARS:
+                    break
+            ranked = sorted(languages, key=lambda lang: -sum(lang.score_run(run) for run in probe))
+            languages = ranked[:LANGUAGE_SHORTLIST]
+        best, best_name = -math.inf, ""
+        for language in languages:
+            total = sum(language.score_run(run) for run in runs)
+            if total > best:
+                best, best_name = total, language.name
+        return best, best_name
+
+
+_MODEL: _Model | None = None
+_LOCK = threading.Lock()
+
+
+def _model() -> _Model:
+    global _MODEL
+    if _MODEL is None:
+        with _LOCK:
+            if _MODEL is None:
+                _MODEL = _Model()
+    return _MODEL
+
+
+def load() -> None:
+    """Load the tables now (they load on first use otherwise)."""
+    _model()
+
+
+@lru_cache(maxsize=65536)
+def script_of(ch: str) -> str:
+    """Script family of one character: a key of the model, "neutral" or "symbol"."""
+    if ch in NEUTRAL_CHARS:
+        return "neutral"
+    code = ord(ch)
+    for first, last, script in SCRIPT_RANGES:
+        if code < first:
+            break
+        if code <= last:
+            return script
+    return "symbol"
+
+
+@lru_cache(maxsize=65536)
+def _lower(ch: str) -> str:
+    return ch.lower()[:1] or ch
+
+
+def text_score(text: str) -> Score:
+    """Total log-probability of ``text`` with the number of characters and the main language.
+
+    Letters are split into runs (a run ends at any neutral character or symbol)
+    and the runs are grouped by script family; each family is scored under its
+    best language.  Neutral characters and symbols add fixed log-probabilities.
+    """
+    model = _model()
+    runs_by_script: dict[str, list[list[str]]] = {}
+    fixed = 0.0
+    run: list[str] = []
+    run_script = ""
+    for ch in text:
+        script = script_of(ch)
+        if script == "neutral" or script == "symbol":
+            fixed += NEUTRAL_LOGPROB if script == "neutral" else SYMBOL_LOGPROB
+            if run:
+                runs_by_script.setdefault(run_script, []).append(run)
+                run = []
+            continue
+        if script != run_script and run:
+            runs_by_script.setdefault(run_script, []).append(run)
+            run = []
+        run_script = script
+        run.append(_lower(ch))
+    if run:
+        runs_by_script.setdefault(run_script, []).append(run)
+    total = fixed
+    language, language_size = "", 0
+    for script, runs in runs_by_script.items():
+        score, name = model.score_segment(script, runs)
+        total += score
+        size = sum(map(len, runs))
+        if size > language_size:
+            language, language_size = name, size
+    return Score(total, len(text), language)
+
+
+def text_logprob(text: str) -> float:
+    """Mean log-probability per character of ``text``; higher is more plausible.
+
+    Clean prose scores about -3 to -6 (Latin and Cyrillic letters) or -5 to -8
+    (Chinese characters); mojibake scores several nats lower.  Empty text scores 0.
+    """
+    return text_score(text).mean
+
+
+def compare(candidate: str, original: str) -> float:
+    """How much more plausible ``candidate`` is than ``original``, in nats per character.
+
+    Positive means the candidate reads better.  Candidates of mojibake repairs are
+    usually shorter than the damaged text, so the per-character mean (not the
+    total) is compared.
+    """
+    return text_logprob(candidate) - text_logprob(original)

@@ -1,0 +1,30 @@
+"""Behaviour examples for the character language model."""
+
+import pytest
+
+from fixenc import langmodel
+
+
+@pytest.mark.parametrize(
+    ("clean", "mojibake"),
+    [
+        ("发布时间", "鍙戝竷鏃堕棿"),
+        ("你好", "ÄãºÃ"),
+        ("소리엘", "¼Ò¸®¿¤"),
+        ("СЕКРЕТ", "ÑÅÊÐÅÒ"),
+        ("café crème", "cafÃ© crÃ¨me"),
+        ("ソフトウェア", "ã‚½ãƒ•ãƒˆã‚¦ã‚§ã‚¢"),
+    ],
+)
+def test_clean_text_beats_its_mojibake(clean: str, mojibake: str) -> None:
+    assert langmodel.compare(clean, mojibake) > 1.0
+
+
+def test_language_is_picked_by_script_and_letters() -> None:
+    assert langmodel.text_score("楽しいです").language == "ja"
+    assert langmodel.text_score("繁體中文的發布時間").language == "zh-hant"
+    assert langmodel.text_score("The quick brown fox").language == "en"
+
+
+def test_empty_text_scores_zero() -> None:
+    assert langmodel.text_logprob("") == 0.0
