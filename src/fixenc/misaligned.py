@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from fixenc.langmodel import text_score
 from fixenc.result import Fix
 
 # Characters a decoder emits for bytes it could not decode.
@@ -453,7 +454,7 @@ def _plausibility(text: str, page: _Page, own: Counter | None = None) -> float:
     據 once will write it again); ``own`` holds the bigrams of the damaged span
     being judged, which must not count as evidence for themselves.
     """
-    score = _letters_logprob(text) + _punctuation_logprob(text, page)
+    score = text_score(text).total + _punctuation_logprob(text, page)
     bigrams = page.bigrams
     for i in range(len(text) - 1):
         gram = text[i : i + 2]
@@ -463,14 +464,6 @@ def _plausibility(text: str, page: _Page, own: Counter | None = None) -> float:
         if count > 0:
             score += PAGE_CONTEXT_WEIGHT * math.log1p(count)
     return score
-
-
-def _letters_logprob(text: str) -> float:
-    try:
-        from fixenc import langmodel
-    except ImportError:
-        return sum(_fallback_logprob(ch) for ch in text)
-    return langmodel.text_score(text).total
 
 
 def _punctuation_logprob(text: str, page: _Page) -> float:
@@ -523,31 +516,3 @@ def _is_rare_symbol(ch: str) -> bool:
     if ch.isascii() or ch in PUNCTUATION_LOGPROB:
         return False
     return _script_of(ch) == "other"
-
-
-@lru_cache(maxsize=65536)
-def _fallback_logprob(ch: str) -> float:
-    """Character log-probability by GB2312 level when no language model is installed."""
-    if ch < "\x80":
-        return -3.5 if not ch.isalpha() else -6.0
-    if _script_of(ch) != "han":
-        return 0.0  # punctuation and symbols are scored by their own table
-    simplified = _to_simplified(ch)
-    try:
-        row = simplified.encode("gb2312")[0]
-    except UnicodeEncodeError:
-        return -14.0
-    penalty = 0.5 if simplified != ch else 0.0
-    return (-8.0 if row <= 0xD7 else -12.0) - penalty
-
-
-@lru_cache(maxsize=65536)
-def _to_simplified(ch: str) -> str:
-    return _t2s_converter().convert(ch)
-
-
-@lru_cache(maxsize=1)
-def _t2s_converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
