@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from fixenc.langmodel import text_score
@@ -57,6 +57,15 @@ MAX_READINGS = 24
 # keeps short clean spans such as a real "?!" from moving (measured on the
 # seed page and the damage simulator, see benchmarks/seed_damage.py).
 ACCEPT_MARGIN = 4.0
+
+# A codec is tried only on pages whose characters (nearly) all encode in it:
+# a page that went through a GBK decoder holds nothing else.
+MAX_FOREIGN_SHARE = 0.02
+
+# Lost bytes: how many candidates are scored in context, how many partial
+# readings are kept while guessing the next one.
+SHORTLIST = 12
+BEAM_WIDTH = 4
 
 # Characters of context on each side scored together with a candidate.
 CONTEXT_CHARS = 3
@@ -141,6 +150,15 @@ SWALLOWED_OPENERS = (
 )
 
 
+# ASCII bytes a decoder may swallow after a lead byte, guessed from page bigrams.
+SWALLOWABLE_ASCII = "\n ,.:;!?()0123456789-/'\""
+MIN_SWALLOWED_EVIDENCE = 2
+SWALLOWED_MARGIN = 3.0
+
+# Width folding as normalisers do it: fullwidth ASCII variants and U+3000.
+FOLD_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+_FULLWIDTH_FORMS = re.compile("[\uff01-\uff5e\u3000]")
+
 _START = re.compile("[" + LOST_MARKS + "]")
 _EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff]")
@@ -159,6 +177,9 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
     if ("?" not in text and "\ufffd" not in text) or not _EAST_ASIAN.search(text):
         return text, []
     page = _Page(text)
+    # On a width-folded page the repaired spans are folded too, so the page
+    # stays consistent and the width stage restores every mark alike.
+    folded = _FULLWIDTH_FORMS.search(text) is None
     pieces: list[str] = []
     fixes: list[Fix] = []
     done = 0
@@ -172,6 +193,9 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
         if repair is None:
             continue
         pieces.append(text[done:start])
+        if folded:
+            after = repair.after.translate(FOLD_WIDTH)
+            repair = _Repair(repair.end, after, repair.gain, replace(repair.fix, after=after))
         pieces.append(repair.after)
         fixes.append(repair.fix)
         done = repair.end
@@ -187,7 +211,15 @@ class _Page:
 
     text: str
     _bigrams: Counter | None = field(default=None, repr=False)
+    _chars: Counter | None = field(default=None, repr=False)
     _scripts: frozenset[str] | None = field(default=None, repr=False)
+    _fits: dict[str, bool] = field(default_factory=dict, repr=False)
+
+    @property
+    def chars(self) -> Counter:
+        if self._chars is None:
+            self._chars = Counter(self.text)
+        return self._chars
 
     @property
     def bigrams(self) -> Counter:
@@ -195,6 +227,15 @@ class _Page:
             text = self.text
             self._bigrams = Counter(text[i : i + 2] for i in range(len(text) - 1))
         return self._bigrams
+
+    def fits(self, codec: DoubleByteCodec) -> bool:
+        """Whether the page could have come out of ``codec``: its characters encode in it."""
+        if codec.name not in self._fits:
+            chars = {ch for ch in self.text if ch > "\x7f" and not ch.isspace()}
+            chars.difference_update(LOST_MARKS)
+            misses = sum(1 for ch in chars if _encode(ch, codec.name) is None)
+            self._fits[codec.name] = misses <= MAX_FOREIGN_SHARE * len(chars)
+        return self._fits[codec.name]
 
     @property
     def scripts(self) -> frozenset[str]:
@@ -207,6 +248,9 @@ class _Page:
                 found.add("hangul")
             self._scripts = frozenset(found)
         return self._scripts
+
+
+_EMPTY_PAGE = _Page("")
 
 
 @dataclass(frozen=True)
@@ -227,6 +271,7 @@ def _best_repair(page: _Page, start: int) -> _Repair | None:
     readings = [
         (codec, end, template)
         for codec in CODECS
+        if page.fits(codec)
         for end, template in _readings(text, start, codec)
     ]
     if not readings:
@@ -316,12 +361,16 @@ def _decode_reading(
 ) -> tuple[str, tuple[int, ...], float] | None:
     """Decode a byte template in phase, choosing lost bytes by plausibility.
 
-    Returns the text, the guessed bytes and how sure the least sure guess is.
+    Lost bytes are chosen left to right with a small beam, so that two
+    neighbouring guesses are judged together ("他突" rather than "虽" before
+    "然").  Returns the text, the guessed bytes and how sure the least sure
+    guess is.
     """
     units = _in_phase_units(template, codec)
     if units is None:
         return None
     chars: list[str] = []
+    known_pairs = 0
     for unit in units:
         if None in unit or LOST_ASCII in unit:
             chars.append("")
@@ -330,32 +379,77 @@ def _decode_reading(
         if char is None:
             return None
         chars.append(char)
+        known_pairs += len(unit) > 1
     text = page.text
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
-    guessed: list[int] = []
-    certainty = 1.0
+    beam: list[_Guess] = [_Guess(0.0, chars, (), 1.0)]
     for position, unit in enumerate(units):
         if chars[position]:
             continue
         if unit == (LOST_ASCII,):
-            opener = _guess_swallowed_ascii(text[end:])
-            chars[position] = opener or "?"
-            if opener:
-                guessed.append(ord(opener))
+            beam = [_guess_last_ascii(state, position, text[end:], page) for state in beam]
+            if beam[0].structural:
+                known_pairs += 1
             continue
         if unit.count(None) > 1:
-            chars[position] = "?"
+            beam = [state.extended(position, "?", None, 0.0, state.certainty) for state in beam]
             continue
-        before = (left + "".join(chars[:position]))[-2:]
-        after = ("".join(chars[position + 1 : position + 3]) + right)[:2]
-        choice = _choose_byte(unit, before, after, page, codec)
-        if choice is None:
+        following = ""
+        for char in chars[position + 1 : position + 3]:
+            if not char:
+                break
+            following += char
+        if len(following) == len(chars[position + 1 : position + 3]):
+            following = (following + right)[:2]
+        expanded: list[_Guess] = []
+        for state in beam:
+            preceding = (left + "".join(state.chars[:position]))[-2:]
+            scored = _score_lost_byte(unit, preceding, following, page, codec)
+            if not scored:
+                continue
+            top = scored[0][0]
+            total = sum(math.exp(score - top) for score, _, _ in scored)
+            for score, byte, char in scored[:BEAM_WIDTH]:
+                certainty = min(state.certainty, math.exp(score - top) / total)
+                expanded.append(state.extended(position, char, byte, score, certainty))
+        if not expanded:
             return None
-        byte, chars[position], probability = choice
-        guessed.append(byte)
-        certainty = min(certainty, probability)
-    return "".join(chars), tuple(guessed), certainty
+        beam = sorted(expanded, key=lambda state: -state.score)[:BEAM_WIDTH]
+    if not known_pairs:
+        return None  # nothing but guesses: no evidence the span was misread
+    best = beam[0]
+    return "".join(best.chars), best.guessed, best.certainty
+
+
+@dataclass(frozen=True)
+class _Guess:
+    """One way of filling the lost bytes of a span, as far as it goes."""
+
+    score: float
+    chars: list[str]
+    guessed: tuple[int, ...]
+    certainty: float
+    structural: bool = False
+
+    def extended(
+        self, position: int, char: str, byte: int | None, score: float, certainty: float
+    ) -> _Guess:
+        chars = list(self.chars)
+        chars[position] = char
+        guessed = self.guessed if byte is None else (*self.guessed, byte)
+        return _Guess(self.score + score, chars, guessed, certainty, self.structural)
+
+
+def _guess_last_ascii(state: _Guess, position: int, following: str, page: _Page) -> _Guess:
+    """Fill the swallowed ASCII byte that ends a span, or leave the mark."""
+    previous = state.chars[position - 1] if position else ""
+    swallowed = _guess_swallowed_ascii(previous, following, page)
+    if swallowed is None:
+        return state.extended(position, "?", None, 0.0, state.certainty)
+    char, probability, structural = swallowed
+    guess = state.extended(position, char, ord(char), 0.0, min(state.certainty, probability))
+    return _Guess(guess.score, guess.chars, guess.guessed, guess.certainty, structural)
 
 
 def _in_phase_units(
@@ -380,31 +474,61 @@ def _in_phase_units(
     return units
 
 
-def _choose_byte(
+def _score_lost_byte(
     unit: tuple[int | None, ...], left: str, right: str, page: _Page, codec: DoubleByteCodec
-) -> tuple[int, str, float] | None:
-    """The lost byte of one character that reads best between ``left`` and ``right``.
+) -> list[tuple[float, int, str]]:
+    """Candidates for the one lost byte of ``unit``, best first, scored in context.
 
-    Also returns the probability of that choice among all candidates (a softmax
-    over their scores): the confidence reported for the guess.
+    Every byte value that makes a valid character is ranked by that
+    character's own plausibility; only the best few are scored in context.
     """
-    scored: list[tuple[float, int, str]] = []
+    candidates = []
     for byte in LOST_BYTE_VALUES:
         char = _decode(bytes(byte if known is None else known for known in unit), codec.name)
         if char is not None:
-            scored.append((_plausibility(left + char + right, page), byte, char))
-    if not scored:
-        return None
-    best = max(scored)
-    total = sum(math.exp(score - best[0]) for score, _, _ in scored)
-    return best[1], best[2], 1.0 / total
+            prior = _char_prior(char) + PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
+            candidates.append((prior, byte, char))
+    candidates.sort(reverse=True)
+    scored = [
+        (_plausibility(left + char + right, page), byte, char)
+        for _, byte, char in candidates[:SHORTLIST]
+    ]
+    scored.sort(reverse=True)
+    return scored
 
 
-def _guess_swallowed_ascii(following: str) -> str | None:
+@lru_cache(maxsize=65536)
+def _char_prior(char: str) -> float:
+    return text_score(char).total + _punctuation_logprob(char, _EMPTY_PAGE)
+
+
+def _guess_swallowed_ascii(
+    previous: str, following: str, page: _Page
+) -> tuple[str, float, bool] | None:
+    """The ASCII byte a decoder swallowed before ``following``, its confidence, and
+    whether the text's structure (not statistics) decided it.
+
+    Markup and brackets decide it outright; otherwise the page's own bigrams
+    may (a page that writes "”" at the end of a line many times), when both
+    neighbours agree on one byte by a wide margin.
+    """
     for pattern, opener in SWALLOWED_OPENERS:
         if pattern.match(following):
-            return opener
-    return None
+            return opener, 0.95, True
+    if not previous or not following:
+        return None
+    bigrams = page.bigrams
+    scored = sorted(
+        (
+            min(bigrams.get(previous + byte, 0), bigrams.get(byte + following[0], 0)),
+            byte,
+        )
+        for byte in SWALLOWABLE_ASCII
+    )
+    (runner_up, _), (best, byte) = scored[-2], scored[-1]
+    if best < MIN_SWALLOWED_EVIDENCE or best < SWALLOWED_MARGIN * max(runner_up, 1):
+        return None
+    return byte, best / (best + runner_up), False
 
 
 @lru_cache(maxsize=65536)

@@ -1,0 +1,194 @@
+"""Drop site chrome that survived into a plain-text page.
+
+Scrapers that flatten a page to text keep the navigation around the article:
+the breadcrumb ("当前位置:首页 > 建设新闻", "You are here: Home > News"), view
+counters ("浏览次数:1343次", "Views: 1234") and the alt text of verification
+badges.  None of it is article text.  Each kind is recognised by its shape (a
+"you are here" label or a path of short ``>``-separated steps; a counter label
+followed by a number), not by a site's wording, and only on short lines, so a
+sentence that happens to mention a view count stays.  Title, date line and
+source line are kept; a counter sharing the date line is cut from it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fixenc.result import Fix
+
+# Lines longer than this are prose, never chrome.
+MAX_CHROME_LINE = 80
+
+# "You are here" labels that introduce a breadcrumb, in several languages.
+BREADCRUMB_LABELS = (  # a regular-expression alternation
+    "当前位置|当前的位置|您的位置|你的位置|您现在的位置|您当前的位置|现在位置|所在位置|當前位置|您現在的位置|現在位置|現在地|현재 위치|현재위치|"
+    "you are here|you are in|current location|your location|vous êtes ici|sie sind hier|"
+    "usted está aquí|estás aquí|você está aqui|вы здесь|ви тут"
+)
+# Words for a site's home page that start an unlabelled breadcrumb.
+HOME_WORDS = (  # a regular-expression alternation
+    "首页|首頁|主页|主頁|网站首页|網站首頁|ホーム|トップ|홈|home|accueil|startseite|inicio|início|главная|"
+    "головна"
+)
+BREADCRUMB_SEPARATORS = r"(?:>|»|›|→|>>|＞|/|\||::)"
+# A breadcrumb step is a short name, not a sentence.
+MAX_STEP_CHARS = 24
+
+# Labels of view and hit counters.
+COUNTER_LABELS = (  # a regular-expression alternation
+    "浏览次数|浏览量|浏览|阅读次数|阅读量|阅读|点击数|点击次数|点击量|点击|访问量|访问次数|人气|瀏覽次數|瀏覽量|瀏覽|閱讀次數|閱讀|點擊數|點擊次數|點擊|"
+    "訪問量|閲覧数|閲覧回数|조회수|조회|views|page views|hits|reads|viewed|visits|clicks|aufrufe|vues|"
+    "visitas|просмотров|просмотры|переглядів"
+)
+COUNTER_UNITS = r"(?:次|人次|次数|回|회|times|views|hits|x)?"
+
+# Alt text of site-verification and security badges (the image itself is gone).
+BADGE_WORDS = (  # a regular-expression alternation
+    "安全检测|网站安全|安全认证|可信网站|诚信网站|网站认证|实名认证|安全聯盟|網站安全|安全檢測|可信網站|安全联盟|verified by|secured by|"
+    "ssl secure|trusted site|security seal"
+)
+# A badge line is the badge's name alone: short, and no sentence in it.
+MAX_BADGE_CHARS = 24
+
+_SEGMENT_SPLIT = re.compile(r"[ \t\u00a0\u3000]{2,}")
+_LABEL_COLON = r"\s*[:：]?\s*"
+
+
+def _alternatives(words: str) -> str:
+    """Longest first, so that "浏览次数" is tried before "浏览"."""
+    return "|".join(sorted(words.split("|"), key=len, reverse=True))
+
+
+_STEP = rf"[^\n>»›→＞|]{{1,{MAX_STEP_CHARS}}}?"
+_BREADCRUMB = re.compile(
+    rf"^(?:(?:{_alternatives(BREADCRUMB_LABELS)}){_LABEL_COLON}{_STEP}"
+    rf"(?:\s*{BREADCRUMB_SEPARATORS}\s*{_STEP})+"
+    rf"|(?:{_alternatives(HOME_WORDS)})(?:\s*{BREADCRUMB_SEPARATORS}\s*{_STEP})+)\s*$",
+    re.IGNORECASE,
+)
+_COUNTER = re.compile(
+    rf"^(?:{_alternatives(COUNTER_LABELS)}){_LABEL_COLON}[\d,.]+\s*{COUNTER_UNITS}\s*$"
+    rf"|^[\d,.]+\s*(?:views|hits|reads|次浏览|次阅读|次瀏覽|次閱讀)\s*$",
+    re.IGNORECASE,
+)
+_BADGE = re.compile(_alternatives(BADGE_WORDS), re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[。！？!?]\s*$|[.]\s+\S")
+
+
+def remove_chrome_lines(text: str) -> tuple[str, list[Fix]]:
+    """Drop breadcrumb, view-counter and badge lines from a text page.
+
+    >>> page = "当前位置:首页 > 建设新闻\\n标题\\n发布时间:2019年11月06日   浏览次数:1343次\\n正文。"
+    >>> print(remove_chrome_lines(page)[0])
+    标题
+    发布时间:2019年11月06日
+    正文。
+    >>> remove_chrome_lines("You are here: Home > News\\nViews: 1234\\nText.")[0]
+    'Text.'
+    """
+    lines = text.split("\n")
+    kept: list[str] = []
+    removed: dict[str, list[tuple[int, str]]] = {}
+    offset = 0
+    for line in lines:
+        new_line, kind = _strip_chrome(line)
+        if kind is not None:
+            removed.setdefault(kind, []).append((offset, line))
+        if new_line is not None:
+            kept.append(new_line)
+        offset += len(line) + 1
+    if not removed:
+        return text, []
+    fixes = []
+    for kind, where in removed.items():
+        start, line = where[0]
+        fixes.append(
+            Fix(
+                kind="chrome",
+                start=start,
+                end=start + len(line),
+                before=line.strip(),
+                after="",
+                count=len(where),
+                detail=f"{kind} removed",
+            )
+        )
+    return "\n".join(kept), fixes
+
+
+def _strip_chrome(line: str) -> tuple[str | None, str | None]:
+    """The line without chrome (``None`` to drop it) and the kind of chrome found."""
+    stripped = line.strip(" \t\u00a0\u3000")
+    if not stripped or len(stripped) > MAX_CHROME_LINE:
+        return line, None
+    if _BREADCRUMB.match(stripped) and not _SENTENCE_END.search(stripped):
+        return None, "breadcrumb"
+    badge = len(stripped) <= MAX_BADGE_CHARS and _BADGE.search(stripped)
+    if badge and not _SENTENCE_END.search(stripped):
+        return None, "badge"
+    segments = _SEGMENT_SPLIT.split(stripped)
+    counters = [segment for segment in segments if _COUNTER.match(segment.strip())]
+    if not counters:
+        return line, None
+    rest = [segment for segment in segments if segment not in counters]
+    if not rest:
+        return None, "view counter"
+    indent = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
+    return indent + "  ".join(rest), "view counter"
+
+
+# HTML elements whose stray closing tags are left behind in flattened text.
+HTML_ELEMENTS = (
+    "a|abbr|article|aside|b|big|blockquote|body|center|cite|code|dd|del|div|dl|dt|em|"
+    "figcaption|figure|font|footer|h1|h2|h3|h4|h5|h6|head|header|html|i|ins|label|li|"
+    "main|mark|nav|ol|p|pre|q|s|section|small|span|strike|strong|sub|sup|table|tbody|"
+    "td|tfoot|th|thead|title|tr|tt|u|ul"
+)
+# A closing tag, also when its "<" was lost to a decoding error ("?/span>").
+_STRAY_CLOSING_TAG = re.compile(
+    rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>|<br\s*/?>", re.IGNORECASE
+)
+# A page cut in the middle of a tag starts with the tag's tail: 'alt text" />'.
+_LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]*?)\s*[\"']\s*/?>[ \t]*")
+# ... or ends with the tag's head: '<img src="...'.
+_TRAILING_TAG_HEAD = re.compile(r"<[A-Za-z][^<>\n]*\Z")
+
+
+def strip_markup_fragments(text: str) -> tuple[str, list[Fix]]:
+    """Remove pieces of HTML tags left in a text page: a cut tag at either end, stray closing tags.
+
+    The attribute text of a cut tag (an image's alt text) is kept; whether it
+    is article text is for :func:`remove_chrome_lines` to judge.
+
+    >>> strip_markup_fragments('Badge" />\\nText</span> and more?/span>.')[0]
+    'Badge\\nText and more.'
+    """
+    fixes = []
+    head = _LEADING_TAG_TAIL.match(text)
+    if head:
+        fixes.append(_markup_fix(head.start(), head.end(), head[0], head[1], "cut tag tail"))
+    pieces = [head[1]] if head else []
+    done = head.end() if head else 0
+    stray = list(_STRAY_CLOSING_TAG.finditer(text, done))
+    for match in stray:
+        pieces.append(text[done : match.start()])
+        done = match.end()
+    tail = _TRAILING_TAG_HEAD.search(text, done)
+    end = tail.start() if tail else len(text)
+    pieces.append(text[done:end])
+    if stray:
+        first = stray[0]
+        fixes.append(
+            _markup_fix(first.start(), first.end(), first[0], "", "stray closing tag", len(stray))
+        )
+    if tail:
+        fixes.append(_markup_fix(tail.start(), tail.end(), tail[0], "", "cut tag head"))
+    if not fixes:
+        return text, []
+    return "".join(pieces), fixes
+
+
+def _markup_fix(start: int, end: int, before: str, after: str, what: str, count: int = 1) -> Fix:
+    return Fix(
+        kind="markup", start=start, end=end, before=before, after=after, count=count, detail=what
+    )
