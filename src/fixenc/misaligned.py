@@ -32,7 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from fixenc.langmodel import text_score
+from fixenc.langmodel import NEUTRAL_LOGPROB, SYMBOL_LOGPROB, script_of, text_score
 from fixenc.result import Fix
 
 # Characters a decoder emits for bytes it could not decode.
@@ -61,6 +61,11 @@ ACCEPT_MARGIN = 4.0
 # A codec is tried only on pages whose characters (nearly) all encode in it:
 # a page that went through a GBK decoder holds nothing else.
 MAX_FOREIGN_SHARE = 0.02
+
+# A span is repaired on its own evidence only when at least this many of its
+# characters decode from surviving bytes alone (a tag or bracket completed by
+# the swallowed byte counts as one).
+MIN_DECODED_PAIRS = 2
 
 # Lost bytes: how many candidates are scored in context, how many partial
 # readings are kept while guessing the next one.
@@ -92,54 +97,51 @@ CODECS = (
     ),
 )
 
-# Punctuation that neither the language model nor character frequencies rank
-# well: rough log-probabilities of common CJK punctuation in running text.
-# Anything else in the symbol rows of a double-byte code page is rare.
+# The language model gives all punctuation one neutral score (about -3.5);
+# these adjust it to the rough frequency of each mark in Chinese prose (。 is
+# about 3% of characters, ： 0.3%).  Anything else from the symbol rows of a
+# double-byte code page is rare.
 PUNCTUATION_LOGPROB = {
-    "，": -2.7,
-    "。": -3.0,
-    "、": -4.5,
-    "“": -5.0,
-    "”": -5.0,
-    "：": -5.5,
-    "；": -6.5,
-    "！": -6.5,
-    "？": -6.5,
-    "（": -6.0,
-    "）": -6.0,
-    "《": -6.5,
-    "》": -6.5,
-    "…": -7.0,
-    "—": -7.0,
-    "·": -7.5,
-    "「": -7.0,
-    "」": -7.0,
-    "‘": -7.5,
-    "’": -7.5,
-    "『": -8.0,
-    "』": -8.0,
-    "【": -8.0,
-    "】": -8.0,
-}
-RARE_SYMBOL_LOGPROB = -12.0
+    "，": 0.5, "。": 0.0, "、": -1.5, "“": -1.8, "”": -1.8, "：": -2.3,
+    "；": -3.5, "！": -3.0, "？": -3.0, "（": -3.0, "）": -3.0, "《": -3.0,
+    "》": -3.0, "…": -3.5, "—": -3.5, "·": -4.0, "「": -4.0, "」": -4.0,
+    "‘": -4.5, "’": -4.5, "『": -5.0, "』": -5.0, "【": -5.0, "】": -5.0,
+}  # fmt: skip
+RARE_SYMBOL_LOGPROB = -8.0
+# A symbol the page itself uses this often is part of its vocabulary (box
+# drawing in a Japanese page), not evidence of damage: it scores as neutral.
+PAGE_VOCABULARY_COUNT = 3
 # A lost-character mark is itself evidence of damage, and so is a lone ASCII
 # letter wedged between two non-ASCII characters (a resynced trail byte).
-LOST_MARK_LOGPROB = -8.0
+LOST_MARK_LOGPROB = -3.0
 WEDGED_LETTER_LOGPROB = -6.0
+# ASCII that reads as a byte of a neighbouring character when it stands alone
+# between East Asian characters: letters and the symbols of the trail range.
+WEDGE_PRONE_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@[\\]^_`{|}~")
 # Marks that end a clause or sentence: two in a row are almost never written.
 CLAUSE_MARKS = frozenset("。，、；：！？")
 SENTENCE_END_MARKS = frozenset("。！？")
 CLOSING_QUOTES = frozenset("”’」』》）")
 OPENING_MARKS = frozenset("“‘「『《（【")
 DOUBLED_MARK_PENALTY = -6.0
-QUOTE_AFTER_SENTENCE_BONUS = 1.5
+# A closing quote is likely while a quotation opened earlier on the line is open.
+QUOTE_CLOSING_BONUS = 3.0
+QUOTE_AFTER_SENTENCE_BONUS = 3.0
 OPENING_BEFORE_MARK_PENALTY = -4.0
 
-# Weight of a candidate's bigrams occurring elsewhere on the same page.
+# Weight of a candidate's bigrams of East Asian letters occurring elsewhere on
+# the same page.
 PAGE_CONTEXT_WEIGHT = 2.0
+
+# Recurrences beyond this many add no further evidence.
+PAGE_CONTEXT_CAP = 4
 
 # A span is only examined when East Asian text is this close to it.
 CJK_NEIGHBOURHOOD = 12
+
+# Bonus for a reading whose swallowed byte completes a tag or bracket pair:
+# the text after the span confirms where the decoder fell back into phase.
+STRUCTURAL_EVIDENCE = 4.0
 
 # A swallowed ASCII byte is restored only when what follows makes it certain:
 # a closing tag needs "<", a closing bracket with no opener needs its opener.
@@ -159,6 +161,7 @@ SWALLOWED_MARGIN = 3.0
 FOLD_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
 _FULLWIDTH_FORMS = re.compile("[\uff01-\uff5e\u3000]")
 
+_MARKUP_START = re.compile(r"</?[A-Za-z!]|&#?\w+;")
 _START = re.compile("[" + LOST_MARKS + "]")
 _EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff]")
@@ -180,29 +183,59 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
     # On a width-folded page the repaired spans are folded too, so the page
     # stays consistent and the width stage restores every mark alike.
     folded = _FULLWIDTH_FORMS.search(text) is None
+    repairs = _repairs(page, _candidate_starts(text), None)
+    # A decoder trips the same way all over a page: once some spans proved the
+    # damage with characters they decoded, spans that start the same way are
+    # repaired even when only guessed bytes remain ("?!?" for "。”" + a lost byte).
+    proven = {(repair.codec, text[repair.fix.start : repair.fix.start + 2]) for repair in repairs}
+    if proven:
+        covered = [(repair.fix.start, repair.end) for repair in repairs]
+        rest = [
+            start
+            for start in _candidate_starts(text)
+            if not any(first <= start < last for first, last in covered)
+        ]
+        repairs = sorted(repairs + _repairs(page, rest, proven), key=lambda r: r.fix.start)
+    if not repairs:
+        return text, []
     pieces: list[str] = []
     fixes: list[Fix] = []
     done = 0
-    for match in _START.finditer(text):
-        start = match.start()
-        if start < done or not _EAST_ASIAN.search(
-            text, max(0, start - CJK_NEIGHBOURHOOD), start + CJK_NEIGHBOURHOOD
-        ):
+    for repair in repairs:
+        if repair.fix.start < done:
             continue
-        repair = _best_repair(page, start)
-        if repair is None:
-            continue
-        pieces.append(text[done:start])
-        if folded:
-            after = repair.after.translate(FOLD_WIDTH)
-            repair = _Repair(repair.end, after, repair.gain, replace(repair.fix, after=after))
-        pieces.append(repair.after)
-        fixes.append(repair.fix)
+        after = repair.after.translate(FOLD_WIDTH) if folded else repair.after
+        pieces.append(text[done : repair.fix.start])
+        pieces.append(after)
+        fixes.append(replace(repair.fix, after=after))
         done = repair.end
-    if not fixes:
-        return text, []
     pieces.append(text[done:])
     return "".join(pieces), fixes
+
+
+def _candidate_starts(text: str) -> list[int]:
+    """Lost-character marks with East Asian text nearby."""
+    return [
+        match.start()
+        for match in _START.finditer(text)
+        if _EAST_ASIAN.search(
+            text, max(0, match.start() - CJK_NEIGHBOURHOOD), match.start() + CJK_NEIGHBOURHOOD
+        )
+    ]
+
+
+def _repairs(page: _Page, starts: list[int], proven: set[tuple[str, str]] | None) -> list[_Repair]:
+    """Non-overlapping repairs at ``starts``; with ``proven``, only spans of those shapes."""
+    repairs = []
+    done = 0
+    for start in starts:
+        if start < done:
+            continue
+        repair = _best_repair(page, start, proven)
+        if repair is not None:
+            repairs.append(repair)
+            done = repair.end
+    return repairs
 
 
 @dataclass
@@ -258,20 +291,27 @@ class _Repair:
     end: int
     after: str
     gain: float
+    codec: str
     fix: Fix
 
 
-def _best_repair(page: _Page, start: int) -> _Repair | None:
+def _best_repair(
+    page: _Page, start: int, proven: set[tuple[str, str]] | None = None
+) -> _Repair | None:
     """The most plausible in-phase reading of the span starting at ``text[start]``.
 
     Readings that end at different places are compared over the same extent
     (up to the farthest end), so a longer repair is not favoured for its length.
+    Without ``proven``, a reading needs at least one character decoded from
+    surviving bytes alone; with it, only codecs and span openings already
+    proven on the page are tried, and guesses alone suffice.
     """
     text = page.text
+    opening = text[start : start + 2]
     readings = [
         (codec, end, template)
         for codec in CODECS
-        if page.fits(codec)
+        if page.fits(codec) and (proven is None or (codec.name, opening) in proven)
         for end, template in _readings(text, start, codec)
     ]
     if not readings:
@@ -281,16 +321,21 @@ def _best_repair(page: _Page, start: int) -> _Repair | None:
     tail = text[extent_end : extent_end + CONTEXT_CHARS]
     damaged = left + text[start:extent_end] + tail
     own = Counter(damaged[i : i + 2] for i in range(len(damaged) - 1))
-    baseline = _plausibility(damaged, page, own)
+    line_start = text.rfind("\n", 0, start) + 1
+    quote_open = text.count("“", line_start, start) > text.count("”", line_start, start)
+    baseline = _plausibility(damaged, page, own, quote_open)
     best: _Repair | None = None
     for codec, end, template in readings:
-        decoded = _decode_reading(page, start, end, template, codec)
+        decoded = _decode_reading(page, start, end, template, codec, quote_open, proven is None)
         if decoded is None:
             continue
-        after, guessed, certainty = decoded
+        after, guessed, certainty, structural = decoded
         if after == text[start:end]:
             continue
-        gain = _plausibility(left + after + text[end:extent_end] + tail, page, own) - baseline
+        repaired = left + after + text[end:extent_end] + tail
+        gain = _plausibility(repaired, page, own, quote_open) - baseline
+        if structural:
+            gain += STRUCTURAL_EVIDENCE
         if gain < ACCEPT_MARGIN or (best is not None and gain <= best.gain):
             continue
         fix = Fix(
@@ -304,7 +349,7 @@ def _best_repair(page: _Page, start: int) -> _Repair | None:
             detail=f"{codec.name} read one byte late; re-decoded in phase",
             guessed=guessed,
         )
-        best = _Repair(end=end, after=after, gain=gain, fix=fix)
+        best = _Repair(end=end, after=after, gain=gain, codec=codec.name, fix=fix)
     return best
 
 
@@ -322,6 +367,8 @@ def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, 
         ch = text[index]
         ending: list[int | None] | None = None
         pair: list[int | None] | None = None
+        if ch in "<&" and _MARKUP_START.match(text, index):
+            break  # a tag or entity is markup, never a folded character
         if ch in LOST_MARKS:
             # Either a whole invalid pair, or a lost lead byte plus the ASCII
             # byte it swallowed (which ends the span).
@@ -357,14 +404,20 @@ def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, 
 
 
 def _decode_reading(
-    page: _Page, start: int, end: int, template: list[int | None], codec: DoubleByteCodec
-) -> tuple[str, tuple[int, ...], float] | None:
+    page: _Page,
+    start: int,
+    end: int,
+    template: list[int | None],
+    codec: DoubleByteCodec,
+    quote_open: bool,
+    need_evidence: bool,
+) -> tuple[str, tuple[int, ...], float, bool] | None:
     """Decode a byte template in phase, choosing lost bytes by plausibility.
 
     Lost bytes are chosen left to right with a small beam, so that two
     neighbouring guesses are judged together ("他突" rather than "虽" before
     "然").  Returns the text, the guessed bytes and how sure the least sure
-    guess is.
+    guess is, and whether markup or brackets restored the swallowed byte.
     """
     units = _in_phase_units(template, codec)
     if units is None:
@@ -405,7 +458,8 @@ def _decode_reading(
         expanded: list[_Guess] = []
         for state in beam:
             preceding = (left + "".join(state.chars[:position]))[-2:]
-            scored = _score_lost_byte(unit, preceding, following, page, codec)
+            quoting = quote_open and "”" not in "".join(state.chars[:position])
+            scored = _score_lost_byte(unit, preceding, following, page, codec, quoting)
             if not scored:
                 continue
             top = scored[0][0]
@@ -416,10 +470,16 @@ def _decode_reading(
         if not expanded:
             return None
         beam = sorted(expanded, key=lambda state: -state.score)[:BEAM_WIDTH]
-    if not known_pairs:
-        return None  # nothing but guesses: no evidence the span was misread
-    best = beam[0]
-    return "".join(best.chars), best.guessed, best.certainty
+    if need_evidence and known_pairs < MIN_DECODED_PAIRS:
+        return None  # (nearly) nothing but guesses: no evidence the span was misread
+    # The beam ranks by local windows; the whole span decides among the survivors.
+    best = max(
+        beam,
+        key=lambda state: _plausibility(
+            left + "".join(state.chars) + right, page, None, quote_open
+        ),
+    )
+    return "".join(best.chars), best.guessed, best.certainty, best.structural
 
 
 @dataclass(frozen=True)
@@ -475,7 +535,12 @@ def _in_phase_units(
 
 
 def _score_lost_byte(
-    unit: tuple[int | None, ...], left: str, right: str, page: _Page, codec: DoubleByteCodec
+    unit: tuple[int | None, ...],
+    left: str,
+    right: str,
+    page: _Page,
+    codec: DoubleByteCodec,
+    quote_open: bool,
 ) -> list[tuple[float, int, str]]:
     """Candidates for the one lost byte of ``unit``, best first, scored in context.
 
@@ -490,7 +555,7 @@ def _score_lost_byte(
             candidates.append((prior, byte, char))
     candidates.sort(reverse=True)
     scored = [
-        (_plausibility(left + char + right, page), byte, char)
+        (_plausibility(left + char + right, page, None, quote_open), byte, char)
         for _, byte, char in candidates[:SHORTLIST]
     ]
     scored.sort(reverse=True)
@@ -508,9 +573,10 @@ def _guess_swallowed_ascii(
     """The ASCII byte a decoder swallowed before ``following``, its confidence, and
     whether the text's structure (not statistics) decided it.
 
-    Markup and brackets decide it outright; otherwise the page's own bigrams
-    may (a page that writes "”" at the end of a line many times), when both
-    neighbours agree on one byte by a wide margin.
+    Markup and brackets decide it outright.  Between the end of a sentence and
+    more East Asian text it was whitespace: a line break or a space, whichever
+    the page puts after its sentences more often.  Otherwise the page's own
+    bigrams may decide, when both neighbours agree on one byte by a wide margin.
     """
     for pattern, opener in SWALLOWED_OPENERS:
         if pattern.match(following):
@@ -518,6 +584,13 @@ def _guess_swallowed_ascii(
     if not previous or not following:
         return None
     bigrams = page.bigrams
+    if previous in SENTENCE_END_MARKS | CLOSING_QUOTES and _EAST_ASIAN.match(following):
+        breaks, spaces = (
+            sum(bigrams.get(mark + space, 0) for mark in SENTENCE_END_MARKS | CLOSING_QUOTES)
+            for space in "\n "
+        )
+        byte = "\n" if breaks >= spaces else " "
+        return byte, (max(breaks, spaces) + 1) / (breaks + spaces + 2), False
     scored = sorted(
         (
             min(bigrams.get(previous + byte, 0), bigrams.get(byte + following[0], 0)),
@@ -569,7 +642,9 @@ def _decode(data: bytes, codec_name: str) -> str | None:
     return char
 
 
-def _plausibility(text: str, page: _Page, own: Counter | None = None) -> float:
+def _plausibility(
+    text: str, page: _Page, own: Counter | None = None, quote_open: bool = False
+) -> float:
     """Total log-plausibility of ``text``: language model, punctuation and page evidence.
 
     The language model scores letters; punctuation gets its own small table
@@ -577,35 +652,40 @@ def _plausibility(text: str, page: _Page, own: Counter | None = None) -> float:
     the same page are evidence the page itself supplies (a page that writes
     據 once will write it again); ``own`` holds the bigrams of the damaged span
     being judged, which must not count as evidence for themselves.
+    ``quote_open`` says a quotation opened earlier on the line is still open.
     """
-    score = text_score(text).total + _punctuation_logprob(text, page)
+    score = text_score(text).total + _punctuation_logprob(text, page, quote_open)
     bigrams = page.bigrams
     for i in range(len(text) - 1):
         gram = text[i : i + 2]
-        if gram[0] in LOST_MARKS or gram[1] in LOST_MARKS or gram.isascii():
-            continue
+        if _script_of(gram[0]) == "other" or _script_of(gram[1]) == "other":
+            continue  # punctuation and layout recur everywhere: no evidence
         count = bigrams.get(gram, 0) - (own.get(gram, 0) if own else 0)
         if count > 0:
-            score += PAGE_CONTEXT_WEIGHT * math.log1p(count)
+            score += PAGE_CONTEXT_WEIGHT * math.log1p(min(count, PAGE_CONTEXT_CAP))
     return score
 
 
-def _punctuation_logprob(text: str, page: _Page) -> float:
+def _punctuation_logprob(text: str, page: _Page, quote_open: bool = False) -> float:
     score = 0.0
     previous = ""
     for index, ch in enumerate(text):
         if ch in PUNCTUATION_LOGPROB:
             score += PUNCTUATION_LOGPROB[ch]
+            if ch == "”" and quote_open:
+                score += QUOTE_CLOSING_BONUS
+            quote_open = (quote_open or ch == "“") and ch != "”"
         elif ch in LOST_MARKS:
             score += LOST_MARK_LOGPROB
+        elif page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
+            if script_of(ch) == "symbol":
+                score += NEUTRAL_LOGPROB - SYMBOL_LOGPROB
         elif _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
             score += RARE_SYMBOL_LOGPROB
         elif (
-            ch.isascii()
-            and ch.isalpha()
+            ch in WEDGE_PRONE_ASCII
             and previous > "\x7f"
-            and index + 1 < len(text)
-            and text[index + 1] > "\x7f"
+            and (index + 1 == len(text) or text[index + 1] > "\x7f")
         ):
             score += WEDGED_LETTER_LOGPROB
         if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
