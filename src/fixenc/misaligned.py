@@ -434,6 +434,11 @@ def _decode_reading(
         chars.append(char)
         known_pairs += len(unit) > 1
     text = page.text
+    last = chars[-1]
+    if len(units[-1]) == 1 and last.isascii() and last.isalnum() and text[end : end + 1].isalnum():
+        # An ASCII byte from inside a shifted character that starts a word
+        # running on ("?!癇aby" for "。“Baby"): the decoder resynced there.
+        known_pairs += text[end].isascii()
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
     beam: list[_Guess] = [_Guess(0.0, chars, (), 1.0)]
