@@ -23,6 +23,9 @@ characters the seed page's converter annotated, with the readings it gave.
 
 from __future__ import annotations
 
+import difflib
+import html
+import re
 from functools import lru_cache
 
 # Traditional characters the converter annotates, with the reading it gives.
@@ -120,3 +123,31 @@ def damage_page(text: str, *, chrome: bool = True) -> str:
     converted = converted.replace("\u00a0", " ")
     data = add_markup_fragments(converted).encode("gbk", errors="replace")
     return fold_width(decode_out_of_phase(data))
+
+
+# Measuring: the visible text of a corpus page, and how much of it a repair got back.
+
+_COMMENT = re.compile(r"<!--.*?-->|<!\[CDATA\[|\]\]>", re.DOTALL)
+_SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]*>")
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def article_text(raw: bytes) -> str:
+    """Visible text of a page or feed: tags removed twice (feeds escape their HTML)."""
+    text = raw.decode("gb18030")
+    for _ in range(2):
+        text = _TAG.sub("\n", _SCRIPT.sub("", _COMMENT.sub("", text)))
+        text = html.unescape(text)
+    lines = (line.strip(" \t\r\u00a0\u3000") for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalised(text: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def recovered_chars(original: str, repaired: str) -> int:
+    matcher = difflib.SequenceMatcher(None, original, repaired, autojunk=False)
+    return sum(block.size for block in matcher.get_matching_blocks())

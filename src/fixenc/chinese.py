@@ -202,7 +202,7 @@ def restore_fullwidth_punctuation(text: str) -> tuple[str, list[Fix]]:
                 restored += 1
                 first = opener if first < 0 and opener is not None else first
             continue
-        if ch in FOLDED_PUNCTUATION and _after_cjk(chars, index):
+        if ch in FOLDED_PUNCTUATION and _between_cjk_and_text(chars, index):
             chars[index] = FOLDED_PUNCTUATION[ch]
             restored += 1
         elif ch == " " and _is_space_between_cjk(text, index):
@@ -234,9 +234,14 @@ def _is_cjk(ch: str) -> bool:
     return bool(_HAN_CHAR.match(ch)) or ch in CJK_PUNCTUATION
 
 
-def _after_cjk(chars: list[str], index: int) -> bool:
-    """A folded mark written right after Chinese text (or a restored mark)."""
-    return index > 0 and _is_cjk(chars[index - 1])
+def _between_cjk_and_text(chars: list[str], index: int) -> bool:
+    """A mark right after Chinese text (or a restored mark), or after a number and
+    before Chinese text ("1/7;会议"); never after a Latin word."""
+    before = chars[index - 1] if index > 0 else ""
+    if before and _is_cjk(before):
+        return True
+    after = chars[index + 1] if index + 1 < len(chars) else ""
+    return bool(_HAN_CHAR.match(after)) and not (before.isascii() and before.isalpha())
 
 
 def _touches_cjk(text: str, index: int) -> bool:

@@ -88,31 +88,29 @@ def remove_chrome_lines(text: str) -> tuple[str, list[Fix]]:
     """
     lines = text.split("\n")
     kept: list[str] = []
-    removed: dict[str, list[tuple[int, str]]] = {}
+    removed: dict[str, list[tuple[int, str, str]]] = {}
     offset = 0
     for line in lines:
         new_line, kind = _strip_chrome(line)
         if kind is not None:
-            removed.setdefault(kind, []).append((offset, line))
+            removed.setdefault(kind, []).append((offset, line, new_line or ""))
         if new_line is not None:
             kept.append(new_line)
         offset += len(line) + 1
     if not removed:
         return text, []
-    fixes = []
-    for kind, where in removed.items():
-        start, line = where[0]
-        fixes.append(
-            Fix(
-                kind="chrome",
-                start=start,
-                end=start + len(line),
-                before=line.strip(),
-                after="",
-                count=len(where),
-                detail=f"{kind} removed",
-            )
+    fixes = [
+        Fix(
+            kind="chrome",
+            start=where[0][0],
+            end=where[0][0] + len(where[0][1]),
+            before=where[0][1].strip(),
+            after=where[0][2].strip(),
+            count=len(where),
+            detail=f"{kind} removed",
         )
+        for kind, where in removed.items()
+    ]
     return "\n".join(kept), fixes
 
 
@@ -145,9 +143,7 @@ HTML_ELEMENTS = (
     "td|tfoot|th|thead|title|tr|tt|u|ul"
 )
 # A closing tag, also when its "<" was lost to a decoding error ("?/span>").
-_STRAY_CLOSING_TAG = re.compile(
-    rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>|<br\s*/?>", re.IGNORECASE
-)
+_STRAY_CLOSING_TAG = re.compile(rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>", re.IGNORECASE)
 # A page cut in the middle of a tag starts with the tag's tail: 'alt text" />'.
 _LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]*?)\s*[\"']\s*/?>[ \t]*")
 # ... or ends with the tag's head: '<img src="...'.

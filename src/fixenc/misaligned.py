@@ -549,14 +549,16 @@ def _score_lost_byte(
 ) -> list[tuple[float, int, str]]:
     """Candidates for the one lost byte of ``unit``, best first, scored in context.
 
-    Every byte value that makes a valid character is ranked by that
-    character's own plausibility; only the best few are scored in context.
+    Every byte value that makes a valid character is ranked by the bigrams it
+    forms with its two neighbours; only the best few are scored in full context.
     """
     candidates = []
+    before, after = left[-1:], right[:1]
     for byte in LOST_BYTE_VALUES:
         char = _decode(bytes(byte if known is None else known for known in unit), codec.name)
         if char is not None:
-            prior = _char_prior(char) + PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
+            prior = _pair_logprob(before, char) + _pair_logprob(char, after)
+            prior += PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
             candidates.append((prior, byte, char))
     candidates.sort(reverse=True)
     scored = [
@@ -567,9 +569,10 @@ def _score_lost_byte(
     return scored
 
 
-@lru_cache(maxsize=65536)
-def _char_prior(char: str) -> float:
-    return text_score(char).total + _punctuation_logprob(char, _EMPTY_PAGE)
+@lru_cache(maxsize=262144)
+def _pair_logprob(first: str, second: str) -> float:
+    pair = first + second
+    return text_score(pair).total + _punctuation_logprob(pair, _EMPTY_PAGE)
 
 
 def _guess_swallowed_ascii(

@@ -1,0 +1,87 @@
+"""Double-byte text read one byte late: the seed page's spans and the promises around them."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from conftest import SAMPLES
+from damage import decode_out_of_phase, fold_width
+
+from fixenc.misaligned import repair_misaligned_double_byte
+
+SEED = SAMPLES / "zh-gov-news-damaged.txt"
+
+
+def test_the_three_seed_spans_are_read_in_phase():
+    text = SEED.read_text(encoding="utf-8")
+    repaired, fixes = repair_misaligned_double_byte(text)
+    assert [(fix.before, fix.after) for fix in fixes] == [
+        ("?!袄吓f", "。“老舊"),
+        ("?!?", "。”<"),
+        ("?!睋?", "。”據("),
+    ]
+    assert "需要。“老舊小區" in repaired
+    assert "發(fā)展。”</span>" in repaired
+    assert "艱巨。”據(jù)統" in repaired
+
+
+def test_a_fix_says_which_codec_and_which_bytes_were_guessed():
+    _, (fix,) = repair_misaligned_double_byte("的迫切需要?!袄吓f小區基本位於城市建成區內")
+    assert fix.kind == "misaligned"
+    assert fix.codecs == ("gbk", "gbk")
+    assert fix.guessed == (0xA1,)  # the lead byte of 。 the decoder lost
+    assert 0.5 < fix.confidence <= 1.0
+    assert (fix.start, fix.end) == (5, 10)
+
+
+def test_a_span_ending_in_a_swallowed_bracket_is_repaired_on_its_own():
+    repaired, _ = repair_misaligned_double_byte("任務(wù)十分艱巨?!睋?jù)統(tǒng)計(jì),全省")
+    assert repaired == "任務(wù)十分艱巨。”據(jù)統(tǒng)計(jì),全省"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "真的吗?!我不信。",
+        "What?! No way. Really?!",
+        "他说What?! No way.",
+        "你好吗?我很好。",
+        "价格是多少? 100元。",
+        "見て?!すごい!",
+        "무엇?! 정말이야?",
+        "<p>問題?</p><b>答え</b>",
+    ],
+)
+def test_clean_text_with_question_marks_is_left_alone(clean):
+    assert repair_misaligned_double_byte(clean) == (clean, [])
+
+
+def test_characters_lost_to_question_marks_are_not_taken_for_misalignment(shared_data):
+    """Lossy damage of another kind ('?' for an unencodable character) must not move."""
+    rng = random.Random(7)
+    checked = 0
+    for folder, codec in (("GB2312", "gb18030"), ("Big5", "big5"), ("SHIFT_JIS", "cp932")):
+        for path in sorted((shared_data / "chardet-corpus" / folder).iterdir())[:6]:
+            text = path.read_bytes().decode(codec, errors="replace")
+            lossy = "".join("?" if ch > "\x7f" and rng.random() < 0.01 else ch for ch in text)
+            assert repair_misaligned_double_byte(lossy) == (lossy, []), path.name
+            checked += 1
+    assert checked
+
+
+def test_a_simulated_out_of_phase_paragraph_comes_back():
+    original = (
+        "他说：“我们明天出发。”大家都很高兴。然后我们去了北京。“好的。”他说。\n第二天下雨了。\n"
+    )
+    damaged = fold_width(decode_out_of_phase(original.encode("gbk")))
+    assert damaged != fold_width(original)
+    repaired, fixes = repair_misaligned_double_byte(damaged)
+    assert repaired == fold_width(original)
+    assert len(fixes) == 1  # one span: the decoder stayed out of phase until the newline
+
+
+def test_repair_is_idempotent():
+    text = SEED.read_text(encoding="utf-8")
+    once, _ = repair_misaligned_double_byte(text)
+    assert repair_misaligned_double_byte(once) == (once, [])

@@ -1,0 +1,87 @@
+"""The seed page, and pages damaged the same way, come out as the article they were."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+from damage import article_text, damage_page, normalised, recovered_chars, to_traditional
+
+from fixenc.chinese import repair_chinese_page
+
+SEED = SAMPLES / "zh-gov-news-damaged.txt"
+EXPECTED = SAMPLES / "zh-gov-news-damaged.expected.txt"
+
+_SPACES = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def normalised_layout(text: str) -> str:
+    """Plain layout: no indentation, single spaces, one blank line between paragraphs."""
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def repair_page(text: str, **options) -> tuple[str, list]:
+    repaired, fixes = repair_chinese_page(text, **options)
+    return normalised_layout(repaired), fixes
+
+
+def test_the_seed_page_comes_out_as_the_article():
+    repaired, _ = repair_page(SEED.read_text(encoding="utf-8"))
+    assert repaired == EXPECTED.read_text(encoding="utf-8")
+
+
+def test_each_layer_is_reported_with_counts():
+    _, fixes = repair_page(SEED.read_text(encoding="utf-8"))
+    by_kind: dict[str, list] = {}
+    for fix in fixes:
+        by_kind.setdefault(fix.kind, []).append(fix)
+    assert [fix.after for fix in by_kind["misaligned"]] == ["。“老舊", "。”<", "。”據("]
+    (pinyin,) = by_kind["pinyin"]
+    assert pinyin.count == 257  # 256 intact + the one the misaligned repair restored
+    assert "after 62 characters" in pinyin.detail
+    assert by_kind["script"][0].detail.endswith("to simplified (OpenCC t2s)")
+    assert by_kind["width"][0].count > 60
+    assert {fix.detail for fix in by_kind["chrome"]} == {
+        "badge removed",
+        "breadcrumb removed",
+        "view counter removed",
+    }
+    assert {fix.detail for fix in by_kind["markup"]} == {"cut tag tail", "stray closing tag"}
+
+
+def test_keep_chrome_and_keep_script_options():
+    text = SEED.read_text(encoding="utf-8")
+    kept, _ = repair_page(text, keep_chrome=True)
+    assert kept.startswith("360网站安全检测平台\n当前位置：首页 > 建设新闻\n")
+    assert "浏览次数：1343次" in kept
+    traditional, fixes = repair_page(text, script="keep")
+    assert "老舊小區" in traditional and "script" not in {fix.kind for fix in fixes}
+
+
+def _corpus_pages(shared_data: Path, limit: int) -> list[str]:
+    folder = shared_data / "chardet-corpus" / "GB2312"
+    return [article_text(path.read_bytes()) for path in sorted(folder.iterdir())[:limit]]
+
+
+def test_pages_damaged_the_same_way_are_recovered(shared_data):
+    total = recovered = 0
+    for original in _corpus_pages(shared_data, 5):
+        repaired, _ = repair_chinese_page(damage_page(original))
+        want = normalised(original)
+        total += len(want)
+        recovered += recovered_chars(want, normalised(repaired))
+    assert recovered / total >= 0.99
+
+
+@pytest.mark.parametrize("variant", ["simplified", "traditional", "glossed"])
+def test_clean_pages_come_back_unchanged(shared_data, variant):
+    for original in _corpus_pages(shared_data, 5):
+        page = {
+            "simplified": original,
+            "traditional": to_traditional(original),
+            "glossed": "生词：银行(yínháng)、学校(xuéxiào)。\n" + original,
+        }[variant]
+        assert repair_chinese_page(page) == (page, [])
