@@ -69,7 +69,7 @@ MIN_DECODED_PAIRS = 2
 
 # Lost bytes: how many candidates are scored in context, how many partial
 # readings are kept while guessing the next one.
-SHORTLIST = 12
+SHORTLIST = 6
 BEAM_WIDTH = 4
 
 # Characters of context on each side scored together with a candidate.
@@ -554,12 +554,10 @@ def _score_lost_byte(
     """
     candidates = []
     before, after = left[-1:], right[:1]
-    for byte in LOST_BYTE_VALUES:
-        char = _decode(bytes(byte if known is None else known for known in unit), codec.name)
-        if char is not None:
-            prior = _pair_logprob(before, char) + _pair_logprob(char, after)
-            prior += PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
-            candidates.append((prior, byte, char))
+    for byte, char in _unit_candidates(unit, codec.name):
+        prior = _pair_logprob(before, char) + _pair_logprob(char, after)
+        prior += PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
+        candidates.append((prior, byte, char))
     candidates.sort(reverse=True)
     scored = [
         (_plausibility(left + char + right, page, None, quote_open), byte, char)
@@ -567,6 +565,17 @@ def _score_lost_byte(
     ]
     scored.sort(reverse=True)
     return scored
+
+
+@lru_cache(maxsize=4096)
+def _unit_candidates(unit: tuple[int | None, ...], codec_name: str) -> tuple[tuple[int, str], ...]:
+    """Every (lost byte, character) that completes ``unit`` into a valid character."""
+    found = []
+    for byte in LOST_BYTE_VALUES:
+        char = _decode(bytes(byte if known is None else known for known in unit), codec_name)
+        if char is not None:
+            found.append((byte, char))
+    return tuple(found)
 
 
 @lru_cache(maxsize=262144)
