@@ -43,8 +43,9 @@ PINYIN = {
     "術": "shù", "標": "biāo",
 }  # fmt: skip
 
-# GBK bytes of 。 followed by “ or ”: where the broken decoder loses phase.
-PHASE_TRAPS = (bytes.fromhex("a1a3a1b0"), bytes.fromhex("a1a3a1b1"))
+# 。 followed by “ or ”: where the broken decoder loses phase.
+PHASE_TRAP_TEXTS = ("。“", "。”")
+PHASE_TRAPS = tuple(trap.encode("gbk") for trap in PHASE_TRAP_TEXTS)
 
 BADGE_LINE = '站点安全检测平台" />'
 BREADCRUMB_LINE = "当前位置：首页 > 新闻中心"
@@ -78,8 +79,9 @@ def add_markup_fragments(text: str) -> str:
     return BADGE_LINE + "\n" + text
 
 
-def decode_out_of_phase(data: bytes) -> str:
-    """Decode GBK the way the broken decoder does (see the module docstring)."""
+def decode_out_of_phase(data: bytes, codec: str = "gbk") -> str:
+    """Decode ``codec`` the way the broken decoder does (see the module docstring)."""
+    traps = tuple(trap.encode(codec) for trap in PHASE_TRAP_TEXTS)
     out = []
     index = 0
     size = len(data)
@@ -88,12 +90,12 @@ def decode_out_of_phase(data: bytes) -> str:
         if byte < 0x80:
             out.append(chr(byte))
             index += 1
-        elif data[index : index + 4] in PHASE_TRAPS or index + 1 >= size:
+        elif data[index : index + 4] in traps or index + 1 >= size:
             out.append("?")
             index += 1
         else:
             try:
-                out.append(data[index : index + 2].decode("gbk"))
+                out.append(data[index : index + 2].decode(codec))
             except UnicodeDecodeError:
                 out.append("?")
             index += 2
