@@ -43,6 +43,11 @@ def test_glosses_that_are_not_the_converter_signature_stay(page):
     assert remove_pinyin_annotations(page) == (page, [])
 
 
+def test_a_reader_glossing_every_character_is_content():
+    page = "我(wǒ)们(mén)去(qù)学(xué)校(xiào)。我(wǒ)们(mén)爱(ài)学(xué)习(xí)。" * 3
+    assert remove_pinyin_annotations(page) == (page, [])
+
+
 def test_annotations_on_only_some_occurrences_are_not_the_signature():
     page = "区(qū)域和区域，区域和区域，会(huì)议和会议，会议和会议，发(fā)展和发展。"
     assert remove_pinyin_annotations(page) == (page, [])

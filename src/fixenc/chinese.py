@@ -47,6 +47,9 @@ MIN_ANNOTATIONS = 4
 MIN_ANNOTATED_CHARACTERS = 2
 MIN_COVERAGE = 0.9
 MIN_READING_AGREEMENT = 0.9
+# The converter annotates a fixed subset of characters; a reader for children
+# that glosses every character is content, not this damage.
+MAX_ANNOTATED_SHARE = 0.5
 
 # Width folding: ASCII form -> fullwidth form restored next to Chinese text.
 FOLDED_PUNCTUATION = {
@@ -97,6 +100,7 @@ def remove_pinyin_annotations(text: str) -> tuple[str, list[Fix]]:
         or max(sum(counts.values()) for counts in annotated.values()) < 2
         or len(kept) < MIN_COVERAGE * occurrences
         or len(kept) < MIN_READING_AGREEMENT * len(matches)
+        or len(annotated) > MAX_ANNOTATED_SHARE * len(set(_HAN_CHAR.findall(text)))
     ):
         return text, []
     pieces = []
