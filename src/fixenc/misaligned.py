@@ -439,6 +439,10 @@ def _decode_reading(
         # An ASCII byte from inside a shifted character that starts a word
         # running on ("?!癇aby" for "。“Baby"): the decoder resynced there.
         known_pairs += text[end].isascii()
+    if units[-1] == (LOST_ASCII,) and _completes_markup(text[end:]):
+        known_pairs += 1
+    if need_evidence and known_pairs < MIN_DECODED_PAIRS:
+        return None  # (nearly) nothing but guesses: no evidence the span was misread
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
     beam: list[_Guess] = [_Guess(0.0, chars, (), 1.0)]
@@ -447,8 +451,6 @@ def _decode_reading(
             continue
         if unit == (LOST_ASCII,):
             beam = [_guess_last_ascii(state, position, text[end:], page) for state in beam]
-            if beam[0].structural:
-                known_pairs += 1
             continue
         if unit.count(None) > 1:
             beam = [state.extended(position, "?", None, 0.0, state.certainty) for state in beam]
@@ -475,8 +477,6 @@ def _decode_reading(
         if not expanded:
             return None
         beam = sorted(expanded, key=lambda state: -state.score)[:BEAM_WIDTH]
-    if need_evidence and known_pairs < MIN_DECODED_PAIRS:
-        return None  # (nearly) nothing but guesses: no evidence the span was misread
     # The beam ranks by local windows; the whole span decides among the survivors.
     best = max(
         beam,
@@ -584,6 +584,14 @@ def _pair_logprob(first: str, second: str) -> float:
     return text_score(pair).total + _punctuation_logprob(pair, _EMPTY_PAGE)
 
 
+def _completes_markup(following: str) -> str | None:
+    """The opener a closing tag or bracket at the start of ``following`` needs."""
+    for pattern, opener in SWALLOWED_OPENERS:
+        if pattern.match(following):
+            return opener
+    return None
+
+
 def _guess_swallowed_ascii(
     previous: str, following: str, page: _Page
 ) -> tuple[str, float, bool] | None:
@@ -595,9 +603,9 @@ def _guess_swallowed_ascii(
     the page puts after its sentences more often.  Otherwise the page's own
     bigrams may decide, when both neighbours agree on one byte by a wide margin.
     """
-    for pattern, opener in SWALLOWED_OPENERS:
-        if pattern.match(following):
-            return opener, 0.95, True
+    opener = _completes_markup(following)
+    if opener:
+        return opener, 0.95, True
     if not previous or not following:
         return None
     bigrams = page.bigrams
