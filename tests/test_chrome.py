@@ -50,6 +50,19 @@ def test_a_counter_sharing_the_date_line_is_cut_from_it():
     assert fix.after == "发布时间:2019年11月06日"
 
 
+def test_a_counter_after_a_single_space_is_cut_too():
+    text, _ = remove_chrome_lines("发布时间：2019-11-06 来源：本站 【浏览次数：88】\n正文。")
+    assert text == "发布时间：2019-11-06 来源：本站\n正文。"
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["【打印本页】【关闭窗口】", "字体：大 中 小  打印  关闭", "Print | Close window | Share"],
+)
+def test_page_tool_lines_are_dropped(line):
+    assert remove_chrome_lines(f"标题\n{line}\n正文。")[0] == "标题\n正文。"
+
+
 def test_badge_alt_text_is_dropped():
     assert remove_chrome_lines("360网站安全检测平台\n标题\n正文。")[0] == "标题\n正文。"
 
@@ -64,6 +77,9 @@ def test_badge_alt_text_is_dropped():
         "我们当前位置不错，首页 > 的符号表示层级。这是一个句子。",
         "网站安全检测平台发布了新的报告，指出很多网站存在漏洞。",
         "Home is where the heart is.",
+        "大中小学生都来了。",
+        "Print the page and close the window before you share it.",
+        "他的阅读：3本书。",
     ],
 )
 def test_article_lines_stay(text):

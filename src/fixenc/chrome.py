@@ -2,8 +2,8 @@
 
 Scrapers that flatten a page to text keep the navigation around the article:
 the breadcrumb ("当前位置:首页 > 建设新闻", "You are here: Home > News"), view
-counters ("浏览次数:1343次", "Views: 1234") and the alt text of verification
-badges.  None of it is article text.  Each kind is recognised by its shape (a
+counters ("浏览次数:1343次", "Views: 1234"), lines of page controls
+("【打印本页】【关闭窗口】") and the alt text of verification badges.  None of it is article text.  Each kind is recognised by its shape (a
 "you are here" label or a path of short ``>``-separated steps; a counter label
 followed by a number), not by a site's wording, and only on short lines, so a
 sentence that happens to mention a view count stays.  Title, date line and
@@ -21,7 +21,7 @@ MAX_CHROME_LINE = 80
 
 # "You are here" labels that introduce a breadcrumb, in several languages.
 BREADCRUMB_LABELS = (  # a regular-expression alternation
-    "当前位置|当前的位置|您的位置|你的位置|您现在的位置|您当前的位置|现在位置|所在位置|當前位置|您現在的位置|現在位置|現在地|현재 위치|현재위치|"
+    "当前位置|当前的位置|当前所在位置|您所在的位置|您的位置|你的位置|您现在的位置|您当前的位置|现在位置|所在位置|位置|當前位置|您現在的位置|現在位置|現在地|현재 위치|현재위치|"
     "you are here|you are in|current location|your location|vous êtes ici|sie sind hier|"
     "usted está aquí|estás aquí|você está aqui|вы здесь|ви тут"
 )
@@ -42,6 +42,15 @@ COUNTER_LABELS = (  # a regular-expression alternation
 )
 COUNTER_UNITS = r"(?:次|人次|次数|回|회|times|views|hits|x)?"
 
+# Page controls that flatten into a line of words: print, close, share, font size.
+PAGE_TOOL_ACTIONS = (
+    "打印|打印本页|打印此页|关闭|关闭窗口|关闭本页|收藏|收藏本页|加入收藏|分享|分享到|返回顶部|"
+    "返回|字体|字号|打印本頁|關閉|關閉窗口|收藏本頁|返回頂部|字體|print|close|share|bookmark|email"
+)
+PAGE_TOOL_WORDS = (
+    "大|中|小|默认|預設|window|page|this|top|back|to|font|size|text|large|medium|small"
+)
+
 # Alt text of site-verification and security badges (the image itself is gone).
 BADGE_WORDS = (  # a regular-expression alternation
     "安全检测|网站安全|安全认证|可信网站|诚信网站|网站认证|实名认证|安全聯盟|網站安全|安全檢測|可信網站|安全联盟|verified by|secured by|"
@@ -50,7 +59,6 @@ BADGE_WORDS = (  # a regular-expression alternation
 # A badge line is the badge's name alone: short, and no sentence in it.
 MAX_BADGE_CHARS = 24
 
-_SEGMENT_SPLIT = re.compile(r"[ \t\u00a0\u3000]{2,}")
 _LABEL_COLON = r"\s*[:：]?\s*"
 
 
@@ -66,11 +74,18 @@ _BREADCRUMB = re.compile(
     rf"|(?:{_alternatives(HOME_WORDS)})(?:\s*{BREADCRUMB_SEPARATORS}\s*{_STEP})+)\s*$",
     re.IGNORECASE,
 )
+# A counter ending a short line, alone or after the date: optional brackets,
+# label, number, unit.
 _COUNTER = re.compile(
-    rf"^(?:{_alternatives(COUNTER_LABELS)}){_LABEL_COLON}[\d,.]+\s*{COUNTER_UNITS}\s*$"
-    rf"|^[\d,.]+\s*(?:views|hits|reads|次浏览|次阅读|次瀏覽|次閱讀)\s*$",
+    r"(?:^|(?<=\s))[\[【(（]?"
+    rf"(?:(?:{_alternatives(COUNTER_LABELS)}){_LABEL_COLON}[\d,.]+\s*{COUNTER_UNITS}"
+    r"|[\d,.]+\s*(?:views|hits|reads|次浏览|次阅读|次瀏覽|次閱讀))"
+    r"[\]】)）]?\s*$",
     re.IGNORECASE,
 )
+_TOOL_TOKENS = re.compile(r"[^\W\d_]+")
+_TOOL_ACTIONS = frozenset(PAGE_TOOL_ACTIONS.split("|"))
+_TOOL_WORDS = _TOOL_ACTIONS | frozenset(PAGE_TOOL_WORDS.split("|"))
 _BADGE = re.compile(_alternatives(BADGE_WORDS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?]\s*$|[.]\s+\S")
 
@@ -124,15 +139,28 @@ def _strip_chrome(line: str) -> tuple[str | None, str | None]:
     badge = len(stripped) <= MAX_BADGE_CHARS and _BADGE.search(stripped)
     if badge and not _SENTENCE_END.search(stripped):
         return None, "badge"
-    segments = _SEGMENT_SPLIT.split(stripped)
-    counters = [segment for segment in segments if _COUNTER.match(segment.strip())]
-    if not counters:
+    if _is_page_tools(stripped):
+        return None, "page tools"
+    rest = _COUNTER.sub("", stripped)
+    if rest == stripped:
         return line, None
-    rest = [segment for segment in segments if segment not in counters]
+    rest = rest.strip(" \t\u00a0\u3000")
     if not rest:
         return None, "view counter"
+    if _SENTENCE_END.search(rest):
+        return line, None
     indent = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
-    return indent + "  ".join(rest), "view counter"
+    return indent + rest, "view counter"
+
+
+def _is_page_tools(line: str) -> bool:
+    """A line of page controls only: print, close, share, font size."""
+    words = [word.lower() for word in _TOOL_TOKENS.findall(line)]
+    return (
+        bool(words)
+        and all(word in _TOOL_WORDS for word in words)
+        and any(word in _TOOL_ACTIONS for word in words)
+    )
 
 
 # HTML elements whose stray closing tags are left behind in flattened text.
