@@ -27,6 +27,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 from damage import (
     PHASE_TRAPS,
     article_text,
+    character_errors,
     damage_page,
     normalised,
     recovered_chars,
@@ -49,7 +50,9 @@ def main() -> int:
     import ftfy
 
     rows = []
-    totals = {"chars": 0, "recovered": 0, "damaged_recovered": 0, "traps": 0, "spans": 0}
+    totals = dict.fromkeys(
+        ["chars", "recovered", "damaged_recovered", "errors", "traps", "spans"], 0
+    )
     unchanged = {"clean simplified": [0, 0], "clean traditional": [0, 0], "pinyin glosses": [0, 0]}
     fixenc_seconds = ftfy_seconds = clean_fixenc = clean_ftfy = 0.0
     paths = sorted(CORPUS.iterdir())
@@ -75,9 +78,21 @@ def main() -> int:
         totals["chars"] += len(want)
         totals["recovered"] += recovered
         totals["damaged_recovered"] += before
+        errors = character_errors(want, got)
+        totals["errors"] += errors
         totals["traps"] += traps
         totals["spans"] += spans
-        rows.append((path.name, len(want), before / len(want), recovered / len(want), traps, spans))
+        rows.append(
+            (
+                path.name[:40],
+                len(want),
+                before / len(want),
+                recovered / len(want),
+                1 - errors / len(want),
+                traps,
+                spans,
+            )
+        )
         started = time.perf_counter()
         repair_chinese_page(original)
         clean_fixenc += time.perf_counter() - started
@@ -93,15 +108,22 @@ def main() -> int:
             unchanged[label][0] += after == page and not page_fixes
             unchanged[label][1] += 1
 
-    print(f"{'page':44} {'chars':>7} {'damaged':>8} {'repaired':>9} {'traps':>6} {'spans':>6}")
-    for name, chars, before, after, traps, spans in rows:
-        print(f"{name:44} {chars:7d} {before:8.2%} {after:9.2%} {traps:6d} {spans:6d}")
+    print("recovered: share of the original characters found in order in the output;")
+    print("accuracy: 1 - (missing + extra characters) / original characters")
+    header = ("page", "chars", "damaged", "recovered", "accuracy", "traps", "spans")
+    print("{:40} {:>7} {:>8} {:>9} {:>9} {:>6} {:>6}".format(*header))
+    for name, chars, before, after, accuracy, traps, spans in rows:
+        print(
+            f"{name:40} {chars:7d} {before:8.2%} {after:9.2%} {accuracy:9.2%} {traps:6d} {spans:6d}"
+        )
     chars = totals["chars"]
     print(
-        f"{'all ' + str(len(rows)) + ' pages':44} {chars:7d} "
+        f"{'all ' + str(len(rows)) + ' pages':40} {chars:7d} "
         f"{totals['damaged_recovered'] / chars:8.2%} {totals['recovered'] / chars:9.2%} "
-        f"{totals['traps']:6d} {totals['spans']:6d}"
+        f"{1 - totals['errors'] / chars:9.2%} {totals['traps']:6d} {totals['spans']:6d}"
     )
+    print()
+    print_layers(paths)
     print()
     for label, (same, count) in unchanged.items():
         print(f"{label:20} unchanged: {same}/{count}")
@@ -110,6 +132,30 @@ def main() -> int:
         f"damaged {fixenc_seconds / ftfy_seconds:.2f}x, clean {clean_fixenc / clean_ftfy:.2f}x"
     )
     return 0
+
+
+# Each layer alone, and every layer but one: which repairs carry the recovery.
+LAYERS = ("chrome", "pinyin", "markup", "out_of_phase", "width")
+
+
+def print_layers(paths: list[Path]) -> None:
+    originals = [article_text(path.read_bytes()) for path in paths]
+    variants = {"all layers": {}}
+    variants.update(
+        {f"only {layer}": {other: other == layer for other in LAYERS} for layer in LAYERS}
+    )
+    variants.update({f"all but {layer}": {layer: False} for layer in LAYERS})
+    print("{:22} {:>9} {:>9}".format("damage", "damaged", "accuracy"))
+    for name, layers in variants.items():
+        chars = errors = damaged_errors = 0
+        for original in originals:
+            damaged = damage_page(original, **layers)
+            repaired, _ = repair_chinese_page(damaged)
+            want = normalised(original)
+            chars += len(want)
+            errors += character_errors(want, normalised(repaired))
+            damaged_errors += character_errors(want, normalised(damaged))
+        print(f"{name:22} {1 - damaged_errors / chars:9.2%} {1 - errors / chars:9.2%}")
 
 
 if __name__ == "__main__":

@@ -116,15 +116,27 @@ def add_chrome(text: str, views: int = 1343) -> str:
     return f"{BREADCRUMB_LINE}\n{first}\u3000\u3000{COUNTER.format(count=views)}\n{rest}"
 
 
-def damage_page(text: str, *, chrome: bool = True) -> str:
-    """All the seed page's damage, applied to clean simplified ``text``."""
+def damage_page(
+    text: str,
+    *,
+    chrome: bool = True,
+    pinyin: bool = True,
+    markup: bool = True,
+    out_of_phase: bool = True,
+    width: bool = True,
+) -> str:
+    """The seed page's damage, applied to clean simplified ``text``; each layer can be left out."""
     if chrome:
         text = add_chrome(text)
-    converted = annotate_pinyin(to_traditional(text))
-    # NBSP has no GBK code; the seed page got its NBSPs from entities later.
-    converted = converted.replace("\u00a0", " ")
-    data = add_markup_fragments(converted).encode("gbk", errors="replace")
-    return fold_width(decode_out_of_phase(data))
+    if pinyin:
+        text = annotate_pinyin(to_traditional(text))
+    if markup:
+        text = add_markup_fragments(text)
+    if out_of_phase:
+        # NBSP has no GBK code; the seed page got its NBSPs from entities later.
+        data = text.replace("\u00a0", " ").encode("gbk", errors="replace")
+        text = decode_out_of_phase(data)
+    return fold_width(text) if width else text
 
 
 # Measuring: the visible text of a corpus page, and how much of it a repair got back.
@@ -151,5 +163,11 @@ def normalised(text: str) -> str:
 
 
 def recovered_chars(original: str, repaired: str) -> int:
+    """Characters of ``original`` found, in order, in ``repaired``."""
     matcher = difflib.SequenceMatcher(None, original, repaired, autojunk=False)
     return sum(block.size for block in matcher.get_matching_blocks())
+
+
+def character_errors(original: str, repaired: str) -> int:
+    """Characters missing from ``repaired`` plus characters it has that ``original`` lacks."""
+    return len(original) + len(repaired) - 2 * recovered_chars(original, repaired)
