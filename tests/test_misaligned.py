@@ -7,6 +7,8 @@ import random
 import pytest
 from conftest import SAMPLES
 from damage import decode_out_of_phase, fold_width
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fixenc.misaligned import repair_misaligned_double_byte
 
@@ -85,3 +87,17 @@ def test_repair_is_idempotent():
     text = SEED.read_text(encoding="utf-8")
     once, _ = repair_misaligned_double_byte(text)
     assert repair_misaligned_double_byte(once) == (once, [])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from("?\ufffd!,:() abf<>/\n。“”的了是在不有老旧小区發展據舊袄吓睋彼"),
+        max_size=40,
+    )
+)
+def test_never_crashes_and_reports_spans_of_its_input(text):
+    repaired, fixes = repair_misaligned_double_byte(text)
+    assert isinstance(repaired, str)
+    for fix in fixes:
+        assert text[fix.start : fix.end] == fix.before

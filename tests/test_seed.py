@@ -85,3 +85,8 @@ def test_clean_pages_come_back_unchanged(shared_data, variant):
             "glossed": "生词：银行(yínháng)、学校(xuéxiào)。\n" + original,
         }[variant]
         assert repair_chinese_page(page) == (page, [])
+
+
+def test_repairing_the_output_again_changes_nothing():
+    once, _ = repair_chinese_page(SEED.read_text(encoding="utf-8"))
+    assert repair_chinese_page(once) == (once, [])
