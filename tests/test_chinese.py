@@ -104,6 +104,7 @@ def test_folded_punctuation_is_restored_between_chinese_characters():
         ("他说Hello, world!然后走了。", "他说Hello, world!然后走了。"),
         ("网址是www.example.com:8080。", "网址是www.example.com:8080。"),
         ("第一  第二。", "第一\u3000\u3000第二。"),
+        ("第一 第二。", "第一 第二。"),
     ],
 )
 def test_only_marks_touching_chinese_text_change(folded, restored):
@@ -118,6 +119,9 @@ def test_only_marks_touching_chinese_text_change(folded, restored):
         "Hello, world! (test) 1:2",  # no Chinese
         "我们的网站,欢迎光临!谢谢(笑)",  # ASCII punctuation by habit: no 。 or quotes
         "中文，好。但是这里, 有个逗号。",  # mixed: some fullwidth survived
+        "打日記先… 打得差唔好怪我! 唔識睇o個",  # habit, and no 。 or 、
+        "대한민국(大韓民國)은 민주공화국이다. 주권(主權)은 국민에게 있다、",  # Korean
+        "東京(とうきょう)は日本の首都です。大阪(おおさか)も大きい、",  # Japanese
     ],
 )
 def test_pages_without_the_folding_signature_are_left_alone(page):

@@ -62,14 +62,22 @@ FOLDED_PUNCTUATION = {
     ")": "）",
 }
 IDEOGRAPHIC_SPACE = "\u3000"
-# Punctuation that width folding leaves alone; a page using it is written in
-# Chinese punctuation, so ASCII punctuation next to Chinese text was folded.
-UNFOLDED_CJK_PUNCTUATION = frozenset("。、“”‘’《》「」『』【】…—")
+# Ideographic full stop and comma: width folding leaves them alone and only
+# CJK writing uses them, so a page that has them but no fullwidth form at
+# all, with ASCII punctuation against Chinese text, was folded.
+UNFOLDED_CJK_PUNCTUATION = frozenset("。、")
 # Characters that count as Chinese text on either side of a folded mark.
-CJK_PUNCTUATION = "。、“”‘’《》「」『』【】…—，：；！？（）"
+CJK_PUNCTUATION = "。、“”‘’《》「」『』【】，：；！？（）"
+# Korean and Japanese pages use ASCII punctuation around hanja and kanji by
+# convention: width restoration is for Chinese pages only.
+MAX_OTHER_SCRIPT_SHARE = 0.02
+# A lone space between Chinese characters is often a writer's separator; a
+# run of them is what folding leaves of ideographic spaces.
+MIN_FOLDED_SPACES = 2
 MIN_FOLDED_MARKS = 2
 _FULLWIDTH_FORMS = re.compile("[\uff01-\uff5e\u3000]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
+_KANA_OR_HANGUL = re.compile("[\u3040-\u30ff\uac00-\ud7af]")
 
 
 def remove_pinyin_annotations(text: str) -> tuple[str, list[Fix]]:
@@ -164,6 +172,9 @@ def shows_width_folding(text: str) -> bool:
     False
     """
     if _FULLWIDTH_FORMS.search(text) or not UNFOLDED_CJK_PUNCTUATION.intersection(text):
+        return False
+    han = len(_HAN_CHAR.findall(text))
+    if len(_KANA_OR_HANGUL.findall(text)) > MAX_OTHER_SCRIPT_SHARE * han:
         return False
     folded = 0
     for index, ch in enumerate(text):
@@ -264,7 +275,13 @@ def _is_space_between_cjk(text: str, index: int) -> bool:
     end = index
     while end + 1 < len(text) and text[end + 1] == " ":
         end += 1
-    return start > 0 and end + 1 < len(text) and _is_cjk(text[start - 1]) and _is_cjk(text[end + 1])
+    return (
+        end - start + 1 >= MIN_FOLDED_SPACES
+        and start > 0
+        and end + 1 < len(text)
+        and _is_cjk(text[start - 1])
+        and _is_cjk(text[end + 1])
+    )
 
 
 def repair_chinese_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
