@@ -157,8 +157,17 @@ def article_text(raw: bytes) -> str:
     return "\n".join(line for line in lines if line)
 
 
+# Fullwidth digits and letters: folding makes them ASCII and, by design, no
+# repair widens numbers or Latin text again, so they are compared folded.
+FULLWIDTH_ALNUM = {
+    code: code - 0xFEE0
+    for code in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+}
+
+
 def normalised(text: str) -> str:
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    """Layout-free text for comparison: single spaces, no blank lines, ASCII digits and letters."""
+    lines = (_SPACES.sub(" ", line).strip() for line in text.translate(FULLWIDTH_ALNUM).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
