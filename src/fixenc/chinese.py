@@ -43,8 +43,10 @@ ANNOTATION = re.compile(rf"([{HAN}])([(（])({PINYIN_SYLLABLE})([)）])")
 # The annotation signature: enough annotations, on several characters, some
 # annotated repeatedly, covering (nearly) every occurrence of each annotated
 # character, with one reading per character.
-MIN_ANNOTATIONS = 4
+MIN_ANNOTATIONS = 3
 MIN_ANNOTATED_CHARACTERS = 2
+# ... and dense: at least one annotation per this many Chinese characters.
+MAX_CHARACTERS_PER_ANNOTATION = 40
 MIN_COVERAGE = 0.9
 MIN_READING_AGREEMENT = 0.9
 # The converter annotates a fixed subset of characters; a reader for children
@@ -101,6 +103,7 @@ def remove_pinyin_annotations(text: str) -> tuple[str, list[Fix]]:
         if counts.most_common(1)[0][1] >= MIN_READING_AGREEMENT * sum(counts.values())
     }
     kept = [match for match in matches if match[1] in annotated]
+    han = _HAN_CHAR.findall(text)
     occurrences = sum(text.count(char) for char in annotated)
     if (
         len(kept) < MIN_ANNOTATIONS
@@ -108,7 +111,8 @@ def remove_pinyin_annotations(text: str) -> tuple[str, list[Fix]]:
         or max(sum(counts.values()) for counts in annotated.values()) < 2
         or len(kept) < MIN_COVERAGE * occurrences
         or len(kept) < MIN_READING_AGREEMENT * len(matches)
-        or len(annotated) > MAX_ANNOTATED_SHARE * len(set(_HAN_CHAR.findall(text)))
+        or len(annotated) > MAX_ANNOTATED_SHARE * len(set(han))
+        or len(kept) * MAX_CHARACTERS_PER_ANNOTATION < len(han)
     ):
         return text, []
     pieces = []
