@@ -80,8 +80,9 @@ MAX_FOREIGN_SHARE = 0.02
 # the swallowed byte counts as one).
 MIN_DECODED_PAIRS = 2
 
-# Lost bytes: how many candidates are scored in context, how many partial
-# readings are kept while guessing the next one.
+# Lost bytes: how many candidates are kept by frequency, how many of those are
+# scored in context, how many partial readings are kept while guessing the next.
+COMMON_SHORTLIST = 32
 SHORTLIST = 6
 BEAM_WIDTH = 4
 
@@ -562,16 +563,36 @@ def _score_lost_byte(
 ) -> list[tuple[float, int, str]]:
     """Candidates for the one lost byte of ``unit``, best first, scored in context.
 
-    Every byte value that makes a valid character is ranked by the bigrams it
-    forms with its two neighbours; only the best few are scored in full context.
+    Every byte value that makes a valid character is ranked by how common the
+    character is (in the language and on the page), the most common by the
+    bigrams it forms with its two neighbours, and only the best few of those
+    are scored in full context.
     """
-    candidates = []
+    common = sorted(
+        (
+            (
+                _pair_logprob("", char) + PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0)),
+                byte,
+                char,
+            )
+            for byte, char in _unit_candidates(unit, codec.name)
+        ),
+        reverse=True,
+    )[:COMMON_SHORTLIST]
     before, after = left[-1:], right[:1]
-    for byte, char in _unit_candidates(unit, codec.name):
-        prior = _pair_logprob(before, char) + _pair_logprob(char, after)
-        prior += PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0))
-        candidates.append((prior, byte, char))
-    candidates.sort(reverse=True)
+    candidates = sorted(
+        (
+            (
+                _pair_logprob(before, char)
+                + _pair_logprob(char, after)
+                + PAGE_CONTEXT_WEIGHT * math.log1p(page.chars.get(char, 0)),
+                byte,
+                char,
+            )
+            for _, byte, char in common
+        ),
+        reverse=True,
+    )
     scored = [
         (_plausibility(left + char + right, page, None, quote_open), byte, char)
         for _, byte, char in candidates[:SHORTLIST]
