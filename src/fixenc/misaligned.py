@@ -316,17 +316,23 @@ def _best_repair(
 
     Readings that end at different places are compared over the same extent
     (up to the farthest end), so a longer repair is not favoured for its length.
-    Without ``proven``, a reading needs at least one character decoded from
-    surviving bytes alone; with it, only codecs and span openings already
-    proven on the page are tried, and guesses alone suffice.
+    Without ``proven``, a reading needs characters decoded from surviving
+    bytes alone (see ``MIN_DECODED_PAIRS``); with it, only codecs already
+    proven on the page are tried, and guesses alone suffice for spans that open
+    like a proven one or fall back into phase on a letter wedged between East
+    Asian characters ("抽?d前" for one character whose trail byte is "d").
     """
     text = page.text
     opening = text[start : start + 2]
+    proven_codecs = {codec for codec, _ in proven} if proven is not None else set()
     readings = [
         (codec, end, template)
         for codec in CODECS
-        if page.fits(codec) and (proven is None or (codec.name, opening) in proven)
+        if page.fits(codec) and (proven is None or codec.name in proven_codecs)
         for end, template in _readings(text, start, codec)
+        if proven is None
+        or (codec.name, opening) in proven
+        or _wedged_resync(text, start, end, template)
     ]
     if not readings:
         return None
@@ -365,6 +371,19 @@ def _best_repair(
         )
         best = _Repair(end=end, after=after, gain=gain, codec=codec.name, fix=fix)
     return best
+
+
+def _wedged_resync(text: str, start: int, end: int, template: list[int | None]) -> bool:
+    """A span that falls back into phase on an ASCII trail byte between East Asian text."""
+    trail = template[-1]
+    return (
+        trail is not None
+        and trail != LOST_ASCII
+        and chr(trail).isalpha()
+        and text[end - 1] == chr(trail)
+        and _EAST_ASIAN.match(text, end) is not None
+        and _EAST_ASIAN.match(text, start - 1) is not None
+    )
 
 
 def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, list[int | None]]]:
