@@ -310,6 +310,7 @@ def repair_chinese_page(
 ) -> tuple[str, list[Fix]]:
     """Every repair the seed page needs, in order, for callers without the pipeline.
 
+    For text pages (HTML goes through the article extractor instead).
     Out-of-phase spans first (they need the damaged closing tag as context),
     then markup fragments, the Chinese-specific stages and site chrome.
     Whitespace is left to the normalisation stage.
