@@ -101,3 +101,10 @@ def test_never_crashes_and_reports_spans_of_its_input(text):
     assert isinstance(repaired, str)
     for fix in fixes:
         assert text[fix.start : fix.end] == fix.before
+
+
+def test_closing_an_open_quotation_counts_as_evidence():
+    repaired, (fix,) = repair_misaligned_double_byte("他说：“我们明天出发?!?/span>\n")
+    assert fix.after == "。”<"
+    assert repaired == "他说：“我们明天出发。”</span>\n"
+    assert repair_misaligned_double_byte("他说：我们明天出发?!?/span>\n")[1] == []

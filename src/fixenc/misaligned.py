@@ -474,7 +474,9 @@ def _decode_reading(
         known_pairs += text[end].isascii()
     if units[-1] == (LOST_ASCII,) and _completes_markup(text[end:]):
         known_pairs += 1
-    if need_evidence and known_pairs < MIN_DECODED_PAIRS:
+    # Closing a quotation opened earlier on the line is evidence too; whether
+    # the reading does is known only once its lost bytes are chosen.
+    if need_evidence and known_pairs + quote_open < MIN_DECODED_PAIRS:
         return None  # (nearly) nothing but guesses: no evidence the span was misread
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
@@ -517,7 +519,10 @@ def _decode_reading(
             left + "".join(state.chars) + right, page, None, quote_open
         ),
     )
-    return "".join(best.chars), best.guessed, best.certainty, best.structural
+    decoded = "".join(best.chars)
+    if need_evidence and known_pairs + (quote_open and "”" in decoded) < MIN_DECODED_PAIRS:
+        return None
+    return decoded, best.guessed, best.certainty, best.structural
 
 
 @dataclass(frozen=True)
