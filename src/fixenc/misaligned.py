@@ -366,7 +366,8 @@ def _best_repair(
             after=after,
             codecs=(codec.name, codec.name),
             confidence=certainty * (1.0 - 0.5 * math.exp(-(gain - ACCEPT_MARGIN) / 4.0)),
-            detail=f"{codec.name} read one byte late; re-decoded in phase",
+            detail=f"{codec.name} read one byte late; re-decoded in phase"
+            + ("" if proven is None else "; damage proven by other spans on the page"),
             guessed=guessed,
         )
         best = _Repair(end=end, after=after, gain=gain, codec=codec.name, fix=fix)
