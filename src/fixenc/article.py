@@ -78,7 +78,7 @@ DROP_ROLES = frozenset(
 BOILERPLATE_WORDS = re.compile(
     r"^(?:ads?|advert\w*|advertisement|adslot|adunit|banner|breadcrumbs?|byline|"
     r"comments?|commenting|disqus|cookies?|consent|gdpr|footer|header|masthead|"
-    r"menu|nav|navbar|navigation|newsletter|newsletters|subscribe|subscription|paywall|"
+    r"menu|nav|navbar|navigation|newsletter|newsletters|subscribe|subscription|"
     r"promo|promos|promotion|sponsor|sponsored|outbrain|taboola|related|recommended|"
     r"recirc|recirculation|trending|popular|sidebar|sidebars|rail|share|sharing|"
     r"social|sharebar|toolbar|tools|print|pagination|pager|tags?|tagline|topics?|"
@@ -86,7 +86,7 @@ BOILERPLATE_WORDS = re.compile(
     r"visually|sr|screen|offscreen|caption|credits?|meta|dateline|timestamp|"
     r"more|next|prev|previous|jump|login|register|donate|feedback|survey|"
     r"skyscraper|leaderboard|teaser|teasers|carousel|slideshow|gallery|video|player|"
-    r"audio|podcast|embed|inline|follow|rss|print|email|correction|disclaimer|"
+    r"audio|podcast|embed|follow|rss|print|email|correction|disclaimer|"
     r"copyright|legal|references|newsfeed|ticker|alert|alerts|notification|toast)$"
 )
 # Boilerplate words no article wrapper carries: these blocks go whatever they hold.
@@ -110,11 +110,23 @@ NEGATIVE_WORDS = re.compile(
     r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|"
     r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|newsletter|subscribe|recirc"
 )
+# The page's own statement of where its article is; a block holding it is no boilerplate.
+ARTICLE_MARKERS = lxml.etree.XPath(
+    "descendant::article | descendant::main | descendant::*[@itemprop='articleBody']"
+)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 ATTRIBUTE_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 WHITESPACE = re.compile(r"\s+")
 SENTENCE_END = re.compile(r"[.!?。！？…:;\"”’)]\s*$")
 
+# Never judged by their class names: the page itself, its article, and table internals
+# (table rows are named by their data: "player-20", "oddrow").
+KEEP_TAGS = frozenset({"body", "html", "article", "main", "tr", "td", "th", "tbody", "thead"})
+# Blocks inside the article that are checked for link lists and widgets after it is chosen.
+PRUNABLE_TAGS = ("div", "section", "ul", "ol", "dl", "figure", "span", "form", "table")
+# A pruned block's link text share; blocks with many commas are prose and stay.
+MAX_LINK_DENSITY = 0.5
+PROSE_COMMAS = 10
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose text is scored as a paragraph.
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
@@ -183,6 +195,8 @@ def extract_article(html: str, url: str | None = None) -> Article:
         body = root
     _drop_boilerplate(body)
     container_blocks = _pick_content(body)
+    for block in container_blocks:
+        _prune_links(block)
     text = _serialise(container_blocks)
     text = _strip_title(text, title)
     return Article(text, title, author, date)
@@ -320,7 +334,7 @@ def _boilerplate_kind(element: lxml.html.HtmlElement) -> int:
         return 2
     if tag in FURNITURE_TAGS:
         return 1
-    if tag in ("body", "html", "article", "main"):
+    if tag in KEEP_TAGS:
         return 0
     words = _attribute_words(element)
     if not words:
@@ -335,8 +349,8 @@ def _boilerplate_kind(element: lxml.html.HtmlElement) -> int:
 def _drop_boilerplate(body: lxml.html.HtmlElement) -> None:
     """Remove boilerplate subtrees in place, keeping the tail text of each removed element.
 
-    A block named like boilerplate that still holds most of the page's prose is a wrapper with
-    an unlucky class name ("header-style-2", "has-sidebar"), so it stays.
+    A block named like boilerplate that holds the page's article element or most of its prose
+    is a wrapper with an unlucky class name ("header-style-2", "has-sidebar"), so it stays.
     """
     doomed = []
     suspects = []
@@ -355,7 +369,9 @@ def _drop_boilerplate(body: lxml.html.HtmlElement) -> None:
         lengths = _text_lengths(body)
         total = _prose_chars(body, lengths)
         for element in suspects:
-            if _prose_chars(element, lengths) <= WRAPPER_SHARE * total:
+            if _prose_chars(element, lengths) <= WRAPPER_SHARE * total and not any(
+                True for _ in ARTICLE_MARKERS(element)
+            ):
                 _remove(element)
 
 
@@ -477,6 +493,18 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             ):
                 blocks.append(sibling)
     return blocks
+
+
+def _prune_links(container: lxml.html.HtmlElement) -> None:
+    """Remove link lists and link-only widgets that live inside the article container."""
+    lengths = _text_lengths(container)
+    for element in list(container.iter(*PRUNABLE_TAGS)):
+        chars = lengths.text.get(element, 0)
+        if element is container or chars == 0:
+            continue
+        density = lengths.links.get(element, 0) / chars
+        if density > MAX_LINK_DENSITY and len(COMMA.findall(element.text_content())) < PROSE_COMMAS:
+            _remove(element)
 
 
 # --- serialising ----------------------------------------------------------------------------
