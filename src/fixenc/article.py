@@ -144,6 +144,12 @@ TAG_WEIGHTS = {
     "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3,
     "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5,
 }  # fmt: skip
+# Readability's rule for articles split into sections: when MIN_RIVALS of the next best
+# TOP_CANDIDATES score within RIVAL_SHARE of the best and share an ancestor with it, that
+# ancestor is the article.
+TOP_CANDIDATES = 5
+RIVAL_SHARE = 0.75
+MIN_RIVALS = 3
 COMMA = re.compile(r"[,，、،]")
 # A paragraph shorter than this is too short to vote for its container.
 MIN_PARAGRAPH_CHARS = 25
@@ -458,7 +464,7 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         score *= 1 - link_density(element)
         ancestor = element if element.tag not in PARAGRAPH_TAGS else element.getparent()
         level = 0
-        while ancestor is not None and level < 5:
+        while ancestor is not None and ancestor is not body and level < 5:
             if ancestor not in scores:
                 scores[ancestor] = TAG_WEIGHTS.get(ancestor.tag, 0) + _class_weight(ancestor)
             divider = 1 if level == 0 else 2 if level == 1 else level * 3
@@ -467,8 +473,9 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             level += 1
     if not scores:
         return [body]
-    best = max(scores, key=lambda e: scores[e] * (1 - link_density(e)))
-    best_score = scores[best] * (1 - link_density(best))
+    final = {element: score * (1 - link_density(element)) for element, score in scores.items()}
+    best = _promote(max(final, key=final.get), final, body)
+    best_score = final.get(best, 0.0)
     parent = best.getparent()
     if parent is None:
         return [best]
@@ -480,7 +487,7 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             continue
         if not isinstance(sibling.tag, str):
             continue
-        sibling_score = scores.get(sibling, 0) * (1 - link_density(sibling))
+        sibling_score = final.get(sibling, 0.0)
         if sibling_score >= threshold:
             blocks.append(sibling)
         elif sibling.tag == "p":
@@ -493,6 +500,46 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             ):
                 blocks.append(sibling)
     return blocks
+
+
+def _promote(best: lxml.html.HtmlElement, final: dict, body: lxml.html.HtmlElement):
+    """Move up from the best candidate to the container of the whole article.
+
+    Articles split into several sections give several strong candidates: when enough of them
+    share an ancestor with the best one, that ancestor is the article.  Otherwise walk up while
+    the parents score higher (readability's rules), and past wrappers with a single child.
+    """
+    best_score = final[best]
+    rivals = [
+        element
+        for element, score in sorted(final.items(), key=lambda item: -item[1])[1:TOP_CANDIDATES]
+        if score >= RIVAL_SHARE * best_score
+    ]
+    if len(rivals) >= MIN_RIVALS:
+        rival_ancestors = [set(rival.iterancestors()) | {rival} for rival in rivals]
+        for ancestor in best.iterancestors():
+            if ancestor is body:
+                break
+            if sum(ancestor in group for group in rival_ancestors) >= MIN_RIVALS:
+                best = ancestor
+                break
+    last_score = final.get(best, best_score)
+    floor = last_score / 3
+    for ancestor in best.iterancestors():
+        if ancestor is body:
+            break
+        if ancestor not in final:
+            continue
+        if final[ancestor] < floor:
+            break
+        if final[ancestor] > last_score:
+            best = ancestor
+            break
+        last_score = final[ancestor]
+    parent = best.getparent()
+    while parent is not None and parent is not body and len(parent) == 1:
+        best, parent = parent, parent.getparent()
+    return best
 
 
 def _prune_links(container: lxml.html.HtmlElement) -> None:
