@@ -127,6 +127,8 @@ PRUNABLE_TAGS = ("div", "section", "ul", "ol", "dl", "figure", "span", "form", "
 # A pruned block's link text share; blocks with many commas are prose and stay.
 MAX_LINK_DENSITY = 0.5
 PROSE_COMMAS = 10
+# A sibling of the article container joins it only if it is mostly prose, not link teasers.
+MAX_SIBLING_LINK_DENSITY = 0.3
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose text is scored as a paragraph.
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
@@ -474,8 +476,9 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     if not scores:
         return [body]
     final = {element: score * (1 - link_density(element)) for element, score in scores.items()}
-    best = _promote(max(final, key=final.get), final, body)
-    best_score = final.get(best, 0.0)
+    top = max(final, key=final.get)
+    best = _promote(top, final, body)
+    best_score = max(final[top], final.get(best, 0.0))
     parent = best.getparent()
     if parent is None:
         return [best]
@@ -488,7 +491,7 @@ def _pick_content(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if not isinstance(sibling.tag, str):
             continue
         sibling_score = final.get(sibling, 0.0)
-        if sibling_score >= threshold:
+        if sibling_score >= threshold and link_density(sibling) < MAX_SIBLING_LINK_DENSITY:
             blocks.append(sibling)
         elif sibling.tag == "p":
             chars = text_chars.get(sibling, 0)
