@@ -65,6 +65,15 @@ DROP_TAGS = frozenset(
         "meta", "head", "img", "picture", "area",
     }
 )  # fmt: skip
+# Figures: photos with their captions and credits.
+FIGURE_TAGS = frozenset({"figure", "figcaption"})
+# Lines that only label an ad slot or an interruption, in the languages seen most on the web.
+AD_LABEL = re.compile(
+    r"^(?:advertisement|advertisements|advert|adverts|ad|ads|sponsored|sponsored content|"
+    r"anzeige|werbung|publicidad|publicité|pubblicità|reklama|реклама|广告|広告|광고|"
+    r"story continues below|article continues below|continue reading below)$",
+    re.IGNORECASE,
+)
 # Page furniture: dropped unless it holds most of the page's paragraphs (some sites misuse them).
 FURNITURE_TAGS = frozenset({"header", "footer", "form"})
 DROP_ROLES = frozenset(
@@ -110,9 +119,11 @@ NEGATIVE_WORDS = re.compile(
     r"footnote|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|"
     r"sidebar|skyscraper|sponsor|shopping|tags|tool|widget|newsletter|subscribe|recirc"
 )
-# The page's own statement of where its article is; a block holding it is no boilerplate.
+# The page's own statement of where its article is, or a quotation embedded in the article (a
+# tweet in a "video-container"): a block holding one is no boilerplate.
 ARTICLE_MARKERS = lxml.etree.XPath(
     "descendant::article | descendant::main | descendant::*[@itemprop='articleBody']"
+    " | descendant::blockquote"
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 ATTRIBUTE_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
@@ -172,7 +183,7 @@ BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di)\s+", re.IGNORECASE)
 BYLINE_CLASS = re.compile(r"byline|author|writer|creator", re.IGNORECASE)
 
 
-def extract_article(html: str, url: str | None = None) -> Article:
+def extract_article(html: str, url: str | None = None, *, captions: bool = False) -> Article:
     """Return the main text of a full page and its title, author and date.
 
     >>> page = ('<html><head><title>Rain due - Daily</title></head><body><nav><a href="/">Home</a>'
@@ -184,6 +195,8 @@ def extract_article(html: str, url: str | None = None) -> Article:
     'Rain due'
 
     ``url`` is accepted for callers that know it; extraction does not depend on it.
+    ``captions`` keeps figure captions (photo descriptions and credits); they are left out by
+    default because they describe pictures the text does not show.  Table captions are kept.
     """
     del url  # reserved: no rule depends on the page's address.
     html = XML_DECLARATION.sub("", html, count=1)
@@ -201,7 +214,7 @@ def extract_article(html: str, url: str | None = None) -> Article:
     body = root.find("body")
     if body is None:
         body = root
-    _drop_boilerplate(body)
+    _drop_boilerplate(body, captions)
     container_blocks = _pick_content(body)
     for block in container_blocks:
         _prune_links(block)
@@ -327,10 +340,10 @@ def _attribute_words(element: lxml.html.HtmlElement) -> list[str]:
     return [word.lower() for word in ATTRIBUTE_WORD.findall(value)]
 
 
-def _boilerplate_kind(element: lxml.html.HtmlElement) -> int:
+def _boilerplate_kind(element: lxml.html.HtmlElement, captions: bool) -> int:
     """0: keep; 1: boilerplate by class/id words (a wrapper may be misnamed); 2: always drop."""
     tag = element.tag
-    if tag in DROP_TAGS:
+    if tag in DROP_TAGS or (not captions and tag in FIGURE_TAGS):
         return 2
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return 2
@@ -354,7 +367,7 @@ def _boilerplate_kind(element: lxml.html.HtmlElement) -> int:
     return 0
 
 
-def _drop_boilerplate(body: lxml.html.HtmlElement) -> None:
+def _drop_boilerplate(body: lxml.html.HtmlElement, captions: bool) -> None:
     """Remove boilerplate subtrees in place, keeping the tail text of each removed element.
 
     A block named like boilerplate that holds the page's article element or most of its prose
@@ -366,7 +379,7 @@ def _drop_boilerplate(body: lxml.html.HtmlElement) -> None:
         if not isinstance(element.tag, str):
             doomed.append(element)
             continue
-        kind = _boilerplate_kind(element)
+        kind = _boilerplate_kind(element, captions)
         if kind == 2:
             doomed.append(element)
         elif kind == 1:
@@ -574,7 +587,7 @@ class _TextWriter:
     def end_line(self, separator: str = "\n") -> None:
         text = _clean("".join(self.line))
         self.line = []
-        if text:
+        if text and not AD_LABEL.match(text):
             if self.blocks and not self.blocks[-1].endswith("\n\n") and separator == "\n\n":
                 self.blocks.append("\n")
             self.blocks.append(text + "\n")
