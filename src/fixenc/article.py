@@ -211,16 +211,32 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
     except (lxml.etree.ParserError, ValueError):
         return Article("")
     title, author, date = _find_metadata(root)
-    body = root.find("body")
-    if body is None:
-        body = root
-    _drop_boilerplate(body, captions)
-    container_blocks = _pick_content(body)
-    for block in container_blocks:
-        _prune_links(block)
-    text = _serialise(container_blocks)
-    text = _strip_title(text, title)
+    text = _strip_title(_main_text(root, captions), title)
+    if not text:
+        # No prose anywhere (a page of links, a frameset menu): all visible text beats nothing.
+        text = _visible_text(lxml.html.document_fromstring(html, parser=_HTML_PARSER))
     return Article(text, title, author, date)
+
+
+def _main_text(root: lxml.html.HtmlElement, captions: bool) -> str:
+    body = _body(root)
+    _drop_boilerplate(body, captions)
+    blocks = _pick_content(body)
+    for block in blocks:
+        _prune_links(block)
+    return _serialise(blocks)
+
+
+def _visible_text(root: lxml.html.HtmlElement) -> str:
+    body = _body(root)
+    for element in [e for e in body.iter() if _boilerplate_kind(e, captions=True) == 2]:
+        _remove(element)
+    return _serialise([body])
+
+
+def _body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    body = root.find("body")
+    return root if body is None else body
 
 
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -233,7 +249,7 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
     """Title, author and date as the page states them, strongest source first."""
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "")
+        key = element.get("property") or element.get("name") or element.get("itemprop") or ""
         content = element.get("content")
         key = key.strip().lower()
         if key and content and content.strip() and key not in meta:
@@ -250,9 +266,7 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
 
     author = linked.get("author")
     if not author:
-        author = next(
-            (meta[k] for k in AUTHOR_META if k in meta and not _is_url(meta[k])), None
-        )
+        author = next((meta[k] for k in AUTHOR_META if k in meta and not _is_url(meta[k])), None)
     if not author:
         author = _byline(root)
     if author:
@@ -343,7 +357,7 @@ def _attribute_words(element: lxml.html.HtmlElement) -> list[str]:
 def _boilerplate_kind(element: lxml.html.HtmlElement, captions: bool) -> int:
     """0: keep; 1: boilerplate by class/id words (a wrapper may be misnamed); 2: always drop."""
     tag = element.tag
-    if tag in DROP_TAGS or (not captions and tag in FIGURE_TAGS):
+    if not isinstance(tag, str) or tag in DROP_TAGS or (not captions and tag in FIGURE_TAGS):
         return 2
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return 2
@@ -574,11 +588,16 @@ def _prune_links(container: lxml.html.HtmlElement) -> None:
 
 
 class _TextWriter:
-    """Collects inline text into lines and lines into blocks separated by blank lines."""
+    """Collects inline text into lines, and lines into text with the separators blocks ask for.
+
+    A separator requested at a block boundary waits until the next line of text, so nested
+    blocks ending together give one blank line, never several.
+    """
 
     def __init__(self) -> None:
-        self.blocks: list[str] = []
+        self.parts: list[str] = []
         self.line: list[str] = []
+        self.pending = ""
 
     def write(self, text: str | None) -> None:
         if text:
@@ -588,15 +607,19 @@ class _TextWriter:
         text = _clean("".join(self.line))
         self.line = []
         if text and not AD_LABEL.match(text):
-            if self.blocks and not self.blocks[-1].endswith("\n\n") and separator == "\n\n":
-                self.blocks.append("\n")
-            self.blocks.append(text + "\n")
-        elif separator == "\n\n" and self.blocks and not self.blocks[-1].endswith("\n\n"):
-            self.blocks.append("\n")
+            self.write_raw(text)
+        if len(separator) > len(self.pending):
+            self.pending = separator
+
+    def write_raw(self, text: str) -> None:
+        if self.parts:
+            self.parts.append(self.pending or "\n")
+        self.parts.append(text)
+        self.pending = ""
 
     def text(self) -> str:
         self.end_line()
-        return "".join(self.blocks).strip()
+        return "".join(self.parts).strip()
 
 
 def _serialise(blocks: list[lxml.html.HtmlElement]) -> str:
@@ -619,7 +642,7 @@ def _write_element(element: lxml.html.HtmlElement, writer: _TextWriter) -> None:
         return
     if tag == "pre":
         writer.end_line("\n\n")
-        writer.blocks.append(element.text_content().strip("\n") + "\n")
+        writer.write_raw(element.text_content().strip("\n"))
         writer.end_line("\n\n")
         return
     is_block = tag in BLOCK_TAGS
@@ -693,14 +716,15 @@ def _extract_feed(text: str) -> Article | None:
                 elif child_name in ("description", "summary", "content", "encoded"):
                     description = _markup_text("".join(child.itertext()))
             parts.extend(part for part in (item_title, description) if part)
-        elif name == "title" and channel_title is None and _local(element.getparent().tag) in (
-            "channel",
-            "feed",
-        ):
+        elif name == "title" and channel_title is None and _is_channel(element.getparent()):
             channel_title = _clean("".join(element.itertext())) or None
         elif name in ("pubdate", "updated", "date", "lastbuilddate") and date is None:
             date = _clean("".join(element.itertext())) or None
     return Article("\n\n".join(parts), channel_title, None, date)
+
+
+def _is_channel(element: lxml.etree._Element | None) -> bool:
+    return element is not None and _local(element.tag) in ("channel", "feed")
 
 
 def _markup_text(fragment: str) -> str:
