@@ -140,6 +140,8 @@ MAX_LINK_DENSITY = 0.5
 PROSE_COMMAS = 10
 # A sibling of the article container joins it only if it is mostly prose, not link teasers.
 MAX_SIBLING_LINK_DENSITY = 0.3
+# List items start with a bullet so a reader sees the list.
+LIST_BULLET = "- "
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Blocks whose text is scored as a paragraph.
 PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
@@ -598,6 +600,7 @@ class _TextWriter:
         self.parts: list[str] = []
         self.line: list[str] = []
         self.pending = ""
+        self.prefix = ""
 
     def write(self, text: str | None) -> None:
         if text:
@@ -607,7 +610,8 @@ class _TextWriter:
         text = _clean("".join(self.line))
         self.line = []
         if text and not AD_LABEL.match(text):
-            self.write_raw(text)
+            self.write_raw(self.prefix + text)
+            self.prefix = ""
         if len(separator) > len(self.pending):
             self.pending = separator
 
@@ -648,25 +652,29 @@ def _write_element(element: lxml.html.HtmlElement, writer: _TextWriter) -> None:
     is_block = tag in BLOCK_TAGS
     if is_block:
         writer.end_line("\n\n" if tag not in ("li", "dt", "dd", "tr") else "\n")
+    if tag == "li":
+        writer.prefix = LIST_BULLET
     writer.write(element.text)
     for child in element:
         _write_element(child, writer)
         writer.write(child.tail)
     if is_block:
         writer.end_line("\n\n" if tag not in ("li", "dt", "dd", "tr") else "\n")
+        writer.prefix = ""
 
 
 def _write_table(table: lxml.html.HtmlElement, writer: _TextWriter) -> None:
     writer.end_line("\n\n")
+    caption = table.find("caption")
+    if caption is not None:
+        writer.write(caption.text_content())
+        writer.end_line()
     for row in table.iter("tr"):
         cells = [_clean(cell.text_content()) for cell in row if cell.tag in ("td", "th")]
         cells = [cell for cell in cells if cell]
         if cells:
             writer.write(" | ".join(cells))
             writer.end_line()
-    caption = table.find("caption")
-    if caption is not None:
-        writer.write(caption.text_content())
     writer.end_line("\n\n")
 
 
