@@ -176,12 +176,17 @@ DATE_META = (
     "sailthru.date", "parsely-pub-date", "article.published", "published_time",
     "article:modified_time", "datemodified", "last-modified",
 )  # fmt: skip
-AUTHOR_META = (
-    "author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl",
-    "twitter:creator",
-)  # fmt: skip
+AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+# A social-media handle names the author only when nothing better does.
+HANDLE_META = "twitter:creator"
 TITLE_META = ("og:title", "twitter:title", "headline", "dc.title", "parsely-title")
-BYLINE_PREFIX = re.compile(r"^\s*(?:by|von|par|por|di)\s+", re.IGNORECASE)
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:posted|written|words|text|analysis|story|report)\s+)?"
+    r"(?:by|von|par|por|di|от|text:|texto:|texte:)\s+",
+    re.IGNORECASE,
+)
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
+DIGIT = re.compile(r"\d")
 BYLINE_CLASS = re.compile(r"byline|author|writer|creator", re.IGNORECASE)
 
 
@@ -259,6 +264,8 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
     linked = _json_ld(root)
 
     title = next((meta[k] for k in TITLE_META if k in meta), None) or linked.get("headline")
+    if title and meta.get("og:site_name"):
+        title = _strip_site_name(title, meta["og:site_name"])
     heading = root.find(".//h1")
     heading_text = _clean(heading.text_content()) if heading is not None else ""
     if not title:
@@ -271,6 +278,8 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
         author = next((meta[k] for k in AUTHOR_META if k in meta and not _is_url(meta[k])), None)
     if not author:
         author = _byline(root)
+    if not author:
+        author = meta.get(HANDLE_META)
     if author:
         author = BYLINE_PREFIX.sub("", author).strip() or None
 
@@ -328,16 +337,36 @@ def _author_names(value: object) -> list[str]:
 
 
 def _byline(root: lxml.html.HtmlElement) -> str | None:
+    """The first short byline element's text; the innermost one, so dates beside it stay out."""
     for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.get("rel") == "author" or BYLINE_CLASS.search(
-            (element.get("class") or "") + " " + (element.get("itemprop") or "")
-        ):
-            text = _clean(element.text_content())
-            if 2 < len(text) < 80:
+        if isinstance(element.tag, str) and _is_byline(element):
+            while True:
+                inner = next((e for e in element.iterdescendants() if _is_byline(e)), None)
+                if inner is None or not _clean(" ".join(inner.itertext())):
+                    break
+                element = inner
+            text = _clean(" ".join(element.itertext()))
+            if 2 < len(text) < 80 and not DIGIT.search(text):
                 return text
     return None
+
+
+def _is_byline(element: lxml.html.HtmlElement) -> bool:
+    if not isinstance(element.tag, str) or element.tag in DROP_TAGS:
+        return False
+    if element.get("rel") == "author":
+        return True
+    return bool(
+        BYLINE_CLASS.search((element.get("class") or "") + " " + (element.get("itemprop") or ""))
+    )
+
+
+def _strip_site_name(title: str, site: str) -> str:
+    """'Story - Site' -> 'Story': the site's name is not the article's title."""
+    for separator in TITLE_SEPARATORS:
+        if title.endswith(separator + site):
+            return title[: -len(separator + site)].strip() or title
+    return title
 
 
 def _is_url(value: str) -> bool:
