@@ -221,7 +221,8 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
     default because they describe pictures the text does not show.  Table captions are kept.
     """
     del url  # reserved: no rule depends on the page's address.
-    html = XML_DECLARATION.sub("", html, count=1)
+    # NUL is no text, and lxml would turn it into U+FFFD.
+    html = XML_DECLARATION.sub("", html, count=1).replace("\x00", "")
     if not html.strip():
         return Article("")
     if _looks_like_feed(html):
