@@ -113,13 +113,16 @@ def test_odd_input_does_not_crash(page: str) -> None:
     assert isinstance(extract_article(page).text, str)
 
 
-def test_ad_slot_labels_are_dropped() -> None:
+def test_ad_slot_labels_and_datelines_are_dropped() -> None:
     page = (
-        "<html><body><article><p>First paragraph of the story, long enough to count as prose."
-        "</p><div>Advertisement</div><p>Second paragraph of the story, also long enough to "
-        "count.</p></article></body></html>"
+        "<html><body><article><p>Updated 9:41 AM, March 5</p><p>First paragraph of the story,"
+        " long enough to count as prose.</p><div>Advertisement</div><p>Second paragraph of the"
+        " story, also long enough to count.</p></article></body></html>"
     )
-    assert "Advertisement" not in extract_article(page).text
+    assert extract_article(page).text == (
+        "First paragraph of the story, long enough to count as prose.\n\n"
+        "Second paragraph of the story, also long enough to count."
+    )
 
 
 def test_docstring_examples() -> None:

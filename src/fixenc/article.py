@@ -75,6 +75,12 @@ AD_LABEL = re.compile(
     r"story continues below|article continues below|continue reading below)$",
     re.IGNORECASE,
 )
+# Short lines that only date the page ("Updated 9:41 AM"): metadata, not article text.
+DATELINE = re.compile(
+    r"^(?:published|updated|posted|last updated|first published|veröffentlicht|aktualisiert|"
+    r"publié|mis à jour|publicado|actualizado|pubblicato|aggiornato)\b(?=.*\d).{0,70}$",
+    re.IGNORECASE,
+)
 # Page furniture: dropped unless it holds most of the page's paragraphs (some sites misuse them).
 FURNITURE_TAGS = frozenset({"header", "footer", "form"})
 DROP_ROLES = frozenset(
@@ -655,7 +661,7 @@ class _TextWriter:
     def end_line(self, separator: str = "\n") -> None:
         text = _clean("".join(self.line))
         self.line = []
-        if text and not AD_LABEL.match(text):
+        if text and not AD_LABEL.match(text) and not DATELINE.match(text):
             self.write_raw(self.prefix + text)
             self.prefix = ""
         if len(separator) > len(self.pending):
