@@ -626,15 +626,24 @@ def _promote(best: lxml.html.HtmlElement, final: dict, body: lxml.html.HtmlEleme
 
 
 def _prune_links(container: lxml.html.HtmlElement) -> None:
-    """Remove link lists and link-only widgets that live inside the article container."""
+    """Remove link lists and link-only widgets that live inside the article container.
+
+    Innermost blocks go first, and their text leaves the counts of the paragraphs around them,
+    so a paragraph holding a hover card full of links loses the card, not its own sentence.
+    """
     lengths = _text_lengths(container)
-    for element in list(container.iter(*PRUNABLE_TAGS)):
-        chars = lengths.text.get(element, 0)
-        if element is container or chars == 0:
+    text_chars, link_chars = lengths.text, lengths.links
+    for element in reversed(list(container.iter(*PRUNABLE_TAGS))):
+        chars = text_chars.get(element, 0)
+        if element is container or chars <= 0:
             continue
-        density = lengths.links.get(element, 0) / chars
+        density = link_chars.get(element, 0) / chars
         limit = MAX_LINK_DENSITY_TEXT if element.tag in TEXT_BLOCK_TAGS else MAX_LINK_DENSITY
         if density > limit and len(COMMA.findall(element.text_content())) < PROSE_COMMAS:
+            links = link_chars.get(element, 0)
+            for ancestor in element.iterancestors(*TEXT_BLOCK_TAGS):
+                text_chars[ancestor] = text_chars.get(ancestor, 0) - chars
+                link_chars[ancestor] = link_chars.get(ancestor, 0) - links
             _remove(element)
 
 
