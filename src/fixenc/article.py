@@ -629,7 +629,8 @@ def _prune_links(container: lxml.html.HtmlElement) -> None:
     """Remove link lists and link-only widgets that live inside the article container.
 
     Innermost blocks go first, and their text leaves the counts of the paragraphs around them,
-    so a paragraph holding a hover card full of links loses the card, not its own sentence.
+    so a paragraph holding a hover card full of links loses the card, not its own sentence
+    (counts of inline spans and text blocks are corrected; of containers, not).
     """
     lengths = _text_lengths(container)
     text_chars, link_chars = lengths.text, lengths.links
@@ -641,7 +642,7 @@ def _prune_links(container: lxml.html.HtmlElement) -> None:
         limit = MAX_LINK_DENSITY_TEXT if element.tag in TEXT_BLOCK_TAGS else MAX_LINK_DENSITY
         if density > limit and len(COMMA.findall(element.text_content())) < PROSE_COMMAS:
             links = link_chars.get(element, 0)
-            for ancestor in element.iterancestors(*TEXT_BLOCK_TAGS):
+            for ancestor in element.iterancestors(*TEXT_BLOCK_TAGS, "span"):
                 text_chars[ancestor] = text_chars.get(ancestor, 0) - chars
                 link_chars[ancestor] = link_chars.get(ancestor, 0) - links
             _remove(element)
