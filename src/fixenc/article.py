@@ -189,6 +189,9 @@ MIN_RIVALS = 3
 COMMA = re.compile(r"[,，、،]")
 # A paragraph shorter than this is too short to vote for its container.
 MIN_PARAGRAPH_CHARS = 25
+JSON_STRING_FIELD = re.compile(r'"(headline|datePublished|articleBody)"\s*:\s*"((?:[^"\\]|\\.)*)"')
+# JSON-LD articleBody replaces the extracted text only when it is this many times longer.
+STATED_BODY_FACTOR = 2
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 DATE_META = (
@@ -239,11 +242,17 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
         root = lxml.html.document_fromstring(html, parser=_HTML_PARSER)
     except (lxml.etree.ParserError, ValueError):
         return Article("")
-    title, author, date = _find_metadata(root)
+    linked = _json_ld(root)
+    title, author, date = _find_metadata(root, linked)
+    stated_body = linked.get("articleBody", "")
     text = _strip_title(_main_text(root, captions), title)
     if not text:
         # No prose anywhere (a page of links, a frameset menu): all visible text beats nothing.
         text = _visible_text(lxml.html.document_fromstring(html, parser=_HTML_PARSER))
+    if len(stated_body) > STATED_BODY_FACTOR * len(text):
+        # The page states its article in JSON-LD and the markup shows far less of it
+        # (rendered by script): the page's own statement wins.
+        text = stated_body
     return Article(text, title, author, date)
 
 
@@ -274,7 +283,9 @@ _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, defau
 # --- metadata -------------------------------------------------------------------------------
 
 
-def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None, str | None]:
+def _find_metadata(
+    root: lxml.html.HtmlElement, linked: dict[str, str]
+) -> tuple[str | None, str | None, str | None]:
     """Title, author and date as the page states them, strongest source first."""
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
@@ -283,7 +294,6 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
         key = key.strip().lower()
         if key and content and content.strip() and key not in meta:
             meta[key] = _clean(content)
-    linked = _json_ld(root)
 
     title = next((meta[k] for k in TITLE_META if k in meta), None) or linked.get("headline")
     if title and meta.get("og:site_name"):
@@ -314,24 +324,43 @@ def _find_metadata(root: lxml.html.HtmlElement) -> tuple[str | None, str | None,
 
 
 def _json_ld(root: lxml.html.HtmlElement) -> dict[str, str]:
-    """headline, author and datePublished from the page's JSON-LD, if it has any."""
+    """headline, author, datePublished and articleBody from the page's JSON-LD, if any."""
     found: dict[str, str] = {}
     for script in root.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
             continue
         try:
-            data = json.loads(script.text)
+            # strict=False: pages put raw newlines inside JSON strings.
+            data = json.loads(script.text, strict=False)
         except ValueError:
-            continue
+            # Hand-written JSON-LD is often broken (comments, stray braces); its articleBody
+            # string is still worth reading.
+            data = _json_ld_fields(script.text)
         for item in _json_items(data):
             for key in ("headline", "datePublished"):
                 value = item.get(key)
                 if isinstance(value, str) and value.strip() and key not in found:
                     found[key] = _clean(value)
+            body = item.get("articleBody")
+            if isinstance(body, str) and len(body) > len(found.get("articleBody", "")):
+                found["articleBody"] = body.strip()
             names = _author_names(item.get("author"))
             if names and "author" not in found:
                 found["author"] = ", ".join(names)
     return found
+
+
+def _json_ld_fields(text: str) -> dict:
+    """The string fields of a JSON-LD block that does not parse, as an Article item."""
+    fields: dict = {"@type": "Article"}
+    for match in JSON_STRING_FIELD.finditer(text):
+        key, value = match.groups()
+        if key not in fields:
+            try:
+                fields[key] = json.loads(f'"{value}"', strict=False)
+            except ValueError:
+                continue
+    return fields
 
 
 def _json_items(data: object) -> Iterator[dict]:
