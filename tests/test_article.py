@@ -125,6 +125,18 @@ def test_ad_slot_labels_and_datelines_are_dropped() -> None:
     )
 
 
+def test_script_rendered_page_uses_its_json_ld_article_body() -> None:
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "articleBody": "The council approved the budget on Monday. Spending on parks rises'
+        ' by a tenth.", // a comment that breaks the JSON\n}</script></head>'
+        '<body><div id="app">Loading</div></body></html>'
+    )
+    assert extract_article(page).text == (
+        "The council approved the budget on Monday. Spending on parks rises by a tenth."
+    )
+
+
 def test_docstring_examples() -> None:
     assert doctest.testmod(fixenc.article).failed == 0
 

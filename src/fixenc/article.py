@@ -12,10 +12,13 @@ so going through the soup would cost more than everything else together:
 2. drop elements that are never article text (scripts, forms controls, hidden elements) and
    boilerplate recognised by tag, ARIA role, or class/id words (``BOILERPLATE_WORDS``);
 3. score candidate containers by the paragraphs beneath them (text length, commas, link
-   density, readability's weights) and keep the best one plus sibling blocks that qualify;
+   density, readability's weights), keep the best one (moved up to the ancestor of an article
+   split into sections) plus sibling blocks that qualify, then prune link lists inside it;
 4. serialise the kept blocks to text: paragraphs and headings separated by blank lines, list
    items and table rows on their own lines, table cells joined by `` | ``.
 
+A page whose markup shows far less than the articleBody its JSON-LD states (script-rendered
+pages) gets that articleBody; a page with no prose at all gets its visible text.
 RSS/Atom feeds (common in crawls) have no article: their channel title and item titles and
 descriptions are the text.
 
