@@ -212,6 +212,9 @@ BYLINE_PREFIX = re.compile(
     r"(?:by|von|par|por|di|от|text:|texto:|texte:)\s+",
     re.IGNORECASE,
 )
+# The opening lines searched for a repeated title or a byline, and a byline's longest form.
+LEADING_LINES = 6
+MAX_BYLINE_CHARS = 80
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
 DIGIT = re.compile(r"\d")
 BYLINE_CLASS = re.compile(r"byline|author|writer|creator", re.IGNORECASE)
@@ -248,7 +251,7 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
     linked = _json_ld(root)
     title, author, date = _find_metadata(root, linked)
     stated_body = linked.get("articleBody", "")
-    text = _strip_title(_main_text(root, captions), title)
+    text = _strip_leading_metadata(_main_text(root, captions), title, author)
     if not text:
         # No prose anywhere (a page of links, a frameset menu): all visible text beats nothing.
         text = _visible_text(lxml.html.document_fromstring(html, parser=_HTML_PARSER))
@@ -772,14 +775,24 @@ def _write_table(table: lxml.html.HtmlElement, writer: _TextWriter) -> None:
     writer.end_line("\n\n")
 
 
-def _strip_title(text: str, title: str | None) -> str:
-    """Drop a leading headline that repeats the title: the title is metadata, not body."""
-    if not title or not text:
+def _strip_leading_metadata(text: str, title: str | None, author: str | None) -> str:
+    """Drop opening lines that repeat the title or are the byline: they are metadata, not body.
+
+    >>> _strip_leading_metadata("Rain due\\n\\nBy Ann Lee\\n\\nIt will rain.", "Rain due", None)
+    'It will rain.'
+    """
+    lines = text.split("\n")
+    dropped: set[int] = set()
+    for index, line in enumerate(lines[:LEADING_LINES]):
+        line = line.strip()
+        if line in (title, author) or (len(line) <= MAX_BYLINE_CHARS and BYLINE_PREFIX.match(line)):
+            dropped.add(index)
+            # The blank line after it goes too, so no double blank line is left.
+            if index + 1 < len(lines) and not lines[index + 1].strip():
+                dropped.add(index + 1)
+    if not dropped:
         return text
-    first, _, rest = text.partition("\n")
-    if _clean(first) == title:
-        return rest.strip()
-    return text
+    return "\n".join(line for i, line in enumerate(lines) if i not in dropped).strip("\n")
 
 
 # --- feeds ----------------------------------------------------------------------------------
