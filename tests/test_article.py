@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fixenc.article
 from fixenc.article import Article, extract_article
@@ -111,6 +113,22 @@ def test_page_without_prose_falls_back_to_visible_text() -> None:
 @pytest.mark.parametrize("page", ["", "   ", "plain words, no markup at all"])
 def test_odd_input_does_not_crash(page: str) -> None:
     assert isinstance(extract_article(page).text, str)
+
+
+MARKUP_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<div class='comments'>", "</div>", "<a href='x'>", "</a>", "<table><tr><td>",
+     "<li>", "<script>", "</script>", "<rss>", "<item><title>", "&lt;p&gt;", "<br>", "<h1>"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(MARKUP_PIECES, st.text(max_size=30)), max_size=40))
+def test_never_crashes_and_never_invents_replacement_characters(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    article = extract_article(page)
+    assert isinstance(article.text, str)
+    if "\ufffd" not in page:
+        assert "\ufffd" not in article.text
 
 
 def test_ad_slot_labels_and_datelines_are_dropped() -> None:

@@ -195,6 +195,9 @@ MIN_PARAGRAPH_CHARS = 25
 JSON_STRING_FIELD = re.compile(r'"(headline|datePublished|articleBody)"\s*:\s*"((?:[^"\\]|\\.)*)"')
 # JSON-LD articleBody replaces the extracted text only when it is this many times longer.
 STATED_BODY_FACTOR = 2
+# Characters lxml cannot hold in a tree (C0 controls but tab and newlines, non-characters and
+# lone surrogates): they are no visible text, so they go, a form feed becoming a space.
+NOT_XML_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 FEED_ROOTS = frozenset({"rss", "feed", "rdf", "channel"})
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 DATE_META = (
@@ -236,8 +239,7 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
     default because they describe pictures the text does not show.  Table captions are kept.
     """
     del url  # reserved: no rule depends on the page's address.
-    # NUL is no text, and lxml would turn it into U+FFFD.
-    html = XML_DECLARATION.sub("", html, count=1).replace("\x00", "")
+    html = NOT_XML_TEXT.sub(_not_xml_text, XML_DECLARATION.sub("", html, count=1))
     if not html.strip():
         return Article("")
     if _looks_like_feed(html):
@@ -281,6 +283,10 @@ def _visible_text(root: lxml.html.HtmlElement) -> str:
 def _body(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     body = root.find("body")
     return root if body is None else body
+
+
+def _not_xml_text(match: re.Match) -> str:
+    return " " if match.group() == "\x0c" else ""
 
 
 _HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
