@@ -115,19 +115,27 @@ def fixenc_pipeline() -> Callable[[bytes], str] | None:
     return run
 
 
-def fixenc_interim(kind: str) -> Callable[[bytes], str] | None:
-    """Until the pipeline lands: strict UTF-8 decode, ftfy for cp1252 damage, then extract."""
+def fixenc_interim(kind: str) -> tuple[str, Callable[[bytes], str]] | None:
+    """Until the pipeline lands: UTF-8 decode, the repair stage if present (else ftfy, which
+    handles cp1252 damage only), then extract."""
+    try:
+        from fixenc.repair import repair_mojibake  # type: ignore[import-not-found]
+    except ImportError:
+        repair_mojibake = None
+    if repair_mojibake is not None:
+
+        def run(data: bytes) -> str:
+            return extract_article(repair_mojibake(data.decode("utf-8"))[0]).text
+
+        return "fixenc (repair stage + extract)", run
     if kind == "gbk":
         return None
     import ftfy
 
-    def run(data: bytes) -> str:
-        text = data.decode("utf-8")
-        if kind == "cp1252":
-            text = ftfy.fix_encoding(text)
-        return extract_article(text).text
+    def run_ftfy(data: bytes) -> str:
+        return extract_article(ftfy.fix_encoding(data.decode("utf-8"))).text
 
-    return run
+    return "fixenc (ftfy repair + extract)", run_ftfy
 
 
 def trafilatura_extract(data: bytes) -> str:
@@ -243,14 +251,16 @@ def main() -> int:
         return 0
     for kind, damage in (("cp1252", damage_cp1252), ("gbk", damage_gbk)):
         damaged = [(pid, damage(data), truth) for pid, data, truth in pages]
-        extract = pipeline or fixenc_interim(kind)
-        label = "fixenc (repair + extract)" if pipeline else "fixenc (ftfy repair + extract)"
+        interim = None if pipeline else fixenc_interim(kind)
         rows = []
-        if extract is None:
-            rows.append(("fixenc (repair not on main yet)", None, 0.0))
+        if pipeline:
+            d_scores, d_speed, _ = run_extractor(pipeline, damaged)
+            rows.append(("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed))
+        elif interim:
+            d_scores, d_speed, _ = run_extractor(interim[1], damaged)
+            rows.append((interim[0], aggregate(d_scores), d_speed))
         else:
-            d_scores, d_speed, _ = run_extractor(extract, damaged)
-            rows.append((label, aggregate(d_scores), d_speed))
+            rows.append(("fixenc (repair not on main yet)", None, 0.0))
         if not args.no_trafilatura:
             t_scores, t_speed, _ = run_extractor(trafilatura_extract, damaged)
             rows.append(("trafilatura (no repair)", aggregate(t_scores), t_speed))
