@@ -137,7 +137,10 @@ ARTICLE_MARKERS = lxml.etree.XPath(
 )
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 ATTRIBUTE_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-WHITESPACE = re.compile(r"\s+")
+# Only the whitespace of the markup's layout is collapsed; no-break and other Unicode spaces
+# are text (and "Â\xa0" is a mojibake pattern the repair stage must still see).
+LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+LAYOUT_SPACE_CHARS = " \t\n\r\f\v"
 SENTENCE_END = re.compile(r"[.!?。！？…:;\"”’)]\s*$")
 
 # Never judged by their class names: the page itself, its article, and table internals
@@ -437,7 +440,9 @@ def _is_url(value: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    return WHITESPACE.sub(" ", text).strip()
+    """Text on one line, layout whitespace collapsed; empty if it shows nothing."""
+    line = LAYOUT_SPACE.sub(" ", text).strip(LAYOUT_SPACE_CHARS)
+    return line if line.strip() else ""
 
 
 # --- boilerplate ----------------------------------------------------------------------------
