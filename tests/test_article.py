@@ -1,0 +1,190 @@
+"""Behaviour examples for main-content extraction (fixenc.article)."""
+
+from __future__ import annotations
+
+import doctest
+import gzip
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import fixenc.article
+from fixenc.article import Article, extract_article
+
+FIXTURES = Path(__file__).parent / "fixtures" / "article"
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FIXENC_SHARED", REPO.parent / "shared"))
+BENCHMARK = SHARED / "data" / "article-extraction-benchmark"
+
+
+def fixture(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def news() -> Article:
+    return extract_article(fixture("news.html"))
+
+
+def test_keeps_the_article_prose(news: Article) -> None:
+    assert news.text.startswith("The harbour bridge reopened to traffic on Tuesday morning")
+    assert "What was repaired" in news.text
+    assert news.text.endswith("after which the bridge will carry full traffic again.")
+
+
+@pytest.mark.parametrize(
+    "boilerplate",
+    [
+        "Sport",  # navigation
+        "The Coastal Gazette",  # site header and footer
+        "We use cookies",  # cookie notice
+        "Share on Facebook",  # share widget
+        "Storm warning",  # sidebar
+        "Ferry timetable",  # related articles
+        "detour through the industrial estate",  # comments
+        "Sign up to our newsletter",  # subscription box
+        "Copyright",  # footer
+        "By Mara Lindqvist",  # byline: metadata, not text
+    ],
+)
+def test_drops_page_furniture(news: Article, boilerplate: str) -> None:
+    assert boilerplate not in news.text
+
+
+def test_lists_quotes_and_tables_are_kept_as_lines(news: Article) -> None:
+    assert "- all twelve main suspension cables\n- the expansion joints at both ends" in news.text
+    assert "\n\nWe found more corrosion than the survey suggested" in news.text
+    assert "Repair costs by item\nItem | Cost\nCables | 4.2 million\nJoints | 0.9 million" in (
+        news.text
+    )
+
+
+def test_blocks_are_separated_by_one_blank_line(news: Article) -> None:
+    assert "\n\n\n" not in news.text
+    assert "said the city council said" not in news.text
+    assert "council said.\n\nCommuters" in news.text
+
+
+def test_figure_captions_only_on_request(news: Article) -> None:
+    assert "The bridge at dawn" not in news.text
+    with_captions = extract_article(fixture("news.html"), captions=True)
+    assert "The bridge at dawn on its first day back in service." in with_captions.text
+
+
+def test_metadata_from_meta_tags_and_json_ld(news: Article) -> None:
+    assert news.title == "Harbour bridge reopens after repairs"
+    assert news.author == "Mara Lindqvist"
+    assert news.date == "2024-03-05T08:30:00Z"
+
+
+def test_metadata_from_heading_byline_class_and_time_element() -> None:
+    article = extract_article(fixture("byline.html"))
+    assert article.title == "Night trains return"
+    assert article.author == "Tomas Berg"
+    assert article.date == "2023-11-02"
+    assert article.text.startswith("Sleeper services between the two capitals")
+    assert "Rail Weekly" not in article.text
+
+
+def test_as_text_puts_the_title_first(news: Article) -> None:
+    assert news.as_text().startswith("Harbour bridge reopens after repairs\n\nThe harbour bridge")
+
+
+def test_feed_gives_item_titles_and_descriptions() -> None:
+    article = extract_article(fixture("feed.xml"))
+    assert article.title == "河畔日记"
+    assert article.text == (
+        "春天的第一场雨\n\n今天早上下了春天的第一场雨，空气很清新。\n\n"
+        "旧书店\n\n街角的旧书店要关门了，老板说房租太贵。"
+    )
+    assert article.date == "Tue, 05 Mar 2024 08:30:00 GMT"
+
+
+def test_page_without_prose_falls_back_to_visible_text() -> None:
+    article = extract_article(fixture("links-only.html"))
+    assert article.text == "Weekend offers\nFree evening calls"
+
+
+@pytest.mark.parametrize("page", ["", "   ", "plain words, no markup at all"])
+def test_odd_input_does_not_crash(page: str) -> None:
+    assert isinstance(extract_article(page).text, str)
+
+
+MARKUP_PIECES = st.sampled_from(
+    ["<p>", "</p>", "<div class='comments'>", "</div>", "<a href='x'>", "</a>", "<table><tr><td>",
+     "<li>", "<script>", "</script>", "<rss>", "<item><title>", "&lt;p&gt;", "<br>", "<h1>"]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(MARKUP_PIECES, st.text(max_size=30)), max_size=40))
+def test_never_crashes_and_never_invents_replacement_characters(pieces: list[str]) -> None:
+    page = "".join(pieces)
+    article = extract_article(page)
+    assert isinstance(article.text, str)
+    if "\ufffd" not in page:
+        assert "\ufffd" not in article.text
+
+
+def test_ad_slot_labels_and_datelines_are_dropped() -> None:
+    page = (
+        "<html><body><article><p>Updated 9:41 AM, March 5</p><p>First paragraph of the story,"
+        " long enough to count as prose.</p><div>Advertisement</div><p>Second paragraph of the"
+        " story, also long enough to count.</p></article></body></html>"
+    )
+    assert extract_article(page).text == (
+        "First paragraph of the story, long enough to count as prose.\n\n"
+        "Second paragraph of the story, also long enough to count."
+    )
+
+
+def test_script_rendered_page_uses_its_json_ld_article_body() -> None:
+    page = (
+        '<html><head><script type="application/ld+json">{"@type": "NewsArticle",'
+        ' "articleBody": "The council approved the budget on Monday. Spending on parks rises'
+        ' by a tenth.", // a comment that breaks the JSON\n}</script></head>'
+        '<body><div id="app">Loading</div></body></html>'
+    )
+    assert extract_article(page).text == (
+        "The council approved the budget on Monday. Spending on parks rises by a tenth."
+    )
+
+
+def test_docstring_examples() -> None:
+    assert doctest.testmod(fixenc.article).failed == 0
+
+
+# A handful of pages from the article-extraction benchmark, with the benchmark's metric.
+BENCHMARK_FLOORS = {
+    "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856": 0.95,
+    "04a6711caa7c687592777718866e781e976e0fe684faebe8b3cedcef8cd0ea34": 0.95,
+    "05844573ca7e1fba714d715bb11ca08c26e25328999c74a1cb3bc8a0e4399f0f": 0.95,
+    "11ea381ad92b5448": 0.9,  # a page whose article is mostly a table
+    "88c328b68b038a62": 0.9,  # an article split into several sections
+}
+
+
+@pytest.fixture(scope="module")
+def benchmark_truth() -> dict:
+    if not (BENCHMARK / "ground-truth.json").exists():
+        pytest.skip(f"benchmark data not found at {BENCHMARK} (set FIXENC_SHARED)")
+    return json.loads((BENCHMARK / "ground-truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("prefix", sorted(BENCHMARK_FLOORS))
+def test_benchmark_page_f1_floor(benchmark_truth: dict, prefix: str) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from articles import page_scores
+
+    page_id = next(key for key in benchmark_truth if key.startswith(prefix))
+    html = gzip.decompress((BENCHMARK / "html" / f"{page_id}.html.gz").read_bytes())
+    prediction = extract_article(html.decode("utf-8")).text
+    precision, recall = page_scores(prediction, benchmark_truth[page_id]["articleBody"])
+    assert precision is not None
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    assert f1 >= BENCHMARK_FLOORS[prefix]
