@@ -44,16 +44,20 @@ NEUTRAL_LOGPROB = math.log(0.03)
 # Characters that belong to no language table and are not common punctuation:
 # the symbols that single-byte mojibake is made of.
 SYMBOL_LOGPROB = math.log(2e-6)
+# Two letters of different alphabets (Latin, Cyrillic, Greek...) with nothing
+# between them: words do not mix alphabets, single-byte mojibake often does.
+SCRIPT_SWITCH_LOGPROB = math.log(1e-4)
 # Letters of a script a language does not use score this far below its floor.
 FOREIGN_PENALTY = 2.0
 
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
-# punctuation, CJK and fullwidth punctuation.  Mojibake is recognised by the
+# punctuation, CJK and fullwidth punctuation, and U+FFFD (an honest mark of a
+# lost character is no less plausible than the mojibake that hid it).  Mojibake is recognised by the
 # letters and symbols around them, never by these.
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    "«»¡¿°·"
+    "«»¡¿°·\ufffd"
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))
@@ -111,11 +115,12 @@ class Score(NamedTuple):
 class _Language:
     """One language's tables as probabilities, ready for scoring."""
 
-    __slots__ = ("bigram", "floor", "name", "script", "unigram")
+    __slots__ = ("bigram", "floor", "name", "script", "top", "unigram")
 
     def __init__(self, name: str, table: dict, quant: float) -> None:
         self.name = name
         self.script = table["script"]
+        self.top = table["chars"]
         self.unigram = {ch: math.exp(-q / quant) for ch, q in zip(table["chars"], table["uni"])}
         pairs = table["pairs"]
         self.bigram = {
@@ -189,6 +194,12 @@ def load() -> None:
     _model()
 
 
+def common_chars(count: int, script: str = "cjk") -> set[str]:
+    """The ``count`` most frequent characters of each language of a script family."""
+    model = _model()
+    return {ch for language in model.by_script.get(script, ()) for ch in language.top[:count]}
+
+
 @lru_cache(maxsize=65536)
 def script_of(ch: str) -> str:
     """Script family of one character: a key of the model, "neutral" or "symbol"."""
@@ -231,6 +242,8 @@ def text_score(text: str) -> Score:
         if script != run_script and run:
             runs_by_script.setdefault(run_script, []).append(run)
             run = []
+            if script != "cjk" and run_script != "cjk":
+                fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
         run.append(_lower(ch))
     if run:

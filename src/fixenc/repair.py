@@ -1,0 +1,707 @@
+"""Undo mojibake: text whose bytes were decoded with the wrong codec, span by span.
+
+Mojibake is reversible when nothing was lost: encode the damaged characters
+with the codec that wrongly decoded them and decode the bytes with the right
+one.  The hard part is knowing *when* to do it, because most text also "decodes"
+under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So:
+
+1. A fast path proves most clean text clean with one regex and one set test
+   (``SIGNATURE_RE``, the CJK signature set): no character sequence that any
+   pair in ``CODEC_PAIRS`` produces means nothing to do.
+2. Suspicious spans (runs of non-ASCII characters with their ASCII glue) are
+   transcoded with every pair of ``CODEC_PAIRS``; inside a span only the
+   "islands" whose bytes form valid characters of the right codec change, so
+   a correct neighbour is never re-decoded.  ftfy (with every restyling fix
+   turned off) proposes candidates for UTF-8 read as a single-byte code page;
+   a second layer is tried on top of each candidate, for chains.
+3. A candidate is accepted only when the character language model
+   (``fixenc.langmodel``) finds it more plausible than the damaged text by
+   ``MARGIN`` nats per character (how it was chosen: see ``MARGIN``).
+4. Lost bytes (U+FFFD or ``?`` where the wrong decoder gave up, a space where a
+   NBSP byte was) are guessed from the surviving bytes and the model; a guess
+   is kept only when it is confident, otherwise the character stays U+FFFD.
+
+Every change is a ``Fix`` with the span, the codec pair, the guessed bytes and
+a confidence.
+
+>>> repair_mojibake("鍙戝竷鏃堕棿")[0]
+'发布时间'
+>>> repair_mojibake("ÄãºÃ£¬ÊÀ½ç")[0]
+'你好，世界'
+>>> repair_mojibake("Ukrainian ВІКІ")[0]
+'Ukrainian ВІКІ'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ftfy
+
+from fixenc import langmodel
+from fixenc.result import Fix
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class CodecPair:
+    """Text that should have been decoded with ``right`` was decoded with ``wrong``."""
+
+    wrong: str
+    right: str
+    family: str
+
+
+# Single-byte codecs used as the *wrong* decoder.  Each is "sloppy" like ftfy's:
+# bytes the codec leaves undefined decode to the C1 control of the same value,
+# and C1 controls encode back to their byte, because pages read as Latin-1 keep
+# them that way.
+SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", "mac-roman")
+
+CODEC_PAIRS = (
+    # UTF-8 read as a legacy CJK code page.
+    CodecPair("gb18030", "utf-8", "utf8-as-cjk"),
+    CodecPair("big5", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp932", "utf-8", "utf8-as-cjk"),
+    CodecPair("euc-jp", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp949", "utf-8", "utf8-as-cjk"),
+    # Legacy CJK and Cyrillic bytes read as Latin-1 / Windows-1252.
+    CodecPair("windows-1252", "gb18030", "legacy-as-latin"),
+    CodecPair("windows-1252", "big5", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp932", "legacy-as-latin"),
+    CodecPair("windows-1252", "euc-jp", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp949", "legacy-as-latin"),
+    CodecPair("windows-1252", "windows-1251", "legacy-as-latin"),
+    CodecPair("windows-1252", "koi8-r", "legacy-as-latin"),
+    # Cyrillic code pages read as each other.
+    CodecPair("windows-1251", "koi8-r", "cyrillic-swap"),
+    CodecPair("koi8-r", "windows-1251", "cyrillic-swap"),
+    # UTF-8 read as a single-byte code page (ftfy proposes these too).
+    CodecPair("windows-1252", "utf-8", "utf8-as-single-byte"),
+    CodecPair("windows-1250", "utf-8", "utf8-as-single-byte"),
+    CodecPair("windows-1251", "utf-8", "utf8-as-single-byte"),
+    CodecPair("mac-roman", "utf-8", "utf8-as-single-byte"),
+)
+
+# Byte patterns of runs of valid multi-byte characters in each right codec: the
+# "islands" of a span that may change.
+ISLAND_PATTERNS = {
+    "utf-8": rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+",
+    "gb18030": rb"(?:[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe])+",
+    "big5": rb"(?:[\x81-\xfe][\x40-\x7e\xa1-\xfe])+",
+    "cp932": rb"(?:[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]|[\xa1-\xdf])+",
+    "euc-jp": rb"(?:[\xa1-\xfe][\xa1-\xfe]|\x8e[\xa1-\xdf]|\x8f[\xa1-\xfe][\xa1-\xfe])+",
+    "cp949": rb"(?:[\x81-\xfe][\x41-\x5a\x61-\x7a\x81-\xfe])+",
+    "windows-1251": rb"[\x80-\xff]+",
+    "koi8-r": rb"[\x80-\xff]+",
+}
+ISLAND_RES = {codec: re.compile(pattern) for codec, pattern in ISLAND_PATTERNS.items()}
+
+# How much more plausible (mean log-probability per character, in nats, over
+# the changed text plus one character of context each side) a candidate must
+# be.  Chosen from benchmarks/accuracy.py (``--margins``): true repairs of
+# paragraphs and short lines of the chardet corpus score a margin >= 2.0 in
+# 99.6% of cases, while the best wrong candidate for clean text scores above
+# 1.0 in fewer than 0.05% of short lines; 1.5 sits between the two.
+MARGIN = 1.5
+# A candidate proposed by ftfy has already passed ftfy's own badness test, so a
+# smaller margin suffices.
+FTFY_MARGIN = 0.3
+# A guessed lost byte is kept only when the model gives it this share of the
+# probability among all bytes that would make valid text there.
+GUESS_CONFIDENCE = 0.6
+# Spans longer than this are cut into pieces of this size before repair, to
+# bound the work per decision.
+MAX_SPAN = 4000
+# ASCII glue that may sit between two damaged runs of one span.
+SPAN_RE = re.compile(r"[^\x00-\x7f]+(?:[\t -~]{1,8}[^\x00-\x7f]+)*[ -~]?")
+PLACEHOLDERS = "\ufffd?"
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    # Mixed pages are handled span by span here; ftfy's own mixed-text fixer
+    # makes GBK/EUC-KR/Shift-JIS read as Latin-1 worse and irreversible.
+    decode_inconsistent_utf8=False,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+
+def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
+    """The 256 characters a sloppy single-byte codec decodes to, and its encoding table.
+
+    Encoding maps each character to the Latin-1 character of its byte, so that
+    ``text.translate(table).encode("latin-1")`` encodes at C speed; characters
+    of 0x80-0xFF outside the codec map to U+FFFE, which Latin-1 cannot encode.
+    """
+    chars = []
+    for byte in range(256):
+        try:
+            chars.append(bytes([byte]).decode(codec))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    table: dict[int, str] = {code: "\ufffe" for code in range(0x80, 0x100)}
+    for byte, ch in enumerate(chars):
+        table[ord(ch)] = chr(byte)
+    for byte in range(0x80, 0xA0):
+        table.setdefault(byte, chr(byte))
+        if table[byte] == "\ufffe":
+            table[byte] = chr(byte)
+    return "".join(chars), table
+
+
+SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
+
+
+def _utf8_signature_pattern() -> str:
+    """Regex of a UTF-8 lead byte followed by a continuation byte, in every single-byte codec."""
+    leads, continuations = set(), set()
+    for chars, _ in SINGLE_BYTE_TABLES.values():
+        leads.update(chars[0xC2:0xF5])
+        continuations.update(chars[0x80:0xC0])
+    continuations.add(" ")  # a continuation byte A0 that became a space
+    leads.discard(" ")
+    return f"[{_char_class(leads)}][{_char_class(continuations)}]"
+
+
+def _char_class(chars: set[str]) -> str:
+    return "".join(re.escape(ch) for ch in sorted(chars))
+
+
+HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
+
+# One regex over the whole text: any of these means a span may be damaged.
+SIGNATURE_RE = re.compile(
+    "|".join(
+        (
+            _utf8_signature_pattern(),
+            # two bytes of a double-byte code page or a Cyrillic word read as Latin-1
+            f"[{_char_class(set(HIGH_LATIN))}]{{2}}",
+            # Cyrillic code pages read as each other: case flips inside words
+            "[а-яё][А-ЯЁ]",
+            "\ufffd",
+        )
+    )
+)
+
+# --------------------------------------------------------------------------- public API
+
+
+def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
+    """Repair every damaged span of ``text``; return the new text and what was done.
+
+    Pure and thread-safe.  Clean text (in any language) comes back unchanged
+    through a fast path; ``Fix.start``/``end`` index the input text.
+    """
+    if text.isascii() or not looks_damaged(text):
+        return text, []
+    pieces: list[str] = []
+    fixes: list[Fix] = []
+    position = 0
+    for match in SPAN_RE.finditer(text):
+        start, end = match.span()
+        for piece_start in range(start, end, MAX_SPAN):
+            piece_end = min(end, piece_start + MAX_SPAN)
+            span = text[piece_start:piece_end]
+            if not looks_damaged(span):
+                continue
+            repaired, span_fixes = _repair_span(text, piece_start, piece_end)
+            if span_fixes:
+                pieces.append(text[position:piece_start])
+                pieces.append(repaired)
+                position = piece_end
+                fixes.extend(span_fixes)
+    if not fixes:
+        return text, []
+    pieces.append(text[position:])
+    return "".join(pieces), fixes
+
+
+def looks_damaged(text: str) -> bool:
+    """The fast path: could any pair in ``CODEC_PAIRS`` have produced part of ``text``?
+
+    False means the text is certainly left alone; True only means "look closer".
+    """
+    if text.isascii():
+        return False
+    if SIGNATURE_RE.search(text):
+        return True
+    return not _cjk_signature().isdisjoint(text)
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+_SIGNATURE_LOCK = threading.Lock()
+_CJK_SIGNATURE: frozenset[str] | None = None
+# Characters this common in some CJK language are never a signature by themselves.
+COMMON_CJK_CHARS = 3000
+
+
+def _cjk_signature() -> frozenset[str]:
+    """Characters that UTF-8 bytes decode to under a CJK code page, minus common ones.
+
+    UTF-8 encodes every CJK character as a lead byte E0-EF and continuation
+    bytes 80-BF; read two bytes at a time these make a fixed set of
+    characters, most of them rare.  Mojibake of two or more characters almost
+    always contains one of the rare ones; clean text seldom does.
+    """
+    global _CJK_SIGNATURE
+    if _CJK_SIGNATURE is None:
+        with _SIGNATURE_LOCK:
+            if _CJK_SIGNATURE is None:
+                _CJK_SIGNATURE = frozenset(_build_cjk_signature())
+    return _CJK_SIGNATURE
+
+
+def _build_cjk_signature() -> set[str]:
+    continuation = range(0x80, 0xC0)
+    lead = range(0xC2, 0xF0)
+    pairs = [(a, b) for a in lead for b in continuation]
+    pairs += [(a, b) for a in continuation for b in (*continuation, *lead)]
+    chars: set[str] = set()
+    for pair in CODEC_PAIRS:
+        if pair.family != "utf8-as-cjk":
+            continue
+        for a, b in pairs:
+            try:
+                ch = bytes((a, b)).decode(pair.wrong)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1:
+                chars.add(ch)
+    chars -= set(langmodel.common_chars(COMMON_CJK_CHARS))
+    chars.add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
+    return {ch for ch in chars if langmodel.script_of(ch) == "cjk"}
+
+
+# --------------------------------------------------------------------------- transcoding
+
+
+@dataclass
+class _Candidate:
+    start: int  # in the text
+    end: int
+    after: str
+    codecs: tuple[str, ...]
+    guessed: tuple[int, ...] = ()
+    confidence: float = 1.0
+    margin: float = 0.0
+    lost: int = 0  # characters left as U+FFFD because no guess was confident
+    first_layer: str | None = None  # for a chain: the text after its first layer
+
+
+def _encode(text: str, codec: str) -> bytes | None:
+    tables = SINGLE_BYTE_TABLES.get(codec)
+    try:
+        if tables is not None:
+            return text.translate(tables[1]).encode("latin-1")
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def _char_offsets(unit: str, codec: str) -> list[int] | None:
+    """Byte offset of each character of ``unit`` in the ``codec`` encoding, plus the end."""
+    if codec in SINGLE_BYTE_TABLES:
+        return list(range(len(unit) + 1))
+    offsets = [0]
+    for ch in unit:
+        encoded = _encode(ch, codec)
+        if encoded is None:
+            return None
+        offsets.append(offsets[-1] + len(encoded))
+    return offsets
+
+
+def _units(span: str, codec: str) -> list[tuple[int, str]]:
+    """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character."""
+    units: list[tuple[int, str]] = []
+    if _encode(span, codec) is not None:
+        return [(0, span)]
+    start = 0
+    for index, ch in enumerate(span):
+        if _encode(ch, codec) is None:
+            if index > start:
+                units.append((start, span[start:index]))
+            start = index + 1
+    if len(span) > start:
+        units.append((start, span[start:]))
+    return [(offset, unit) for offset, unit in units if not unit.isascii()]
+
+
+def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
+    """Bytes that the wrong decoder may have replaced by U+FFFD or '?'."""
+    tables = SINGLE_BYTE_TABLES.get(pair.wrong)
+    if tables is not None:
+        return tuple(b for b in range(0x80, 0x100) if tables[0][b] == chr(b) and b < 0xA0)
+    return tuple(range(0x80, 0x100))
+
+
+def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tuple, float, int]]:
+    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost)."""
+    gaps = _gap_positions(unit)
+    encodable = unit
+    if gaps:
+        encodable = "".join("\x00" if i in gaps else ch for i, ch in enumerate(unit))
+    data = _encode(encodable, pair.wrong)
+    if data is None:
+        return []
+    offsets = _char_offsets(encodable, pair.wrong)
+    if offsets is None:
+        return []
+    data = bytearray(data)
+    guessed: dict[int, tuple[int, float]] = {}
+    if gaps:
+        guessed = _guess_gaps(data, offsets, sorted(gaps), unit, pair)
+    if pair.right == "utf-8" and b" " in data:
+        _restore_nbsp(data)
+    char_at = {offset: index for index, offset in enumerate(offsets)}
+    island_re = ISLAND_RES[pair.right]
+    islands = []
+    for match in island_re.finditer(bytes(data)):
+        byte_start, byte_end = match.span()
+        while byte_start not in char_at and byte_start < byte_end:
+            byte_start += 1
+        while byte_end not in char_at and byte_end > byte_start:
+            byte_end -= 1
+        if byte_end <= byte_start:
+            continue
+        try:
+            decoded = bytes(data[byte_start:byte_end]).decode(pair.right)
+        except UnicodeDecodeError:
+            continue
+        char_start, char_end = char_at[byte_start], char_at[byte_end]
+        if decoded == unit[char_start:char_end]:
+            continue
+        island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
+        unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
+        if unsure:
+            if pair.right != "utf-8":
+                continue
+            decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
+        sure = [guessed[g] for g in island_gaps if g not in unsure]
+        islands.append(
+            (
+                char_start,
+                char_end,
+                decoded,
+                tuple(b for b, _ in sure),
+                min((c for _, c in sure), default=1.0),
+                len(unsure),
+            )
+        )
+    return islands
+
+
+def _blank_unsure(data: bytearray, start: int, decoded: str, positions: list[int]) -> str:
+    """Put U+FFFD for each UTF-8 character whose lost byte could not be guessed with confidence."""
+    chars = list(decoded)
+    for position in positions:
+        char_start = position
+        while char_start > start and 0x80 <= data[char_start] < 0xC0:
+            char_start -= 1
+        index = len(bytes(data[start:char_start]).decode("utf-8", "replace"))
+        if index < len(chars):
+            chars[index] = "\ufffd"
+    return "".join(chars)
+
+
+def _gap_positions(unit: str) -> set[int]:
+    """Indexes of U+FFFD, and of '?' next to non-ASCII text: places where bytes may be lost."""
+    gaps = set()
+    for index, ch in enumerate(unit):
+        if ch == "\ufffd":
+            gaps.add(index)
+        elif ch == "?" and index > 0 and not unit[index - 1].isascii():
+            gaps.add(index)
+    return gaps
+
+
+def _restore_nbsp(data: bytearray) -> None:
+    """A space right where a UTF-8 continuation byte belongs was a NBSP byte (A0)."""
+    for match in NBSP_LOST_RE.finditer(bytes(data)):
+        data[match.end() - 1] = 0xA0
+
+
+NBSP_LOST_RE = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2}) ")
+
+
+def _guess_gaps(
+    data: bytearray, offsets: list[int], gaps: list[int], unit: str, pair: CodecPair
+) -> dict[int, tuple[int, float]]:
+    """Fill each lost byte with the value the model likes best; say how sure it is.
+
+    Returns {gap index: (byte, confidence)} for the gaps that stood for a lost
+    byte (some value makes the bytes around it decode with fewer errors); the
+    others were a real '?' or U+FFFD and keep a byte that ends any island.
+    """
+    options = _lost_byte_options(pair)
+    guessed: dict[int, tuple[int, float]] = {}
+    for gap in gaps:
+        position = offsets[gap]
+        window_start = offsets[max(0, gap - 3)]
+        window_end = offsets[min(len(offsets) - 1, gap + 4)]
+        data[position] = 0
+        baseline = _decode_errors(data, window_start, window_end, pair.right)
+        scored = []
+        for value in options:
+            data[position] = value
+            scored.append((_decode_errors(data, window_start, window_end, pair.right), value))
+        best_errors = min(errors for errors, _ in scored)
+        if best_errors >= baseline:
+            data[position] = 0x3F if unit[gap] == "?" else 0
+            continue
+        totals = []
+        for errors, value in scored:
+            if errors == best_errors:
+                data[position] = value
+                window = bytes(data[window_start:window_end]).decode(pair.right, "replace")
+                totals.append((langmodel.text_score(window).total, value))
+        peak, best = max(totals)
+        confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+        data[position] = best
+        guessed[gap] = (best, confidence)
+    return guessed
+
+
+def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
+    return bytes(data[start:end]).decode(codec, "replace").count("\ufffd")
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _repair_span(text: str, start: int, end: int) -> tuple[str, list[Fix]]:
+    span = text[start:end]
+    candidates = _candidates(span)
+    if not candidates:
+        return span, []
+    accepted: list[_Candidate] = []
+    for candidate in candidates:
+        before = span[candidate.start : candidate.end]
+        left = span[max(0, candidate.start - 1) : candidate.start]
+        right = span[candidate.end : candidate.end + 1]
+        candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
+        if candidate.first_layer is not None:
+            # A second layer must also beat stopping after the first one.
+            candidate.margin = min(
+                candidate.margin,
+                langmodel.compare(
+                    left + candidate.after + right, left + candidate.first_layer + right
+                ),
+            )
+    candidates.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    for candidate in candidates:
+        threshold = FTFY_MARGIN if candidate.codecs[0] == "ftfy" else MARGIN
+        if candidate.margin < threshold:
+            continue
+        if (
+            candidate.codecs[0] != "ftfy"
+            and len(candidate.after) < 2
+            and candidate.end - candidate.start < 3
+        ):
+            # One character for one or two: too little text for the model to judge.
+            continue
+        if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
+            continue
+        accepted.append(candidate)
+    if not accepted:
+        return span, []
+    accepted.sort(key=lambda c: c.start)
+    pieces, fixes, position = [], [], 0
+    for candidate in accepted:
+        pieces.append(span[position : candidate.start])
+        pieces.append(candidate.after)
+        position = candidate.end
+        confidence = min(candidate.confidence, _margin_confidence(candidate.margin))
+        fixes.append(
+            Fix(
+                kind="mojibake" if not candidate.guessed else "mojibake-lossy",
+                start=start + candidate.start,
+                end=start + candidate.end,
+                before=span[candidate.start : candidate.end],
+                after=candidate.after,
+                codecs=candidate.codecs,
+                confidence=confidence,
+                detail=_detail(candidate),
+                guessed=candidate.guessed,
+            )
+        )
+    pieces.append(span[position:])
+    return "".join(pieces), fixes
+
+
+def _detail(candidate: _Candidate) -> str:
+    detail = f"model margin {candidate.margin:.2f} nats/char"
+    if candidate.lost:
+        detail += f"; {candidate.lost} lost character(s) left as U+FFFD"
+    return detail
+
+
+def _margin_confidence(margin: float) -> float:
+    """Map the model margin to 0..1: MARGIN gives 0.9, twice MARGIN about 0.99."""
+    return 1.0 - 0.1 * math.exp(-(margin - MARGIN) * 1.5)
+
+
+def _candidates(span: str) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    for pair in CODEC_PAIRS:
+        for unit_start, unit in _units(span, pair.wrong):
+            for island in _transcode_unit(unit, pair):
+                i_start, i_end, after, guessed, confidence, lost = island
+                candidates.append(
+                    _Candidate(
+                        unit_start + i_start,
+                        unit_start + i_end,
+                        after,
+                        (pair.wrong, pair.right),
+                        guessed,
+                        confidence,
+                        lost=lost,
+                    )
+                )
+    candidates.extend(_ftfy_candidates(span))
+    candidates.extend(_second_layer(span, candidates))
+    return _merge_neighbours(span, candidates)
+
+
+def _ftfy_candidates(span: str) -> list[_Candidate]:
+    """ftfy's repair of each run of the span that holds no CJK character."""
+    candidates = []
+    for match in NON_CJK_RUN_RE.finditer(span):
+        run = match.group()
+        if run.isascii():
+            continue
+        fixed, plan = _ftfy_fix(run)
+        if fixed == run or not plan:
+            continue
+        prefix = _common_prefix(run, fixed)
+        suffix = _common_suffix(run[prefix:], fixed[prefix:])
+        codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
+        candidates.append(
+            _Candidate(
+                match.start() + prefix,
+                match.end() - suffix,
+                fixed[prefix : len(fixed) - suffix],
+                codecs,
+            )
+        )
+    return candidates
+
+
+NON_CJK_RUN_RE = re.compile(r"[^\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\n]+")
+
+
+@lru_cache(maxsize=4096)
+def _ftfy_fix(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    result = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+    return result.text, tuple(result.explanation or ())
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
+    """Chains of two layers: apply each pair again on top of a first-layer candidate."""
+    chained = []
+    for first in firsts:
+        if first.lost:
+            continue
+        for pair in CODEC_PAIRS:
+            if first.codecs[-2:] == (pair.wrong, pair.right):
+                continue
+            for unit_start, unit in _units(first.after, pair.wrong):
+                for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
+                    if (
+                        lost
+                        or guessed
+                        or i_start + unit_start != 0
+                        or unit_start + i_end != len(first.after)
+                    ):
+                        continue
+                    chained.append(
+                        _Candidate(
+                            first.start,
+                            first.end,
+                            after,
+                            first.codecs + (pair.wrong, pair.right),
+                            first.guessed,
+                            first.confidence,
+                            first_layer=first.after,
+                        )
+                    )
+    return chained
+
+
+def _merge_neighbours(span: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Join islands of one codec pair separated only by ASCII glue into one decision.
+
+    A sentence of mojibake is judged as a whole; its words alone are too short
+    for the model to be sure.
+    """
+    by_codecs: dict[tuple[str, ...], list[_Candidate]] = {}
+    for candidate in candidates:
+        by_codecs.setdefault(candidate.codecs, []).append(candidate)
+    merged: list[_Candidate] = list(candidates)
+    for group in by_codecs.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda c: c.start)
+        run = [group[0]]
+        for candidate in group[1:]:
+            glue = span[run[-1].end : candidate.start]
+            if candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue:
+                run.append(candidate)
+                continue
+            merged.extend(_join(span, run))
+            run = [candidate]
+        merged.extend(_join(span, run))
+    return merged
+
+
+def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
+    if len(run) < 2:
+        return []
+    pieces = []
+    for previous, candidate in zip(run, run[1:]):
+        pieces.append(previous.after)
+        pieces.append(span[previous.end : candidate.start])
+    pieces.append(run[-1].after)
+    return [
+        _Candidate(
+            run[0].start,
+            run[-1].end,
+            "".join(pieces),
+            run[0].codecs,
+            tuple(b for c in run for b in c.guessed),
+            min(c.confidence for c in run),
+            lost=sum(c.lost for c in run),
+        )
+    ]
