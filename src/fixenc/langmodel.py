@@ -41,12 +41,19 @@ BIGRAM_WEIGHT = 0.6
 
 # Log-probabilities of characters that carry no language evidence.
 NEUTRAL_LOGPROB = math.log(0.03)
-# Characters that belong to no language table and are not common punctuation:
-# the symbols that single-byte mojibake is made of.
-SYMBOL_LOGPROB = math.log(2e-6)
+# Symbols and controls of the upper half of single-byte code pages (``¤ © ± ¼ €``,
+# C1 controls...), the material single-byte mojibake is made of.  Alone they are
+# merely rare; right after a letter or another such symbol they are suspicious.
+SYMBOL_LOGPROB = math.log(1e-3)
+ADJACENT_SYMBOL_LOGPROB = math.log(1e-3)
+# Everything else no table covers: emoji, dingbats, letters of other scripts.
+OTHER_LOGPROB = math.log(1e-3)
 # Two letters of different alphabets (Latin, Cyrillic, Greek...) with nothing
 # between them: words do not mix alphabets, single-byte mojibake often does.
 SCRIPT_SWITCH_LOGPROB = math.log(1e-4)
+# A capital right after a small letter of the same word ("aoÃ»t", "Ð¿Ñ€"):
+# rare in prose, typical of UTF-8 read as a single-byte code page.
+CASE_SWITCH_LOGPROB = math.log(0.01)
 # Letters of a script a language does not use score this far below its floor.
 FOREIGN_PENALTY = 2.0
 
@@ -57,7 +64,7 @@ FOREIGN_PENALTY = 2.0
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    "«»¡¿°·\ufffd"
+    "\ufffd"
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))
@@ -66,6 +73,15 @@ NEUTRAL_CHARS = frozenset(
     + "".join(map(chr, range(0xFF5B, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
 )
+
+MOJIBAKE_SYMBOLS = frozenset(
+    ch
+    for codec in ("latin-1", "cp1252", "cp1250", "cp1251", "koi8-r", "mac-roman")
+    for ch in bytes(range(0x80, 0x100)).decode(codec, "replace")
+    if not ch.isalpha() and ch not in NEUTRAL_CHARS
+)
+
+FIXED_SCORES = {"neutral": NEUTRAL_LOGPROB, "symbol": SYMBOL_LOGPROB, "other": OTHER_LOGPROB}
 
 # Unicode ranges of each script family, as (first, last, family).
 SCRIPT_RANGES = (
@@ -202,21 +218,24 @@ def common_chars(count: int, script: str = "cjk") -> set[str]:
 
 @lru_cache(maxsize=65536)
 def script_of(ch: str) -> str:
-    """Script family of one character: a key of the model, "neutral" or "symbol"."""
+    """Script family of one character: a key of the model, "neutral", "symbol" or "other"."""
     if ch in NEUTRAL_CHARS:
         return "neutral"
+    if ch in MOJIBAKE_SYMBOLS:
+        return "symbol"
     code = ord(ch)
     for first, last, script in SCRIPT_RANGES:
         if code < first:
             break
         if code <= last:
             return script
-    return "symbol"
+    return "other"
 
 
 @lru_cache(maxsize=65536)
 def _lower(ch: str) -> str:
-    return ch.lower()[:1] or ch
+    # casefold, as wordfreq does: ß is counted as ss, ς as σ
+    return ch.casefold()[:1] or ch
 
 
 def text_score(text: str) -> Score:
@@ -231,21 +250,31 @@ def text_score(text: str) -> Score:
     fixed = 0.0
     run: list[str] = []
     run_script = ""
+    previous = "neutral"
+    previous_was_small = False
     for ch in text:
         script = script_of(ch)
-        if script == "neutral" or script == "symbol":
-            fixed += NEUTRAL_LOGPROB if script == "neutral" else SYMBOL_LOGPROB
+        if script in FIXED_SCORES:
+            fixed += FIXED_SCORES[script]
+            if script == "symbol" and previous != "neutral":
+                fixed += ADJACENT_SYMBOL_LOGPROB
+            previous = script
             if run:
                 runs_by_script.setdefault(run_script, []).append(run)
                 run = []
             continue
+        previous = script
         if script != run_script and run:
             runs_by_script.setdefault(run_script, []).append(run)
             run = []
             if script != "cjk" and run_script != "cjk":
                 fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
-        run.append(_lower(ch))
+        lowered = _lower(ch)
+        if lowered != ch and previous_was_small and run:
+            fixed += CASE_SWITCH_LOGPROB
+        previous_was_small = lowered == ch and ch.upper() != ch
+        run.append(lowered)
     if run:
         runs_by_script.setdefault(run_script, []).append(run)
     total = fixed

@@ -88,6 +88,11 @@ CODEC_PAIRS = (
     CodecPair("mac-roman", "utf-8", "utf8-as-single-byte"),
 )
 
+# UTF-8 read as a single-byte code page is ftfy's ground: ftfy proposes the
+# first layer (it judges whole lines with its own badness measure and knows
+# many lossy variants); these pairs serve only as second layers of chains.
+FTFY_FAMILIES = ("utf8-as-single-byte",)
+
 # Byte patterns of runs of valid multi-byte characters in each right codec: the
 # "islands" of a span that may change.
 ISLAND_PATTERNS = {
@@ -109,9 +114,22 @@ ISLAND_RES = {codec: re.compile(pattern) for codec, pattern in ISLAND_PATTERNS.i
 # 99.6% of cases, while the best wrong candidate for clean text scores above
 # 1.0 in fewer than 0.05% of short lines; 1.5 sits between the two.
 MARGIN = 1.5
-# A candidate proposed by ftfy has already passed ftfy's own badness test, so a
-# smaller margin suffices.
-FTFY_MARGIN = 0.3
+# A candidate proposed by ftfy has already passed ftfy's own badness test; it is
+# refused only when the model finds it clearly worse than the damage.
+FTFY_MARGIN = -1.0
+# The least mean log-probability per character a repair into a non-UTF-8 codec
+# may have: Russian prose scores about -3, Chinese about -6.5, the Cyrillic or
+# CJK "text" that random Latin-1 letters decode to scores below -8.
+PLAUSIBLE_MIN = -7.5
+# Islands of UTF-8 read as a CJK code page shorter than this (in damaged
+# characters) are too short to judge alone: two CJK characters decode to one
+# Greek or Arabic letter pair far too often.
+MIN_CJK_ISLAND = 3
+CYRILLIC_CODECS = ("windows-1251", "koi8-r")
+CJK_CODECS = ("gb18030", "big5", "cp932", "euc-jp", "cp949")
+MIN_CYRILLIC_LETTERS = 4
+# Characters of context either side of a candidate when the model compares it.
+CONTEXT = 3
 # A guessed lost byte is kept only when the model gives it this share of the
 # probability among all bytes that would make valid text there.
 GUESS_CONFIDENCE = 0.6
@@ -120,6 +138,7 @@ GUESS_CONFIDENCE = 0.6
 MAX_SPAN = 4000
 # ASCII glue that may sit between two damaged runs of one span.
 SPAN_RE = re.compile(r"[^\x00-\x7f]+(?:[\t -~]{1,8}[^\x00-\x7f]+)*[ -~]?")
+# Runs handed to ftfy whole: a line, cut at CJK characters ftfy cannot re-encode.
 PLACEHOLDERS = "\ufffd?"
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -128,9 +147,10 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     fix_encoding=True,
     restore_byte_a0=True,
     replace_lossy_sequences=True,
-    # Mixed pages are handled span by span here; ftfy's own mixed-text fixer
-    # makes GBK/EUC-KR/Shift-JIS read as Latin-1 worse and irreversible.
-    decode_inconsistent_utf8=False,
+    # ftfy only sees runs without CJK characters and only proposes; its
+    # mixed-text fixer can garble GBK/EUC-KR/Shift-JIS read as Latin-1, but
+    # there our own pairs compete with it under the model.
+    decode_inconsistent_utf8=True,
     fix_c1_controls=True,
     fix_latin_ligatures=False,
     fix_character_width=False,
@@ -169,10 +189,22 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
 SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
 
 
+# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS).
+FTFY_CODECS = (
+    *SINGLE_BYTE_CODECS,
+    "latin-1",
+    "iso-8859-2",
+    "windows-1253",
+    "windows-1254",
+    "windows-1257",
+    "cp437",
+)
+
+
 def _utf8_signature_pattern() -> str:
-    """Regex of a UTF-8 lead byte followed by a continuation byte, in every single-byte codec."""
+    """Regex of a UTF-8 lead byte followed by a continuation byte, in ftfy's code pages."""
     leads, continuations = set(), set()
-    for chars, _ in SINGLE_BYTE_TABLES.values():
+    for chars, _ in map(_single_byte_tables, FTFY_CODECS):
         leads.update(chars[0xC2:0xF5])
         continuations.update(chars[0x80:0xC0])
     continuations.add(" ")  # a continuation byte A0 that became a space
@@ -195,7 +227,7 @@ SIGNATURE_RE = re.compile(
             f"[{_char_class(set(HIGH_LATIN))}]{{2}}",
             # Cyrillic code pages read as each other: case flips inside words
             "[а-яё][А-ЯЁ]",
-            "\ufffd",
+            "[\ufffd\x80-\x9f]",
         )
     )
 )
@@ -211,26 +243,38 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     """
     if text.isascii() or not looks_damaged(text):
         return text, []
-    pieces: list[str] = []
-    fixes: list[Fix] = []
-    position = 0
+    candidates: list[_Candidate] = []
     for match in SPAN_RE.finditer(text):
         start, end = match.span()
         for piece_start in range(start, end, MAX_SPAN):
             piece_end = min(end, piece_start + MAX_SPAN)
             span = text[piece_start:piece_end]
-            if not looks_damaged(span):
-                continue
-            repaired, span_fixes = _repair_span(text, piece_start, piece_end)
-            if span_fixes:
-                pieces.append(text[position:piece_start])
-                pieces.append(repaired)
-                position = piece_end
-                fixes.extend(span_fixes)
-    if not fixes:
+            if looks_damaged(span):
+                candidates.extend(_shifted(_candidates(span), piece_start))
+    for match in NON_CJK_RUN_RE.finditer(text):
+        run = match.group()
+        if len(run) <= MAX_SPAN and SIGNATURE_RE.search(run):
+            candidates.extend(_shifted(_ftfy_candidates(run), match.start()))
+    accepted = _choose(text, candidates)
+    if not accepted:
         return text, []
+    pieces: list[str] = []
+    fixes: list[Fix] = []
+    position = 0
+    for candidate in accepted:
+        pieces.append(text[position : candidate.start])
+        pieces.append(candidate.after)
+        position = candidate.end
+        fixes.append(_fix_record(text, candidate))
     pieces.append(text[position:])
     return "".join(pieces), fixes
+
+
+def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
+    for candidate in candidates:
+        candidate.start += offset
+        candidate.end += offset
+    return candidates
 
 
 def looks_damaged(text: str) -> bool:
@@ -305,6 +349,7 @@ class _Candidate:
     margin: float = 0.0
     lost: int = 0  # characters left as U+FFFD because no guess was confident
     first_layer: str | None = None  # for a chain: the text after its first layer
+    weak: bool = False  # too short to be judged alone; may join a neighbour
 
 
 def _encode(text: str, codec: str) -> bytes | None:
@@ -427,9 +472,7 @@ def _gap_positions(unit: str) -> set[int]:
     """Indexes of U+FFFD, and of '?' next to non-ASCII text: places where bytes may be lost."""
     gaps = set()
     for index, ch in enumerate(unit):
-        if ch == "\ufffd":
-            gaps.add(index)
-        elif ch == "?" and index > 0 and not unit[index - 1].isascii():
+        if ch == "\ufffd" or ch == "?" and index > 0 and not unit[index - 1].isascii():
             gaps.add(index)
     return gaps
 
@@ -454,7 +497,7 @@ def _guess_gaps(
     """
     options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
-    for gap in gaps:
+    for gap in gaps if options else ():
         position = offsets[gap]
         window_start = offsets[max(0, gap - 3)]
         window_end = offsets[min(len(offsets) - 1, gap + 4)]
@@ -488,16 +531,12 @@ def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
 # --------------------------------------------------------------------------- decisions
 
 
-def _repair_span(text: str, start: int, end: int) -> tuple[str, list[Fix]]:
-    span = text[start:end]
-    candidates = _candidates(span)
-    if not candidates:
-        return span, []
-    accepted: list[_Candidate] = []
+def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The non-overlapping candidates the model prefers by at least the margin, in order."""
     for candidate in candidates:
-        before = span[candidate.start : candidate.end]
-        left = span[max(0, candidate.start - 1) : candidate.start]
-        right = span[candidate.end : candidate.end + 1]
+        left = text[max(0, candidate.start - CONTEXT) : candidate.start]
+        right = text[candidate.end : candidate.end + CONTEXT]
+        before = text[candidate.start : candidate.end]
         candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
         if candidate.first_layer is not None:
             # A second layer must also beat stopping after the first one.
@@ -508,44 +547,67 @@ def _repair_span(text: str, start: int, end: int) -> tuple[str, list[Fix]]:
                 ),
             )
     candidates.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    accepted: list[_Candidate] = []
     for candidate in candidates:
         threshold = FTFY_MARGIN if candidate.codecs[0] == "ftfy" else MARGIN
-        if candidate.margin < threshold:
-            continue
-        if (
-            candidate.codecs[0] != "ftfy"
-            and len(candidate.after) < 2
-            and candidate.end - candidate.start < 3
-        ):
-            # One character for one or two: too little text for the model to judge.
+        if candidate.margin < threshold or candidate.weak:
             continue
         if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
             continue
+        if not _reads_as_text(text, candidate):
+            continue
         accepted.append(candidate)
-    if not accepted:
-        return span, []
     accepted.sort(key=lambda c: c.start)
-    pieces, fixes, position = [], [], 0
-    for candidate in accepted:
-        pieces.append(span[position : candidate.start])
-        pieces.append(candidate.after)
-        position = candidate.end
-        confidence = min(candidate.confidence, _margin_confidence(candidate.margin))
-        fixes.append(
-            Fix(
-                kind="mojibake" if not candidate.guessed else "mojibake-lossy",
-                start=start + candidate.start,
-                end=start + candidate.end,
-                before=span[candidate.start : candidate.end],
-                after=candidate.after,
-                codecs=candidate.codecs,
-                confidence=confidence,
-                detail=_detail(candidate),
-                guessed=candidate.guessed,
-            )
+    return accepted
+
+
+def _reads_as_text(text: str, candidate: _Candidate) -> bool:
+    """Guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
+
+    The result must read like real text, not merely better than the damage;
+    Cyrillic words never touch Latin letters and come several letters at a time.
+    """
+    if candidate.codecs[-1] == "utf-8" or candidate.codecs[0] == "ftfy":
+        return True
+    if langmodel.text_logprob(candidate.after) < PLAUSIBLE_MIN:
+        return False
+    if candidate.codecs[-1] in CJK_CODECS:
+        if any(langmodel.script_of(ch) not in ("cjk", "neutral") for ch in candidate.after):
+            return False
+        neighbours = (
+            text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
         )
-    pieces.append(span[position:])
-    return "".join(pieces), fixes
+        if len(candidate.after) < 2 and any(
+            langmodel.script_of(ch) == "latin" for ch in neighbours
+        ):
+            return False
+    if candidate.codecs[-1] in CYRILLIC_CODECS:
+        letters = [ch for ch in candidate.after if ch.isalpha()]
+        if len(letters) < MIN_CYRILLIC_LETTERS:
+            return False
+        if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
+            return False
+        neighbours = (
+            text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
+        )
+        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+            return False
+    return True
+
+
+def _fix_record(text: str, candidate: _Candidate) -> Fix:
+    confidence = min(candidate.confidence, _margin_confidence(candidate.margin))
+    return Fix(
+        kind="mojibake" if not candidate.guessed else "mojibake-lossy",
+        start=candidate.start,
+        end=candidate.end,
+        before=text[candidate.start : candidate.end],
+        after=candidate.after,
+        codecs=candidate.codecs,
+        confidence=confidence,
+        detail=_detail(candidate),
+        guessed=candidate.guessed,
+    )
 
 
 def _detail(candidate: _Candidate) -> str:
@@ -563,9 +625,12 @@ def _margin_confidence(margin: float) -> float:
 def _candidates(span: str) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     for pair in CODEC_PAIRS:
+        if pair.family in FTFY_FAMILIES:
+            continue
         for unit_start, unit in _units(span, pair.wrong):
             for island in _transcode_unit(unit, pair):
                 i_start, i_end, after, guessed, confidence, lost = island
+                weak = _is_weak(pair, i_end - i_start, after)
                 candidates.append(
                     _Candidate(
                         unit_start + i_start,
@@ -575,35 +640,35 @@ def _candidates(span: str) -> list[_Candidate]:
                         guessed,
                         confidence,
                         lost=lost,
+                        weak=weak,
                     )
                 )
-    candidates.extend(_ftfy_candidates(span))
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
 
 
-def _ftfy_candidates(span: str) -> list[_Candidate]:
-    """ftfy's repair of each run of the span that holds no CJK character."""
-    candidates = []
-    for match in NON_CJK_RUN_RE.finditer(span):
-        run = match.group()
-        if run.isascii():
-            continue
-        fixed, plan = _ftfy_fix(run)
-        if fixed == run or not plan:
-            continue
-        prefix = _common_prefix(run, fixed)
-        suffix = _common_suffix(run[prefix:], fixed[prefix:])
-        codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
-        candidates.append(
-            _Candidate(
-                match.start() + prefix,
-                match.end() - suffix,
-                fixed[prefix : len(fixed) - suffix],
-                codecs,
-            )
-        )
-    return candidates
+def _is_weak(pair: CodecPair, size: int, after: str) -> bool:
+    """Is an island of ``size`` damaged characters too short to be judged alone?"""
+    if pair.family == "utf8-as-cjk":
+        return size < MIN_CJK_ISLAND
+    return size < 2 or (pair.right in CYRILLIC_CODECS and len(after) < 3)
+
+
+def _ftfy_candidates(run: str) -> list[_Candidate]:
+    """ftfy's repair of a run of text without CJK characters (a line, or part of one).
+
+    ftfy judges whole strings, so it gets the whole run, not just the damaged
+    characters; its result becomes one candidate from the first to the last
+    changed character, and a second layer of our own pairs is tried on it.
+    """
+    fixed, plan = _ftfy_fix(run)
+    if fixed == run or not plan:
+        return []
+    prefix = _common_prefix(run, fixed)
+    suffix = _common_suffix(run[prefix:], fixed[prefix:])
+    codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
+    first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
+    return [first, *_second_layer(run, [first])]
 
 
 NON_CJK_RUN_RE = re.compile(r"[^\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\n]+")
@@ -632,11 +697,10 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
     """Chains of two layers: apply each pair again on top of a first-layer candidate."""
     chained = []
     for first in firsts:
-        if first.lost:
+        if first.lost or first.codecs[-1].split(":")[-1] != "utf-8":
+            # Only text saved again as UTF-8 can be read wrongly a second time.
             continue
         for pair in CODEC_PAIRS:
-            if first.codecs[-2:] == (pair.wrong, pair.right):
-                continue
             for unit_start, unit in _units(first.after, pair.wrong):
                 for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
                     if (
@@ -655,6 +719,7 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
                             first.guessed,
                             first.confidence,
                             first_layer=first.after,
+                            weak=first.weak or _is_weak(pair, i_end - i_start, after),
                         )
                     )
     return chained
@@ -703,5 +768,6 @@ def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
             tuple(b for c in run for b in c.guessed),
             min(c.confidence for c in run),
             lost=sum(c.lost for c in run),
+            weak=run[-1].end - run[0].start < 3,
         )
     ]
