@@ -288,6 +288,20 @@ def text_score(text: str) -> Score:
     return Score(total, len(text), language)
 
 
+@lru_cache(maxsize=65536)
+def char_logprob(ch: str) -> float:
+    """Log-probability of one character alone: its best unigram in any language of its script."""
+    script = script_of(ch)
+    if script in FIXED_SCORES:
+        return FIXED_SCORES[script]
+    lowered = _lower(ch)
+    languages = _model().by_script.get(script, ())
+    best = max(
+        (language.unigram.get(lowered, language.floor) for language in languages), default=0.0
+    )
+    return math.log(best) if best > 0 else OTHER_LOGPROB
+
+
 def text_logprob(text: str) -> float:
     """Mean log-probability per character of ``text``; higher is more plausible.
 

@@ -34,9 +34,11 @@ a confidence.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -88,10 +90,21 @@ CODEC_PAIRS = (
     CodecPair("mac-roman", "utf-8", "utf8-as-single-byte"),
 )
 
+
+UTF8_AS_CJK_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-cjk")
+LEGACY_AS_LATIN_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "legacy-as-latin")
+CYRILLIC_SWAP_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "cyrillic-swap")
 # UTF-8 read as a single-byte code page is ftfy's ground: ftfy proposes the
 # first layer (it judges whole lines with its own badness measure and knows
-# many lossy variants); these pairs serve only as second layers of chains.
-FTFY_FAMILIES = ("utf8-as-single-byte",)
+# many lossy variants); those pairs serve here only as second layers of chains.
+
+# Second layers worth trying: under a first layer proposed by ftfy (the outer
+# layer was UTF-8 read as a single-byte code page) any of our pairs; under one of
+# ours, only UTF-8 read as a single-byte code page (the inner layer).
+CHAIN_PAIRS = {
+    True: tuple(p for p in CODEC_PAIRS if p.family != "utf8-as-single-byte"),
+    False: tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-single-byte"),
+}
 
 # Byte patterns of runs of valid multi-byte characters in each right codec: the
 # "islands" of a span that may change.
@@ -128,17 +141,20 @@ MIN_CJK_ISLAND = 3
 CYRILLIC_CODECS = ("windows-1251", "koi8-r")
 CJK_CODECS = ("gb18030", "big5", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
+# Damaged characters that islands joined across ASCII glue must add up to.
+MIN_JOINED_ISLANDS = 4
 # Characters of context either side of a candidate when the model compares it.
 CONTEXT = 3
 # A guessed lost byte is kept only when the model gives it this share of the
 # probability among all bytes that would make valid text there.
 GUESS_CONFIDENCE = 0.6
+GUESS_SHORTLIST = 6
+# Share of a span that must be encodable in a pair's wrong code page.
+MIN_ENCODABLE = 0.8
 # Spans longer than this are cut into pieces of this size before repair, to
 # bound the work per decision.
 MAX_SPAN = 4000
 # ASCII glue that may sit between two damaged runs of one span.
-SPAN_RE = re.compile(r"[^\x00-\x7f]+(?:[\t -~]{1,8}[^\x00-\x7f]+)*[ -~]?")
-# Runs handed to ftfy whole: a line, cut at CJK characters ftfy cannot re-encode.
 PLACEHOLDERS = "\ufffd?"
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -207,9 +223,9 @@ def _utf8_signature_pattern() -> str:
     for chars, _ in map(_single_byte_tables, FTFY_CODECS):
         leads.update(chars[0xC2:0xF5])
         continuations.update(chars[0x80:0xC0])
-    continuations.add(" ")  # a continuation byte A0 that became a space
     leads.discard(" ")
-    return f"[{_char_class(leads)}][{_char_class(continuations)}]"
+    # ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
+    return f"[{_char_class(leads)}][{_char_class(continuations)}]|[ÂÃÅÎÐÙ] "
 
 
 def _char_class(chars: set[str]) -> str:
@@ -218,19 +234,25 @@ def _char_class(chars: set[str]) -> str:
 
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
 
-# One regex over the whole text: any of these means a span may be damaged.
-SIGNATURE_RE = re.compile(
-    "|".join(
-        (
-            _utf8_signature_pattern(),
-            # two bytes of a double-byte code page or a Cyrillic word read as Latin-1
-            f"[{_char_class(set(HIGH_LATIN))}]{{2}}",
-            # Cyrillic code pages read as each other: case flips inside words
-            "[а-яё][А-ЯЁ]",
-            "[\ufffd\x80-\x9f]",
-        )
-    )
-)
+_HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
+
+# Signatures, one regex each, searched over the whole text by the fast path.
+# UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
+# C1 controls and U+FFFD are what lossy decoders leave.
+UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
+# A double-byte code page or a Cyrillic word read as Latin-1: two upper-half bytes in a row.
+LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}]{{2}}")
+# Cyrillic code pages read as each other: small and capital letters swap, so
+# prose turns into capitals with a small first letter where a capital was.
+CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}")
+
+# Where each family's candidates are looked for: runs of the characters that
+# family's damage is made of, with the ASCII glue between them (a double-byte
+# character's second byte may be ASCII).
+LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
+CYRILLIC_SPAN_RE = re.compile("[\u0400-\u04ff]+(?:[\t -~]{1,8}[\u0400-\u04ff]+)*")
+# Runs handed to ftfy whole: a line, cut at the CJK characters ftfy cannot re-encode.
+NON_CJK_RUN_RE = re.compile(r"[^\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\n]+")
 
 # --------------------------------------------------------------------------- public API
 
@@ -241,20 +263,31 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     Pure and thread-safe.  Clean text (in any language) comes back unchanged
     through a fast path; ``Fix.start``/``end`` index the input text.
     """
-    if text.isascii() or not looks_damaged(text):
+    if text.isascii():
         return text, []
     candidates: list[_Candidate] = []
-    for match in SPAN_RE.finditer(text):
-        start, end = match.span()
-        for piece_start in range(start, end, MAX_SPAN):
-            piece_end = min(end, piece_start + MAX_SPAN)
-            span = text[piece_start:piece_end]
-            if looks_damaged(span):
-                candidates.extend(_shifted(_candidates(span), piece_start))
-    for match in NON_CJK_RUN_RE.finditer(text):
-        run = match.group()
-        if len(run) <= MAX_SPAN and SIGNATURE_RE.search(run):
-            candidates.extend(_shifted(_ftfy_candidates(run), match.start()))
+    tables = _cjk_tables()
+    if tables.signature_re.search(text):
+        for match in tables.run_re.finditer(text):
+            run = match.group()
+            pairs = tuple(
+                pair for pair, sig in tables.pair_signature_res.items() if sig.search(run)
+            )
+            if pairs:
+                candidates.extend(_span_candidates(match, pairs))
+    if LEGACY_SIGNATURE_RE.search(text):
+        for match in LEGACY_SPAN_RE.finditer(text):
+            if LEGACY_SIGNATURE_RE.search(match.group()):
+                candidates.extend(_span_candidates(match, LEGACY_AS_LATIN_PAIRS))
+    if CYRILLIC_SIGNATURE_RE.search(text):
+        for match in CYRILLIC_SPAN_RE.finditer(text):
+            if CYRILLIC_SIGNATURE_RE.search(match.group()):
+                candidates.extend(_span_candidates(match, CYRILLIC_SWAP_PAIRS))
+    if UTF8_SIGNATURE_RE.search(text):
+        for match in NON_CJK_RUN_RE.finditer(text):
+            run = match.group()
+            if len(run) <= MAX_SPAN and UTF8_SIGNATURE_RE.search(run):
+                candidates.extend(_shifted(_ftfy_candidates(run), match.start()))
     accepted = _choose(text, candidates)
     if not accepted:
         return text, []
@@ -270,6 +303,31 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     return "".join(pieces), fixes
 
 
+def looks_damaged(text: str) -> bool:
+    """The fast path: could any pair in ``CODEC_PAIRS`` have produced part of ``text``?
+
+    False means ``repair_mojibake`` certainly leaves the text alone; True only
+    means "look closer".
+    """
+    if text.isascii():
+        return False
+    return bool(
+        UTF8_SIGNATURE_RE.search(text)
+        or LEGACY_SIGNATURE_RE.search(text)
+        or CYRILLIC_SIGNATURE_RE.search(text)
+        or _cjk_tables().signature_re.search(text)
+    )
+
+
+def _span_candidates(match: re.Match, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
+    start, end = match.span()
+    candidates: list[_Candidate] = []
+    for piece_start in range(start, end, MAX_SPAN):
+        span = match.string[piece_start : min(end, piece_start + MAX_SPAN)]
+        candidates.extend(_shifted(_candidates(span, pairs), piece_start))
+    return candidates
+
+
 def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
     for candidate in candidates:
         candidate.start += offset
@@ -277,62 +335,79 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
     return candidates
 
 
-def looks_damaged(text: str) -> bool:
-    """The fast path: could any pair in ``CODEC_PAIRS`` have produced part of ``text``?
-
-    False means the text is certainly left alone; True only means "look closer".
-    """
-    if text.isascii():
-        return False
-    if SIGNATURE_RE.search(text):
-        return True
-    return not _cjk_signature().isdisjoint(text)
-
-
 # --------------------------------------------------------------------------- signatures
 
 
-_SIGNATURE_LOCK = threading.Lock()
-_CJK_SIGNATURE: frozenset[str] | None = None
+@dataclass(frozen=True)
+class _CJKTables:
+    run_re: re.Pattern
+    signature_re: re.Pattern
+    pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
+
+
+_CJK_LOCK = threading.Lock()
+_CJK_TABLES: _CJKTables | None = None
 # Characters this common in some CJK language are never a signature by themselves.
 COMMON_CJK_CHARS = 3000
 
 
-def _cjk_signature() -> frozenset[str]:
-    """Characters that UTF-8 bytes decode to under a CJK code page, minus common ones.
+def _cjk_tables() -> _CJKTables:
+    """Where UTF-8 read as a CJK code page can be, and what betrays it (built on first use).
 
-    UTF-8 encodes every CJK character as a lead byte E0-EF and continuation
-    bytes 80-BF; read two bytes at a time these make a fixed set of
-    characters, most of them rare.  Mojibake of two or more characters almost
-    always contains one of the rare ones; clean text seldom does.
+    UTF-8 writes every CJK character as a lead byte E0-EF and continuation
+    bytes 80-BF; read two bytes at a time these make a fixed set of characters
+    (the run class), most of them rare.  Mojibake of two or more characters
+    almost always holds one of the rare ones (the signature); clean text seldom
+    does, and where it does only the short run of run-class characters around
+    it is examined.
     """
-    global _CJK_SIGNATURE
-    if _CJK_SIGNATURE is None:
-        with _SIGNATURE_LOCK:
-            if _CJK_SIGNATURE is None:
-                _CJK_SIGNATURE = frozenset(_build_cjk_signature())
-    return _CJK_SIGNATURE
+    global _CJK_TABLES
+    if _CJK_TABLES is None:
+        with _CJK_LOCK:
+            if _CJK_TABLES is None:
+                _CJK_TABLES = _build_cjk_tables()
+    return _CJK_TABLES
 
 
-def _build_cjk_signature() -> set[str]:
+def _build_cjk_tables() -> _CJKTables:
     continuation = range(0x80, 0xC0)
-    lead = range(0xC2, 0xF0)
-    pairs = [(a, b) for a in lead for b in continuation]
-    pairs += [(a, b) for a in continuation for b in (*continuation, *lead)]
+    lead = range(0xC2, 0xF5)
+    ascii_trail = range(0x40, 0x7F)
+    byte_pairs = [(a, b) for a in lead for b in continuation]
+    byte_pairs += [(a, b) for a in continuation for b in (*continuation, *lead, *ascii_trail)]
+    common = langmodel.common_chars(COMMON_CJK_CHARS)
     chars: set[str] = set()
-    for pair in CODEC_PAIRS:
-        if pair.family != "utf8-as-cjk":
-            continue
-        for a, b in pairs:
+    signatures: dict[CodecPair, set[str]] = {}
+    for pair in UTF8_AS_CJK_PAIRS:
+        pair_chars = set()
+        for a, b in byte_pairs:
             try:
                 ch = bytes((a, b)).decode(pair.wrong)
             except UnicodeDecodeError:
                 continue
-            if len(ch) == 1:
-                chars.add(ch)
-    chars -= set(langmodel.common_chars(COMMON_CJK_CHARS))
-    chars.add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
-    return {ch for ch in chars if langmodel.script_of(ch) == "cjk"}
+            if len(ch) == 1 and not ch.isascii():
+                pair_chars.add(ch)
+        chars |= pair_chars
+        signatures[pair] = {
+            ch
+            for ch in pair_chars - common
+            if langmodel.script_of(ch) == "cjk"
+            and unicodedata.category(ch) == "Lo"
+            and not "\u3130" <= ch <= "\u318f"  # Korean jamo written alone (ㅋㅋ, ㅜㅜ)
+        }
+    signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
+    run_class = _char_class(chars | set(PLACEHOLDERS))
+    return _CJKTables(
+        run_re=re.compile(f"[{run_class}]+[ -~]?"),
+        signature_re=_close_pair_re(set().union(*signatures.values())),
+        pair_signature_res={pair: _close_pair_re(sig) for pair, sig in signatures.items()},
+    )
+
+
+def _close_pair_re(signature: set[str]) -> re.Pattern:
+    # Nearly every character of such mojibake is rare: ask for two close together.
+    signature_class = _char_class(signature)
+    return re.compile(f"[{signature_class}].?[{signature_class}]")
 
 
 # --------------------------------------------------------------------------- transcoding
@@ -376,19 +451,29 @@ def _char_offsets(unit: str, codec: str) -> list[int] | None:
 
 
 def _units(span: str, codec: str) -> list[tuple[int, str]]:
-    """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character."""
+    """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character.
+
+    Placeholders of lost bytes (U+FFFD, '?') count as encodable.
+    """
+    probe = span.replace("\ufffd", "?")
     units: list[tuple[int, str]] = []
-    if _encode(span, codec) is not None:
-        return [(0, span)]
     start = 0
-    for index, ch in enumerate(span):
-        if _encode(ch, codec) is None:
-            if index > start:
-                units.append((start, span[start:index]))
-            start = index + 1
-    if len(span) > start:
+    while start < len(span):
+        try:
+            probe[start:].encode(codec) if codec not in SINGLE_BYTE_TABLES else _encode_strict(
+                probe[start:], codec
+            )
+        except UnicodeEncodeError as error:
+            units.append((start, span[start : start + error.start]))
+            start += error.end
+            continue
         units.append((start, span[start:]))
-    return [(offset, unit) for offset, unit in units if not unit.isascii()]
+        break
+    return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
+
+
+def _encode_strict(text: str, codec: str) -> bytes:
+    return text.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1")
 
 
 def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
@@ -413,7 +498,7 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
         return []
     data = bytearray(data)
     guessed: dict[int, tuple[int, float]] = {}
-    if gaps:
+    if gaps and _mostly_decodes(data, pair):
         guessed = _guess_gaps(data, offsets, sorted(gaps), unit, pair)
     if pair.right == "utf-8" and b" " in data:
         _restore_nbsp(data)
@@ -453,6 +538,16 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
             )
         )
     return islands
+
+
+def _mostly_decodes(data: bytearray, pair: CodecPair) -> bool:
+    """Do most of the surviving bytes form valid characters of the right codec?
+
+    Guessing lost bytes is worth its cost only under a pair that explains the rest.
+    """
+    covered = sum(len(m.group()) for m in ISLAND_RES[pair.right].finditer(bytes(data)))
+    high = sum(1 for byte in data if byte >= 0x80)
+    return covered >= 0.6 * high
 
 
 def _blank_unsure(data: bytearray, start: int, decoded: str, positions: list[int]) -> str:
@@ -511,12 +606,19 @@ def _guess_gaps(
         if best_errors >= baseline:
             data[position] = 0x3F if unit[gap] == "?" else 0
             continue
-        totals = []
+        windows = []
         for errors, value in scored:
             if errors == best_errors:
                 data[position] = value
                 window = bytes(data[window_start:window_end]).decode(pair.right, "replace")
-                totals.append((langmodel.text_score(window).total, value))
+                windows.append((sum(map(langmodel.char_logprob, window)), window, value))
+        # The unigram shortlist keeps the bigram scoring cheap; the probability
+        # mass of the rest is negligible for a confidence threshold.
+        windows.sort(reverse=True)
+        totals = [
+            (langmodel.text_score(window).total, value)
+            for _, window, value in windows[:GUESS_SHORTLIST]
+        ]
         peak, best = max(totals)
         confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
         data[position] = best
@@ -533,6 +635,11 @@ def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
 
 def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     """The non-overlapping candidates the model prefers by at least the margin, in order."""
+    unique: dict[tuple, _Candidate] = {}
+    for candidate in candidates:
+        if not candidate.weak and _fits_its_script(text, candidate):
+            unique.setdefault((candidate.start, candidate.end, candidate.after), candidate)
+    candidates = list(unique.values())
     for candidate in candidates:
         left = text[max(0, candidate.start - CONTEXT) : candidate.start]
         right = text[candidate.end : candidate.end + CONTEXT]
@@ -554,45 +661,48 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
             continue
         if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
             continue
-        if not _reads_as_text(text, candidate):
+        if not _plausible(candidate):
             continue
         accepted.append(candidate)
     accepted.sort(key=lambda c: c.start)
     return accepted
 
 
-def _reads_as_text(text: str, candidate: _Candidate) -> bool:
-    """Guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
+def _fits_its_script(text: str, candidate: _Candidate) -> bool:
+    """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
-    The result must read like real text, not merely better than the damage;
-    Cyrillic words never touch Latin letters and come several letters at a time.
+    A repair into a CJK code page gives CJK characters (not, say, Cyrillic
+    letters that code page also holds) and a lone one does not sit inside a
+    Latin word; Cyrillic words never touch Latin letters and come several
+    letters at a time.
     """
-    if candidate.codecs[-1] == "utf-8" or candidate.codecs[0] == "ftfy":
-        return True
-    if langmodel.text_logprob(candidate.after) < PLAUSIBLE_MIN:
-        return False
-    if candidate.codecs[-1] in CJK_CODECS:
+    right = candidate.codecs[-1]
+    neighbours = (
+        text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
+    )
+    if right in CJK_CODECS:
         if any(langmodel.script_of(ch) not in ("cjk", "neutral") for ch in candidate.after):
             return False
-        neighbours = (
-            text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
-        )
         if len(candidate.after) < 2 and any(
             langmodel.script_of(ch) == "latin" for ch in neighbours
         ):
             return False
-    if candidate.codecs[-1] in CYRILLIC_CODECS:
+    elif right in CYRILLIC_CODECS:
         letters = [ch for ch in candidate.after if ch.isalpha()]
         if len(letters) < MIN_CYRILLIC_LETTERS:
             return False
         if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
             return False
-        neighbours = (
-            text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
-        )
         if any(ch.isascii() and ch.isalpha() for ch in neighbours):
             return False
     return True
+
+
+def _plausible(candidate: _Candidate) -> bool:
+    """A repair into a legacy code page must read like real text, not merely better than the damage."""
+    if candidate.codecs[-1] == "utf-8" or candidate.codecs[0] == "ftfy":
+        return True
+    return langmodel.text_logprob(candidate.after) >= PLAUSIBLE_MIN
 
 
 def _fix_record(text: str, candidate: _Candidate) -> Fix:
@@ -622,15 +732,17 @@ def _margin_confidence(margin: float) -> float:
     return 1.0 - 0.1 * math.exp(-(margin - MARGIN) * 1.5)
 
 
-def _candidates(span: str) -> list[_Candidate]:
+def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     candidates: list[_Candidate] = []
-    for pair in CODEC_PAIRS:
-        if pair.family in FTFY_FAMILIES:
+    for pair in pairs:
+        units = _units(span, pair.wrong)
+        if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
+            # Most of the span is not even in the wrong code page's repertoire.
             continue
-        for unit_start, unit in _units(span, pair.wrong):
+        for unit_start, unit in units:
             for island in _transcode_unit(unit, pair):
                 i_start, i_end, after, guessed, confidence, lost = island
-                weak = _is_weak(pair, i_end - i_start, after)
+                weak = _is_weak(pair, i_end - i_start, after, unit[i_start:i_end])
                 candidates.append(
                     _Candidate(
                         unit_start + i_start,
@@ -647,10 +759,12 @@ def _candidates(span: str) -> list[_Candidate]:
     return _merge_neighbours(span, candidates)
 
 
-def _is_weak(pair: CodecPair, size: int, after: str) -> bool:
+def _is_weak(pair: CodecPair, size: int, after: str, before: str) -> bool:
     """Is an island of ``size`` damaged characters too short to be judged alone?"""
     if pair.family == "utf8-as-cjk":
-        return size < MIN_CJK_ISLAND
+        return size < MIN_CJK_ISLAND or (
+            size < 2 * MIN_CJK_ISLAND and not _cjk_tables().signature_re.search(before)
+        )
     return size < 2 or (pair.right in CYRILLIC_CODECS and len(after) < 3)
 
 
@@ -669,9 +783,6 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
     first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
     return [first, *_second_layer(run, [first])]
-
-
-NON_CJK_RUN_RE = re.compile(r"[^\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\n]+")
 
 
 @lru_cache(maxsize=4096)
@@ -700,7 +811,9 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
         if first.lost or first.codecs[-1].split(":")[-1] != "utf-8":
             # Only text saved again as UTF-8 can be read wrongly a second time.
             continue
-        for pair in CODEC_PAIRS:
+        if not looks_damaged(first.after):
+            continue
+        for pair in CHAIN_PAIRS[first.codecs[0] == "ftfy"]:
             for unit_start, unit in _units(first.after, pair.wrong):
                 for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
                     if (
@@ -719,7 +832,8 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
                             first.guessed,
                             first.confidence,
                             first_layer=first.after,
-                            weak=first.weak or _is_weak(pair, i_end - i_start, after),
+                            weak=first.weak
+                            or _is_weak(pair, i_end - i_start, after, unit[i_start:i_end]),
                         )
                     )
     return chained
@@ -755,7 +869,7 @@ def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
     if len(run) < 2:
         return []
     pieces = []
-    for previous, candidate in zip(run, run[1:]):
+    for previous, candidate in itertools.pairwise(run):
         pieces.append(previous.after)
         pieces.append(span[previous.end : candidate.start])
     pieces.append(run[-1].after)
@@ -768,6 +882,6 @@ def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
             tuple(b for c in run for b in c.guessed),
             min(c.confidence for c in run),
             lost=sum(c.lost for c in run),
-            weak=run[-1].end - run[0].start < 3,
+            weak=sum(c.end - c.start for c in run) < MIN_JOINED_ISLANDS,
         )
     ]
