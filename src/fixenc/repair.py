@@ -217,15 +217,24 @@ FTFY_CODECS = (
 )
 
 
+def _utf8_signature_sets() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(lead characters, continuation characters) of UTF-8 bytes in each of ftfy's code pages."""
+    sets = []
+    for chars, _ in map(_single_byte_tables, FTFY_CODECS):
+        sets.append((frozenset(chars[0xC2:0xF5]) - {" "}, frozenset(chars[0x80:0xC0])))
+    return tuple(sets)
+
+
+# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
+NBSP_AS_SPACE_SETS = (frozenset("ÂÃÅÎÐÙ"), frozenset(" "))
+UTF8_SIGNATURE_SETS = (*_utf8_signature_sets(), NBSP_AS_SPACE_SETS)
+
+
 def _utf8_signature_pattern() -> str:
     """Regex of a UTF-8 lead byte followed by a continuation byte, in ftfy's code pages."""
-    leads, continuations = set(), set()
-    for chars, _ in map(_single_byte_tables, FTFY_CODECS):
-        leads.update(chars[0xC2:0xF5])
-        continuations.update(chars[0x80:0xC0])
-    leads.discard(" ")
-    # ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
-    return f"[{_char_class(leads)}][{_char_class(continuations)}]|[ÂÃÅÎÐÙ] "
+    leads = set().union(*(leads for leads, _ in UTF8_SIGNATURE_SETS[:-1]))
+    conts = set().union(*(conts for _, conts in UTF8_SIGNATURE_SETS[:-1]))
+    return f"[{_char_class(leads)}][{_char_class(conts)}]|[ÂÃÅÎÐÙ] "
 
 
 def _char_class(chars: set[str]) -> str:
@@ -240,19 +249,24 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
 # C1 controls and U+FFFD are what lossy decoders leave.
 UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
-# A double-byte code page or a Cyrillic word read as Latin-1: two upper-half bytes in a row.
-LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}]{{2}}")
+# A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
+# bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
+LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH_CLASS}]")
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was.
 CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}")
+
+LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
+LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
+CYRILLIC_SMALL = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
 # character's second byte may be ASCII).
 LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
 CYRILLIC_SPAN_RE = re.compile("[\u0400-\u04ff]+(?:[\t -~]{1,8}[\u0400-\u04ff]+)*")
-# Runs handed to ftfy whole: a line, cut at the CJK characters ftfy cannot re-encode.
-NON_CJK_RUN_RE = re.compile(r"[^\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\n]+")
+CJK_BOUNDARY_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 # --------------------------------------------------------------------------- public API
 
@@ -265,29 +279,28 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     """
     if text.isascii():
         return text, []
+    families = _possible_families(text)
+    if not families:
+        return text, []
     candidates: list[_Candidate] = []
-    tables = _cjk_tables()
-    if tables.signature_re.search(text):
-        for match in tables.run_re.finditer(text):
-            run = match.group()
-            pairs = tuple(
-                pair for pair, sig in tables.pair_signature_res.items() if sig.search(run)
-            )
-            if pairs:
-                candidates.extend(_span_candidates(match, pairs))
-    if LEGACY_SIGNATURE_RE.search(text):
+    if "cjk" in families:
+        tables = _cjk_tables()
+        for start, end in _runs_around(text, tables.signature_re, tables.run_chars.__contains__):
+            end += end < len(text) and " " <= text[end] <= "~"  # a second byte may be ASCII
+            run = text[start:end]
+            pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
+            candidates.extend(_span_candidates(text, start, end, pairs))
+    if "legacy" in families and LEGACY_SIGNATURE_RE.search(text):
         for match in LEGACY_SPAN_RE.finditer(text):
             if LEGACY_SIGNATURE_RE.search(match.group()):
-                candidates.extend(_span_candidates(match, LEGACY_AS_LATIN_PAIRS))
-    if CYRILLIC_SIGNATURE_RE.search(text):
+                candidates.extend(_span_candidates(text, *match.span(), LEGACY_AS_LATIN_PAIRS))
+    if "cyrillic" in families and CYRILLIC_SIGNATURE_RE.search(text):
         for match in CYRILLIC_SPAN_RE.finditer(text):
             if CYRILLIC_SIGNATURE_RE.search(match.group()):
-                candidates.extend(_span_candidates(match, CYRILLIC_SWAP_PAIRS))
-    if UTF8_SIGNATURE_RE.search(text):
-        for match in NON_CJK_RUN_RE.finditer(text):
-            run = match.group()
-            if len(run) <= MAX_SPAN and UTF8_SIGNATURE_RE.search(run):
-                candidates.extend(_shifted(_ftfy_candidates(run), match.start()))
+                candidates.extend(_span_candidates(text, *match.span(), CYRILLIC_SWAP_PAIRS))
+    if "utf8" in families:
+        for start, end in _runs_around(text, UTF8_SIGNATURE_RE, _outside_cjk):
+            candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     if not accepted:
         return text, []
@@ -309,23 +322,71 @@ def looks_damaged(text: str) -> bool:
     False means ``repair_mojibake`` certainly leaves the text alone; True only
     means "look closer".
     """
-    if text.isascii():
-        return False
-    return bool(
-        UTF8_SIGNATURE_RE.search(text)
-        or LEGACY_SIGNATURE_RE.search(text)
-        or CYRILLIC_SIGNATURE_RE.search(text)
-        or _cjk_tables().signature_re.search(text)
+    return bool(not text.isascii() and _possible_families(text))
+
+
+def _possible_families(text: str) -> set[str]:
+    """Which families of damage the characters present allow, from one pass over the text.
+
+    The set of distinct characters is enough to rule most families out: UTF-8
+    read as a code page needs both its lead and its continuation characters,
+    legacy bytes read as Latin-1 need Latin-1 letters or signs, and so on.
+    Each family that remains is then confirmed by its signature regex.
+    """
+    chars = set(text)
+    families = set()
+    utf8_possible = not chars.isdisjoint(LOSSY_MARKS) or any(
+        not chars.isdisjoint(leads) and not chars.isdisjoint(conts)
+        for leads, conts in UTF8_SIGNATURE_SETS
     )
+    if utf8_possible and UTF8_SIGNATURE_RE.search(text):
+        families.add("utf8")
+    if not chars.isdisjoint(LATIN1_UPPER_HALF):
+        families.add("legacy")
+    if not chars.isdisjoint(CYRILLIC_SMALL) and not chars.isdisjoint(CYRILLIC_CAPITAL):
+        families.add("cyrillic")
+    tables = _cjk_tables()
+    if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
+        families.add("cjk")
+    return families
 
 
-def _span_candidates(match: re.Match, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
-    start, end = match.span()
+def _span_candidates(
+    text: str, start: int, end: int, pairs: tuple[CodecPair, ...]
+) -> list[_Candidate]:
     candidates: list[_Candidate] = []
     for piece_start in range(start, end, MAX_SPAN):
-        span = match.string[piece_start : min(end, piece_start + MAX_SPAN)]
+        span = text[piece_start : min(end, piece_start + MAX_SPAN)]
         candidates.extend(_shifted(_candidates(span, pairs), piece_start))
     return candidates
+
+
+def _runs_around(text: str, signature_re: re.Pattern, is_member) -> list[tuple[int, int]]:
+    """The maximal runs of member characters (at most MAX_SPAN long) around each signature hit.
+
+    Walking out from the hits keeps the cost proportional to the damage, not
+    to the length of the text.
+    """
+    runs: list[tuple[int, int]] = []
+    end = 0
+    for hit in signature_re.finditer(text):
+        if hit.start() < end:
+            continue
+        start = hit.start()
+        limit = max(0, start - MAX_SPAN // 2, end)
+        while start > limit and is_member(text[start - 1]):
+            start -= 1
+        end = hit.end()
+        limit = min(len(text), start + MAX_SPAN)
+        while end < limit and is_member(text[end]):
+            end += 1
+        runs.append((start, end))
+    return runs
+
+
+def _outside_cjk(ch: str) -> bool:
+    """Characters of the runs handed to ftfy: a line, cut at CJK characters it cannot re-encode."""
+    return ch != "\n" and not CJK_BOUNDARY_RE.match(ch)
 
 
 def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
@@ -340,9 +401,10 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
 
 @dataclass(frozen=True)
 class _CJKTables:
-    run_re: re.Pattern
     signature_re: re.Pattern
     pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
+    run_chars: frozenset[str]
+    signature_chars: frozenset[str]
 
 
 _CJK_LOCK = threading.Lock()
@@ -396,11 +458,11 @@ def _build_cjk_tables() -> _CJKTables:
             and not "\u3130" <= ch <= "\u318f"  # Korean jamo written alone (ㅋㅋ, ㅜㅜ)
         }
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
-    run_class = _char_class(chars | set(PLACEHOLDERS))
     return _CJKTables(
-        run_re=re.compile(f"[{run_class}]+[ -~]?"),
         signature_re=_close_pair_re(set().union(*signatures.values())),
         pair_signature_res={pair: _close_pair_re(sig) for pair, sig in signatures.items()},
+        run_chars=frozenset(chars | set(PLACEHOLDERS)),
+        signature_chars=frozenset().union(*signatures.values()),
     )
 
 
