@@ -286,7 +286,6 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     if "cjk" in families:
         tables = _cjk_tables()
         for start, end in _runs_around(text, tables.signature_re, tables.run_chars.__contains__):
-            end += end < len(text) and " " <= text[end] <= "~"  # a second byte may be ASCII
             run = text[start:end]
             pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
@@ -440,7 +439,15 @@ def _build_cjk_tables() -> _CJKTables:
     common = langmodel.common_chars(COMMON_CJK_CHARS)
     chars: set[str] = set()
     signatures: dict[CodecPair, set[str]] = {}
+    two_byte: dict[CodecPair, set[str]] = {}
     for pair in UTF8_AS_CJK_PAIRS:
+        two_byte[pair] = set()
+        for a in range(0xC2, 0xE0):
+            for b in continuation:
+                try:
+                    two_byte[pair].add(bytes((a, b)).decode(pair.wrong))
+                except UnicodeDecodeError:
+                    continue
         pair_chars = set()
         for a, b in byte_pairs:
             try:
@@ -459,17 +466,28 @@ def _build_cjk_tables() -> _CJKTables:
         }
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
     return _CJKTables(
-        signature_re=_close_pair_re(set().union(*signatures.values())),
-        pair_signature_res={pair: _close_pair_re(sig) for pair, sig in signatures.items()},
-        run_chars=frozenset(chars | set(PLACEHOLDERS)),
-        signature_chars=frozenset().union(*signatures.values()),
+        signature_re=_signature_re(
+            set().union(*signatures.values()), set().union(*two_byte.values())
+        ),
+        pair_signature_res={
+            pair: _signature_re(signatures[pair], two_byte[pair]) for pair in UTF8_AS_CJK_PAIRS
+        },
+        # ASCII glue belongs to the run: words of mojibake are separated by spaces.
+        run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
+        signature_chars=frozenset().union(*signatures.values(), *two_byte.values()),
     )
 
 
-def _close_pair_re(signature: set[str]) -> re.Pattern:
-    # Nearly every character of such mojibake is rare: ask for two close together.
-    signature_class = _char_class(signature)
-    return re.compile(f"[{signature_class}].?[{signature_class}]")
+def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
+    """Two rare characters close together, or four in a row made of two-byte UTF-8 sequences.
+
+    Nearly every character of mojibake of CJK text is rare.  Cyrillic, Greek
+    or accented Latin text (two bytes a letter) reads instead as a row of
+    characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
+    byte, some of them common; four in a row are rare in clean text.
+    """
+    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte)
+    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}")
 
 
 # --------------------------------------------------------------------------- transcoding
@@ -571,6 +589,11 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
         byte_start, byte_end = match.span()
         while byte_start not in char_at and byte_start < byte_end:
             byte_start += 1
+        extended = byte_end
+        while extended not in char_at and extended < len(data) and data[extended] < 0x80:
+            extended += 1  # the last character also swallowed an ASCII byte
+        if extended in char_at:
+            byte_end = extended
         while byte_end not in char_at and byte_end > byte_start:
             byte_end -= 1
         if byte_end <= byte_start:
