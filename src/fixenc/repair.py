@@ -68,13 +68,13 @@ SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", 
 CODEC_PAIRS = (
     # UTF-8 read as a legacy CJK code page.
     CodecPair("gb18030", "utf-8", "utf8-as-cjk"),
-    CodecPair("big5", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp950", "utf-8", "utf8-as-cjk"),
     CodecPair("cp932", "utf-8", "utf8-as-cjk"),
     CodecPair("euc-jp", "utf-8", "utf8-as-cjk"),
     CodecPair("cp949", "utf-8", "utf8-as-cjk"),
     # Legacy CJK and Cyrillic bytes read as Latin-1 / Windows-1252.
     CodecPair("windows-1252", "gb18030", "legacy-as-latin"),
-    CodecPair("windows-1252", "big5", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp950", "legacy-as-latin"),
     CodecPair("windows-1252", "cp932", "legacy-as-latin"),
     CodecPair("windows-1252", "euc-jp", "legacy-as-latin"),
     CodecPair("windows-1252", "cp949", "legacy-as-latin"),
@@ -91,6 +91,7 @@ CODEC_PAIRS = (
 )
 
 
+PAIR_FAMILY = {(p.wrong, p.right): p.family for p in CODEC_PAIRS}
 UTF8_AS_CJK_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-cjk")
 LEGACY_AS_LATIN_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "legacy-as-latin")
 CYRILLIC_SWAP_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "cyrillic-swap")
@@ -111,7 +112,7 @@ CHAIN_PAIRS = {
 ISLAND_PATTERNS = {
     "utf-8": rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+",
     "gb18030": rb"(?:[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe])+",
-    "big5": rb"(?:[\x81-\xfe][\x40-\x7e\xa1-\xfe])+",
+    "cp950": rb"(?:[\x81-\xfe][\x40-\x7e\xa1-\xfe])+",
     "cp932": rb"(?:[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]|[\xa1-\xdf])+",
     "euc-jp": rb"(?:[\xa1-\xfe][\xa1-\xfe]|\x8e[\xa1-\xdf]|\x8f[\xa1-\xfe][\xa1-\xfe])+",
     "cp949": rb"(?:[\x81-\xfe][\x41-\x5a\x61-\x7a\x81-\xfe])+",
@@ -139,8 +140,14 @@ PLAUSIBLE_MIN = -7.5
 # Greek or Arabic letter pair far too often.
 MIN_CJK_ISLAND = 3
 CYRILLIC_CODECS = ("windows-1251", "koi8-r")
-CJK_CODECS = ("gb18030", "big5", "cp932", "euc-jp", "cp949")
+CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
+# Spans with fewer non-ASCII characters than this are too short to pick their pair.
+SHORT_SPAN = 8
+# Trusting the page: a pair that repaired this much (margin x characters)
+# lets its short islands elsewhere on the page pass with a smaller margin.
+TRUSTED_PAGE_WEIGHT = 20.0
+RELAXED_MARGIN = 0.3
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
 # Characters of context either side of a candidate when the model compares it.
@@ -719,44 +726,108 @@ def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
 
 
 def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
-    """The non-overlapping candidates the model prefers by at least the margin, in order."""
+    """The non-overlapping candidates the model prefers by at least the margin, in order.
+
+    A second pass trusts the page: once a pair has repaired clear cases, its
+    short islands elsewhere on the page (a lone ``¡£`` for ``。``, a two-letter
+    word) need only ``RELAXED_MARGIN``, and they replace another pair's reading
+    of the same characters.
+    """
     unique: dict[tuple, _Candidate] = {}
     for candidate in candidates:
-        if not candidate.weak and _fits_its_script(text, candidate):
-            unique.setdefault((candidate.start, candidate.end, candidate.after), candidate)
+        unique.setdefault((candidate.start, candidate.end, candidate.after), candidate)
     candidates = list(unique.values())
-    for candidate in candidates:
-        left = text[max(0, candidate.start - CONTEXT) : candidate.start]
-        right = text[candidate.end : candidate.end + CONTEXT]
-        before = text[candidate.start : candidate.end]
-        candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
-        if candidate.first_layer is not None:
-            # A second layer must also beat stopping after the first one.
-            candidate.margin = min(
-                candidate.margin,
-                langmodel.compare(
-                    left + candidate.after + right, left + candidate.first_layer + right
-                ),
-            )
-    candidates.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
+    for candidate in strong:
+        _score(text, candidate)
+    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252) yield
+    # to any other repair of the same characters.
+    strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
     accepted: list[_Candidate] = []
-    for candidate in candidates:
+    for candidate in strong:
         threshold = FTFY_MARGIN if candidate.codecs[0] == "ftfy" else MARGIN
-        if candidate.margin < threshold or candidate.weak:
+        if candidate.margin < threshold:
             continue
         if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
             continue
         if not _plausible(candidate):
             continue
         accepted.append(candidate)
+    dominant = _dominant_pairs(accepted)
+    if dominant:
+        accepted = _trust_the_page(text, candidates, accepted, dominant)
     accepted.sort(key=lambda c: c.start)
     return accepted
+
+
+def _score(text: str, candidate: _Candidate) -> None:
+    left = text[max(0, candidate.start - CONTEXT) : candidate.start]
+    right = text[candidate.end : candidate.end + CONTEXT]
+    before = text[candidate.start : candidate.end]
+    candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
+    if candidate.first_layer is not None:
+        # A second layer must also beat stopping after the first one.
+        candidate.margin = min(
+            candidate.margin,
+            langmodel.compare(left + candidate.after + right, left + candidate.first_layer + right),
+        )
+
+
+def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
+    """Per family, the codec pair that repaired the most on this page (by margin x length)."""
+    weight: dict[tuple[str, ...], float] = {}
+    for candidate in accepted:
+        if candidate.codecs in PAIR_FAMILY:
+            weight[candidate.codecs] = weight.get(candidate.codecs, 0.0) + candidate.margin * (
+                candidate.end - candidate.start
+            )
+    dominant: dict[str, tuple[str, ...]] = {}
+    for codecs, total in sorted(weight.items(), key=lambda item: -item[1]):
+        if total >= TRUSTED_PAGE_WEIGHT:
+            dominant.setdefault(PAIR_FAMILY[codecs], codecs)
+    return dominant
+
+
+def _trust_the_page(
+    text: str,
+    candidates: list[_Candidate],
+    accepted: list[_Candidate],
+    dominant: dict[str, tuple[str, ...]],
+) -> list[_Candidate]:
+    trusted = set(dominant.values())
+    extra = [
+        c
+        for c in candidates
+        if c.codecs in trusted and c not in accepted and c.end - c.start >= 2 and not c.lost
+    ]
+    for candidate in extra:
+        _score(text, candidate)
+    extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    for candidate in extra:
+        if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
+            continue
+        family = PAIR_FAMILY[candidate.codecs]
+        overlapping = [c for c in accepted if c.start < candidate.end and candidate.start < c.end]
+        if all(
+            PAIR_FAMILY.get(c.codecs) == family
+            and c.codecs != candidate.codecs
+            and c.start >= candidate.start
+            and c.end <= candidate.end
+            for c in overlapping
+        ):
+            accepted = [c for c in accepted if c not in overlapping]
+            accepted.append(candidate)
+    return accepted
+
+
+def _is_c1_only(candidate: _Candidate) -> bool:
+    return candidate.codecs[0] == "ftfy" and "decode:utf-8" not in candidate.codecs
 
 
 def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
-    A repair into a CJK code page gives CJK characters (not, say, Cyrillic
+    A repair into a CJK code page gives CJK letters (not, say, the Cyrillic
     letters that code page also holds) and a lone one does not sit inside a
     Latin word; Cyrillic words never touch Latin letters and come several
     letters at a time.
@@ -766,7 +837,10 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
     )
     if right in CJK_CODECS:
-        if any(langmodel.script_of(ch) not in ("cjk", "neutral") for ch in candidate.after):
+        if any(
+            ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) != "cjk"
+            for ch in candidate.after
+        ):
             return False
         if len(candidate.after) < 2 and any(
             langmodel.script_of(ch) == "latin" for ch in neighbours
@@ -818,17 +892,24 @@ def _margin_confidence(margin: float) -> float:
 
 
 def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
-    candidates: list[_Candidate] = []
+    """Candidate repairs of one span by the one pair of ``pairs`` that explains it best.
+
+    A span was damaged by one wrong decoding, so its islands are not judged
+    pair by pair: EUC-style bytes decode under GBK, EUC-KR and EUC-JP alike,
+    and a short island may read a little better under the wrong one.  Spans
+    too short to tell keep every pair's candidates; the page decides (see
+    ``_trust_the_page``).
+    """
+    by_pair: dict[CodecPair, list[_Candidate]] = {}
     for pair in pairs:
         units = _units(span, pair.wrong)
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
             # Most of the span is not even in the wrong code page's repertoire.
             continue
+        islands = []
         for unit_start, unit in units:
-            for island in _transcode_unit(unit, pair):
-                i_start, i_end, after, guessed, confidence, lost = island
-                weak = _is_weak(pair, i_end - i_start, after, unit[i_start:i_end])
-                candidates.append(
+            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
+                islands.append(
                     _Candidate(
                         unit_start + i_start,
                         unit_start + i_end,
@@ -837,11 +918,29 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
                         guessed,
                         confidence,
                         lost=lost,
-                        weak=weak,
+                        weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end]),
                     )
                 )
+        if islands:
+            by_pair[pair] = islands
+    if len(by_pair) > 1 and sum(not ch.isascii() for ch in span) >= SHORT_SPAN:
+        best = max(by_pair, key=lambda pair: langmodel.text_logprob(_apply(span, by_pair[pair])))
+        by_pair = {best: by_pair[best]}
+    candidates = [c for islands in by_pair.values() for c in islands]
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
+
+
+def _apply(span: str, islands: list[_Candidate]) -> str:
+    pieces, position = [], 0
+    for island in sorted(islands, key=lambda c: c.start):
+        if island.start < position:
+            continue
+        pieces.append(span[position : island.start])
+        pieces.append(island.after)
+        position = island.end
+    pieces.append(span[position:])
+    return "".join(pieces)
 
 
 def _is_weak(pair: CodecPair, size: int, after: str, before: str) -> bool:
