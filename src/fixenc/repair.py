@@ -128,6 +128,10 @@ ISLAND_RES = {codec: re.compile(pattern) for codec, pattern in ISLAND_PATTERNS.i
 # 99.6% of cases, while the best wrong candidate for clean text scores above
 # 1.0 in fewer than 0.05% of short lines; 1.5 sits between the two.
 MARGIN = 1.5
+# Cyrillic code pages read as each other keep their letters in the same
+# alphabet, so the model sees a smaller difference (mostly in letter case and
+# bigrams); the case-swap signature already demands the damage's shape.
+FAMILY_MARGINS = {"cyrillic-swap": 0.7}
 # A candidate proposed by ftfy has already passed ftfy's own badness test; it is
 # refused only when the model finds it clearly worse than the damage.
 FTFY_MARGIN = -1.0
@@ -297,9 +301,11 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
     if "legacy" in families and LEGACY_SIGNATURE_RE.search(text):
+        # Once the page shows this damage somewhere, every run of upper-half
+        # characters is examined: a Big5 or Shift-JIS character whose second
+        # byte is ASCII shows a single upper-half character.
         for match in LEGACY_SPAN_RE.finditer(text):
-            if LEGACY_SIGNATURE_RE.search(match.group()):
-                candidates.extend(_span_candidates(text, *match.span(), LEGACY_AS_LATIN_PAIRS))
+            candidates.extend(_span_candidates(text, *match.span(), LEGACY_AS_LATIN_PAIRS))
     if "cyrillic" in families and CYRILLIC_SIGNATURE_RE.search(text):
         for match in CYRILLIC_SPAN_RE.finditer(text):
             if CYRILLIC_SIGNATURE_RE.search(match.group()):
@@ -745,8 +751,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
     accepted: list[_Candidate] = []
     for candidate in strong:
-        threshold = FTFY_MARGIN if candidate.codecs[0] == "ftfy" else MARGIN
-        if candidate.margin < threshold:
+        if candidate.margin < _threshold(candidate):
             continue
         if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
             continue
@@ -758,6 +763,12 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         accepted = _trust_the_page(text, candidates, accepted, dominant)
     accepted.sort(key=lambda c: c.start)
     return accepted
+
+
+def _threshold(candidate: _Candidate) -> float:
+    if candidate.codecs[0] == "ftfy":
+        return FTFY_MARGIN
+    return FAMILY_MARGINS.get(PAIR_FAMILY.get(candidate.codecs[:2], ""), MARGIN)
 
 
 def _score(text: str, candidate: _Candidate) -> None:
@@ -798,7 +809,10 @@ def _trust_the_page(
     extra = [
         c
         for c in candidates
-        if c.codecs in trusted and c not in accepted and c.end - c.start >= 2 and not c.lost
+        if c.codecs in trusted
+        and c not in accepted
+        and not c.lost
+        and (c.end - c.start >= 2 or c.codecs[-1] in CYRILLIC_CODECS)  # в, к, я...
     ]
     for candidate in extra:
         _score(text, candidate)
@@ -809,10 +823,13 @@ def _trust_the_page(
         family = PAIR_FAMILY[candidate.codecs]
         overlapping = [c for c in accepted if c.start < candidate.end and candidate.start < c.end]
         if all(
-            PAIR_FAMILY.get(c.codecs) == family
-            and c.codecs != candidate.codecs
-            and c.start >= candidate.start
-            and c.end <= candidate.end
+            (c.codecs[0] == "ftfy" and c.margin < candidate.margin)
+            or (
+                PAIR_FAMILY.get(c.codecs) == family
+                and c.codecs != candidate.codecs
+                and c.start >= candidate.start
+                and c.end <= candidate.end
+            )
             for c in overlapping
         ):
             accepted = [c for c in accepted if c not in overlapping]
@@ -847,7 +864,7 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         ):
             return False
     elif right in CYRILLIC_CODECS:
-        letters = [ch for ch in candidate.after if ch.isalpha()]
+        letters = [ch for ch in candidate.after if ch.isalpha() and not ch.isascii()]
         if len(letters) < MIN_CYRILLIC_LETTERS:
             return False
         if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
