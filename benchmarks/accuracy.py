@@ -148,6 +148,8 @@ def damage(text: str, true: str, wrong: str, mode: str) -> str | None:
         data = text.encode(true)
     except UnicodeEncodeError:
         return None
+    if data.decode(true) != text:
+        return None  # no exact round trip (〜 and ～ share a byte in cp932): not a fair case
     for step, codec in enumerate(wrong.split(">")):
         if step:
             data = shown.encode("utf-8")  # noqa: F821 - set in the first step

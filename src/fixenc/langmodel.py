@@ -58,7 +58,7 @@ CASE_SWITCH_LOGPROB = math.log(0.01)
 FOREIGN_PENALTY = 2.0
 
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
-# punctuation, CJK and fullwidth punctuation, and U+FFFD (an honest mark of a
+# punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．), and U+FFFD (an honest mark of a
 # lost character is no less plausible than the mojibake that hid it).  Mojibake is recognised by the
 # letters and symbols around them, never by these.
 NEUTRAL_CHARS = frozenset(
@@ -68,9 +68,7 @@ NEUTRAL_CHARS = frozenset(
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))
-    + "".join(map(chr, range(0xFF01, 0xFF21)))
-    + "".join(map(chr, range(0xFF3B, 0xFF41)))
-    + "".join(map(chr, range(0xFF5B, 0xFF66)))
+    + "".join(map(chr, range(0xFF01, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
 )
 

@@ -264,8 +264,11 @@ UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
 LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH_CLASS}]")
 # Cyrillic code pages read as each other: small and capital letters swap, so
-# prose turns into capitals with a small first letter where a capital was.
-CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}")
+# prose turns into capitals with a small first letter where a capital was
+# (or, without capitals, into a row of words in capitals).
+CYRILLIC_SIGNATURE_RE = re.compile(
+    r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}[ ,.]+[А-ЯЁ]{2,}[ ,.]+[А-ЯЁ]{2,}"
+)
 
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
 LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
