@@ -266,9 +266,7 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of words in capitals).
-CYRILLIC_SIGNATURE_RE = re.compile(
-    r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}[ ,.]+[А-ЯЁ]{2,}[ ,.]+[А-ЯЁ]{2,}"
-)
+CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+){2,}")
 
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
 LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
@@ -918,7 +916,7 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     pair by pair: EUC-style bytes decode under GBK, EUC-KR and EUC-JP alike,
     and a short island may read a little better under the wrong one.  Spans
     too short to tell keep every pair's candidates; the page decides (see
-    ``_trust_the_page``).
+    ``_trust_the_page``), which may also overrule a longer span's choice.
     """
     by_pair: dict[CodecPair, list[_Candidate]] = {}
     for pair in pairs:
@@ -945,7 +943,11 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
             by_pair[pair] = islands
     if len(by_pair) > 1 and sum(not ch.isascii() for ch in span) >= SHORT_SPAN:
         best = max(by_pair, key=lambda pair: langmodel.text_logprob(_apply(span, by_pair[pair])))
-        by_pair = {best: by_pair[best]}
+        for pair, islands in by_pair.items():
+            if pair != best:
+                # Only the page may still prefer them (``_trust_the_page``).
+                for island in islands:
+                    island.weak = True
     candidates = [c for islands in by_pair.values() for c in islands]
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
