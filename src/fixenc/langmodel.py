@@ -54,6 +54,9 @@ SCRIPT_SWITCH_LOGPROB = math.log(1e-4)
 # A capital right after a small letter of the same word ("aoÃ»t", "Ð¿Ñ€"):
 # rare in prose, typical of UTF-8 read as a single-byte code page.
 CASE_SWITCH_LOGPROB = math.log(0.01)
+# Each further capital in a word of capitals: prose is mostly small letters, and
+# Cyrillic code pages read as each other turn small letters into capitals.
+CAPITALS_RUN_LOGPROB = math.log(0.5)
 # Letters of a script a language does not use score this far below its floor.
 FOREIGN_PENALTY = 2.0
 
@@ -269,8 +272,8 @@ def text_score(text: str) -> Score:
                 fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
         lowered = _lower(ch)
-        if lowered != ch and previous_was_small and run:
-            fixed += CASE_SWITCH_LOGPROB
+        if lowered != ch and run:
+            fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
         previous_was_small = lowered == ch and ch.upper() != ch
         run.append(lowered)
     if run:
