@@ -266,18 +266,22 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of words in capitals).
-CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+){2,}")
+CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
 
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
 LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
-CYRILLIC_SMALL = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
 # character's second byte may be ASCII).
 LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
-CYRILLIC_SPAN_RE = re.compile("[\u0400-\u04ff]+(?:[\t -~]{1,8}[\u0400-\u04ff]+)*")
+_CYRILLIC_CLASS = _char_class(
+    set(map(chr, range(0x400, 0x500)))
+    | set(SINGLE_BYTE_TABLES["koi8-r"][0][0x80:])
+    | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
+)
+CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
 CJK_BOUNDARY_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
 # --------------------------------------------------------------------------- public API
@@ -308,9 +312,9 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         for match in LEGACY_SPAN_RE.finditer(text):
             candidates.extend(_span_candidates(text, *match.span(), LEGACY_AS_LATIN_PAIRS))
     if "cyrillic" in families and CYRILLIC_SIGNATURE_RE.search(text):
+        # As for legacy bytes: once the page shows the damage, every span is examined.
         for match in CYRILLIC_SPAN_RE.finditer(text):
-            if CYRILLIC_SIGNATURE_RE.search(match.group()):
-                candidates.extend(_span_candidates(text, *match.span(), CYRILLIC_SWAP_PAIRS))
+            candidates.extend(_span_candidates(text, *match.span(), CYRILLIC_SWAP_PAIRS))
     if "utf8" in families:
         for start, end in _runs_around(text, UTF8_SIGNATURE_RE, _outside_cjk):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
@@ -356,7 +360,7 @@ def _possible_families(text: str) -> set[str]:
         families.add("utf8")
     if not chars.isdisjoint(LATIN1_UPPER_HALF):
         families.add("legacy")
-    if not chars.isdisjoint(CYRILLIC_SMALL) and not chars.isdisjoint(CYRILLIC_CAPITAL):
+    if not chars.isdisjoint(CYRILLIC_CAPITAL):
         families.add("cyrillic")
     tables = _cjk_tables()
     if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
