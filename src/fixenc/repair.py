@@ -640,7 +640,34 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
                 len(unsure),
             )
         )
+    if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
+        islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
     return islands
+
+
+def _whole_unit(
+    unit: str, data: bytearray, offsets: list[int], gaps: set[int], guessed: dict
+) -> tuple[int, int, str, tuple, float, int]:
+    """The whole unit decoded, U+FFFD for whatever its lost bytes leave undecidable.
+
+    A lost byte can split a character of the wrong code page between a broken
+    and a valid UTF-8 sequence, so no island boundary falls between them; the
+    model then judges the whole unit against the damage.
+    """
+    unsure = [g for g in gaps if g in guessed and guessed[g][1] < GUESS_CONFIDENCE]
+    decoded = bytes(data).decode("utf-8", "replace")
+    if unsure:
+        decoded = _blank_unsure(data, 0, decoded, [offsets[g] for g in unsure])
+    sure = [guessed[g] for g in gaps if g in guessed and g not in unsure]
+    lost = decoded.count("\ufffd") - unit.count("\ufffd") + len(unsure)
+    return (
+        0,
+        len(unit),
+        decoded,
+        tuple(b for b, _ in sure),
+        min((c for _, c in sure), default=1.0),
+        max(lost, len(unsure)),
+    )
 
 
 def _mostly_decodes(data: bytearray, pair: CodecPair) -> bool:
