@@ -61,13 +61,12 @@ CAPITALS_RUN_LOGPROB = math.log(0.5)
 FOREIGN_PENALTY = 2.0
 
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
-# punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．), and U+FFFD (an honest mark of a
-# lost character is no less plausible than the mojibake that hid it).  Mojibake is recognised by the
-# letters and symbols around them, never by these.
+# punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．).  Mojibake
+# is recognised by the letters and symbols around them, never by these.
+# (U+FFFD scores as "other": a lost character is rare, not impossible.)
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    "\ufffd"
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))

@@ -160,6 +160,9 @@ CONTEXT = 3
 # probability among all bytes that would make valid text there.
 GUESS_CONFIDENCE = 0.6
 GUESS_SHORTLIST = 6
+# A lossy repair may leave at most this share of its characters as U+FFFD;
+# beyond it the damage is left as it is (and reported as uncertain).
+MAX_LOST_SHARE = 0.1
 # Share of a span that must be encodable in a pair's wrong code page.
 MIN_ENCODABLE = 0.8
 # Spans longer than this are cut into pieces of this size before repair, to
@@ -319,8 +322,6 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         for start, end in _runs_around(text, UTF8_SIGNATURE_RE, _outside_cjk):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
-    if not accepted:
-        return text, []
     pieces: list[str] = []
     fixes: list[Fix] = []
     position = 0
@@ -330,7 +331,40 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         position = candidate.end
         fixes.append(_fix_record(text, candidate))
     pieces.append(text[position:])
-    return "".join(pieces), fixes
+    fixes.extend(_uncertain(text, candidates, accepted))
+    fixes.sort(key=lambda fix: fix.start)
+    return ("".join(pieces) if accepted else text), fixes
+
+
+def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidate]) -> list[Fix]:
+    """Spans that look damaged but whose best repair fell short of the margin: left, and reported.
+
+    A person (or ``--explain``) sees what the span would read as and how sure
+    the model was; the text itself is not touched.
+    """
+    reported: list[_Candidate] = []
+    near = [c for c in candidates if c.scored and not c.weak and c not in accepted]
+    for candidate in sorted(near, key=lambda c: -c.margin):
+        if not _threshold(candidate) / 2 <= candidate.margin < _threshold(candidate):
+            continue
+        taken = accepted + reported
+        if any(c.start < candidate.end and candidate.start < c.end for c in taken):
+            continue
+        reported.append(candidate)
+    return [
+        Fix(
+            kind="uncertain",
+            start=c.start,
+            end=c.end,
+            before=text[c.start : c.end],
+            after=text[c.start : c.end],
+            codecs=c.codecs,
+            confidence=min(0.5, _margin_confidence(c.margin)),
+            detail=f"left as is; would read {c.after[:40]!r} (model margin {c.margin:.2f})",
+            guessed=c.guessed,
+        )
+        for c in reported
+    ]
 
 
 def looks_damaged(text: str) -> bool:
@@ -523,6 +557,7 @@ class _Candidate:
     lost: int = 0  # characters left as U+FFFD because no guess was confident
     first_layer: str | None = None  # for a chain: the text after its first layer
     weak: bool = False  # too short to be judged alone; may join a neighbour
+    scored: bool = False  # margin computed
 
 
 def _encode(text: str, codec: str) -> bytes | None:
@@ -655,6 +690,9 @@ def _whole_unit(
     model then judges the whole unit against the damage.
     """
     unsure = [g for g in gaps if g in guessed and guessed[g][1] < GUESS_CONFIDENCE]
+    data = bytearray(data)
+    for gap in gaps - guessed.keys():
+        data[offsets[gap]] = 0x3F if unit[gap] == "?" else 0xFF  # 0xFF decodes to U+FFFD
     decoded = bytes(data).decode("utf-8", "replace")
     if unsure:
         decoded = _blank_unsure(data, 0, decoded, [offsets[g] for g in unsure])
@@ -804,6 +842,7 @@ def _threshold(candidate: _Candidate) -> float:
 
 
 def _score(text: str, candidate: _Candidate) -> None:
+    candidate.scored = True
     left = text[max(0, candidate.start - CONTEXT) : candidate.start]
     right = text[candidate.end : candidate.end + CONTEXT]
     before = text[candidate.start : candidate.end]
@@ -907,7 +946,13 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
 
 
 def _plausible(candidate: _Candidate) -> bool:
-    """A repair into a legacy code page must read like real text, not merely better than the damage."""
+    """A repair must not be mostly holes, and one into a legacy code page must read like text.
+
+    The second rule: any Latin-1 text "decodes" as Cyrillic or CJK, so the
+    result must read like real text, not merely better than the damage.
+    """
+    if candidate.lost > MAX_LOST_SHARE * len(candidate.after):
+        return False
     if candidate.codecs[-1] == "utf-8" or candidate.codecs[0] == "ftfy":
         return True
     return langmodel.text_logprob(candidate.after) >= PLAUSIBLE_MIN
@@ -915,6 +960,8 @@ def _plausible(candidate: _Candidate) -> bool:
 
 def _fix_record(text: str, candidate: _Candidate) -> Fix:
     confidence = min(candidate.confidence, _margin_confidence(candidate.margin))
+    if candidate.lost:
+        confidence = min(confidence, 1.0 - candidate.lost / max(1, len(candidate.after)))
     return Fix(
         kind="mojibake" if not candidate.guessed else "mojibake-lossy",
         start=candidate.start,
