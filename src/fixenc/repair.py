@@ -539,7 +539,7 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
     byte, some of them common; four in a row are rare in clean text.
     """
     rare_class, two_byte_class = _char_class(rare), _char_class(two_byte)
-    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}")
+    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}|锟斤拷")
 
 
 # --------------------------------------------------------------------------- transcoding
@@ -636,12 +636,8 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
     if pair.right == "utf-8" and b" " in data:
         _restore_nbsp(data)
     char_at = {offset: index for index, offset in enumerate(offsets)}
-    island_re = ISLAND_RES[pair.right]
     islands = []
-    for match in island_re.finditer(bytes(data)):
-        byte_start, byte_end = match.span()
-        while byte_start not in char_at and byte_start < byte_end:
-            byte_start += 1
+    for byte_start, byte_end in _island_spans(bytes(data), offsets, ISLAND_RES[pair.right]):
         extended = byte_end
         while extended not in char_at and extended < len(data) and data[extended] < 0x80:
             extended += 1  # the last character also swallowed an ASCII byte
@@ -678,6 +674,25 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
     if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
         islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
     return islands
+
+
+def _island_spans(data: bytes, offsets: list[int], island_re: re.Pattern) -> list[tuple[int, int]]:
+    """Byte ranges of runs of valid right-codec characters that start on a character boundary.
+
+    Matching from each boundary (not scanning freely) keeps a run from starting
+    inside a character of the wrong code page, e.g. at the last byte of a clean
+    Chinese character just before the damage.
+    """
+    spans = []
+    position = 0
+    for offset in offsets:
+        if offset < position or offset >= len(data) or data[offset] < 0x80:
+            continue
+        match = island_re.match(data, offset)
+        if match:
+            spans.append(match.span())
+            position = match.end()
+    return spans
 
 
 def _whole_unit(
@@ -1089,7 +1104,11 @@ def _common_suffix(a: str, b: str) -> int:
 
 
 def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
-    """Chains of two layers: apply each pair again on top of a first-layer candidate."""
+    """Chains of two layers: apply each pair again on top of a first-layer candidate.
+
+    The second layer must account for every non-ASCII character of the first
+    layer's result, without guessing: a chain is only believed when complete.
+    """
     chained = []
     for first in firsts:
         if first.lost or first.codecs[-1].split(":")[-1] != "utf-8":
@@ -1098,28 +1117,30 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
         if not looks_damaged(first.after):
             continue
         for pair in CHAIN_PAIRS[first.codecs[0] == "ftfy"]:
-            for unit_start, unit in _units(first.after, pair.wrong):
-                for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
-                    if (
-                        lost
-                        or guessed
-                        or i_start + unit_start != 0
-                        or unit_start + i_end != len(first.after)
-                    ):
-                        continue
-                    chained.append(
-                        _Candidate(
-                            first.start,
-                            first.end,
-                            after,
-                            first.codecs + (pair.wrong, pair.right),
-                            first.guessed,
-                            first.confidence,
-                            first_layer=first.after,
-                            weak=first.weak
-                            or _is_weak(pair, i_end - i_start, after, unit[i_start:i_end]),
-                        )
-                    )
+            islands = [
+                _Candidate(unit_start + i_start, unit_start + i_end, after, ())
+                for unit_start, unit in _units(first.after, pair.wrong)
+                for i_start, i_end, after, guessed, _, lost in _transcode_unit(unit, pair)
+                if not lost and not guessed
+            ]
+            covered = {i for c in islands for i in range(c.start, c.end)}
+            if not islands or any(
+                not ch.isascii() and i not in covered for i, ch in enumerate(first.after)
+            ):
+                continue
+            size = sum(c.end - c.start for c in islands)
+            chained.append(
+                _Candidate(
+                    first.start,
+                    first.end,
+                    _apply(first.after, islands),
+                    first.codecs + (pair.wrong, pair.right),
+                    first.guessed,
+                    first.confidence,
+                    first_layer=first.after,
+                    weak=first.weak or _is_weak(pair, size, "", first.after),
+                )
+            )
     return chained
 
 
