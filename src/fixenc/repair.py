@@ -163,6 +163,9 @@ GUESS_SHORTLIST = 6
 # A lossy repair may leave at most this share of its characters as U+FFFD;
 # beyond it the damage is left as it is (and reported as uncertain).
 MAX_LOST_SHARE = 0.1
+# A span whose upper-half bytes are at least this share valid UTF-8 is not
+# legacy double-byte or Cyrillic text read as Latin-1.
+UTF8_SHARE = 0.85
 # Share of a span that must be encodable in a pair's wrong code page.
 MIN_ENCODABLE = 0.8
 # Spans longer than this are cut into pieces of this size before repair, to
@@ -909,7 +912,11 @@ def _trust_the_page(
         family = PAIR_FAMILY[candidate.codecs]
         overlapping = [c for c in accepted if c.start < candidate.end and candidate.start < c.end]
         if all(
-            (c.codecs[0] == "ftfy" and c.margin < candidate.margin)
+            (  # ftfy's reading of the same few characters ("Â " as a NBSP)
+                c.codecs[0] == "ftfy"
+                and c.margin < candidate.margin
+                and c.end - c.start <= candidate.end - candidate.start + 1
+            )
             or (
                 PAIR_FAMILY.get(c.codecs) == family
                 and c.codecs != candidate.codecs
@@ -924,7 +931,9 @@ def _trust_the_page(
 
 
 def _is_c1_only(candidate: _Candidate) -> bool:
-    return candidate.codecs[0] == "ftfy" and "decode:utf-8" not in candidate.codecs
+    return candidate.codecs[0] == "ftfy" and not any(
+        step.startswith("decode:utf-8") for step in candidate.codecs
+    )
 
 
 def _fits_its_script(text: str, candidate: _Candidate) -> bool:
@@ -968,7 +977,7 @@ def _plausible(candidate: _Candidate) -> bool:
     """
     if candidate.lost > MAX_LOST_SHARE * len(candidate.after):
         return False
-    if candidate.codecs[-1] == "utf-8" or candidate.codecs[0] == "ftfy":
+    if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
         return True
     return langmodel.text_logprob(candidate.after) >= PLAUSIBLE_MIN
 
@@ -1012,6 +1021,8 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     ``_trust_the_page``), which may also overrule a longer span's choice.
     """
     by_pair: dict[CodecPair, list[_Candidate]] = {}
+    if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
+        return []
     for pair in pairs:
         units = _units(span, pair.wrong)
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
@@ -1046,6 +1057,21 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     return _merge_neighbours(span, candidates)
 
 
+def _reads_as_utf8(span: str) -> bool:
+    """Do the span's bytes (as Windows-1252) mostly form valid UTF-8?
+
+    Then it is UTF-8 read as a single-byte code page (ftfy's ground, perhaps
+    with lost bytes), not legacy double-byte or Cyrillic bytes, which seldom
+    happen to form valid UTF-8 sequences.
+    """
+    data = _encode(span, "windows-1252")
+    if data is None:
+        return False
+    high = sum(1 for byte in data if byte >= 0x80)
+    covered = sum(len(m.group()) for m in ISLAND_RES["utf-8"].finditer(data))
+    return covered >= UTF8_SHARE * high
+
+
 def _apply(span: str, islands: list[_Candidate]) -> str:
     pieces, position = [], 0
     for island in sorted(islands, key=lambda c: c.start):
@@ -1056,6 +1082,35 @@ def _apply(span: str, islands: list[_Candidate]) -> str:
         position = island.end
     pieces.append(span[position:])
     return "".join(pieces)
+
+
+def _restore_lost_nbsp(run: str) -> list[_Candidate]:
+    """UTF-8 read as a single-byte code page, whose NBSP bytes (A0) then became spaces.
+
+    ftfy restores A0 only after a few lead bytes; in CJK text every third byte
+    is a continuation byte and A0 is one of 64, so when ftfy gives up, every
+    space right where a continuation byte belongs is tried as A0.  The result
+    is an ordinary candidate of our own, held to the full margin.
+    """
+    for codec in ("windows-1252", "windows-1251", "windows-1250"):
+        data = _encode(run, codec)
+        if data is None or b" " not in data:
+            continue
+        original = bytes(data)
+        data = bytearray(data)
+        _restore_nbsp(data)
+        if data == original:
+            continue
+        try:
+            fixed = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if fixed != run:
+            prefix = _common_prefix(run, fixed)
+            suffix = _common_suffix(run[prefix:], fixed[prefix:])
+            after = fixed[prefix : len(fixed) - suffix]
+            return [_Candidate(prefix, len(run) - suffix, after, (codec, "utf-8"))]
+    return []
 
 
 def _is_weak(pair: CodecPair, size: int, after: str, before: str) -> bool:
@@ -1076,12 +1131,13 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     """
     fixed, plan = _ftfy_fix(run)
     if fixed == run or not plan:
-        return []
+        return _restore_lost_nbsp(run)
+    extra = _restore_lost_nbsp(run) if UTF8_SIGNATURE_RE.search(fixed) else []
     prefix = _common_prefix(run, fixed)
     suffix = _common_suffix(run[prefix:], fixed[prefix:])
     codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
     first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
-    return [first, *_second_layer(run, [first])]
+    return [first, *_second_layer(run, [first]), *extra]
 
 
 @lru_cache(maxsize=4096)
@@ -1111,7 +1167,7 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
     """
     chained = []
     for first in firsts:
-        if first.lost or first.codecs[-1].split(":")[-1] != "utf-8":
+        if first.lost or not first.codecs[-1].split(":")[-1].startswith("utf-8"):
             # Only text saved again as UTF-8 can be read wrongly a second time.
             continue
         if not looks_damaged(first.after):
