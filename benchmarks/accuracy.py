@@ -12,7 +12,8 @@ false-positive rate on untouched clean paragraphs, pages and their short lines;
 pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
 
     FIXENC_SHARED=/work/shared PYTHONPATH=src python benchmarks/accuracy.py --quick
-    ... --margins     # also print the margin distribution used to choose MARGIN
+    ... --margins     # also print the margin distribution of true repairs
+    ... --margin 1.0  # run with another repair.MARGIN (the sweep that chose it)
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from pathlib import Path
 
 import ftfy
 
-from fixenc import langmodel
+from fixenc import langmodel, repair
 from fixenc.repair import repair_mojibake
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,6 +332,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer cases (about a minute)")
     parser.add_argument("--margins", action="store_true", help="print margin quantiles")
+    parser.add_argument(
+        "--margin", type=float, help="run with this repair.MARGIN (to choose it by a sweep)"
+    )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     args = parser.parse_args()
     args.cases = 60 if args.quick else 300
@@ -341,6 +345,9 @@ def main() -> None:
     import codecs
 
     codecs.register_error("fixenc-bench-question", _question)
+    if args.margin is not None:
+        repair.MARGIN = args.margin
+        print(f"(repair.MARGIN = {args.margin})")
     rng = random.Random(20261128)
     langmodel.load()
     repair_mojibake("鍙戝竷")  # build the signature tables outside the timings

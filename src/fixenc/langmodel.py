@@ -63,7 +63,6 @@ FOREIGN_PENALTY = 2.0
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
 # punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．).  Mojibake
 # is recognised by the letters and symbols around them, never by these.
-# (U+FFFD scores as "other": a lost character is rare, not impossible.)
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -81,7 +80,15 @@ MOJIBAKE_SYMBOLS = frozenset(
     if not ch.isalpha() and ch not in NEUTRAL_CHARS
 )
 
-FIXED_SCORES = {"neutral": NEUTRAL_LOGPROB, "symbol": SYMBOL_LOGPROB, "other": OTHER_LOGPROB}
+# U+FFFD, the mark of a lost character: rare, but an honest mark is more
+# plausible than the mojibake that hides the loss (锟斤拷).
+LOST_LOGPROB = math.log(0.01)
+FIXED_SCORES = {
+    "neutral": NEUTRAL_LOGPROB,
+    "symbol": SYMBOL_LOGPROB,
+    "other": OTHER_LOGPROB,
+    "lost": LOST_LOGPROB,
+}
 
 # Unicode ranges of each script family, as (first, last, family).
 SCRIPT_RANGES = (
@@ -218,9 +225,11 @@ def common_chars(count: int, script: str = "cjk") -> set[str]:
 
 @lru_cache(maxsize=65536)
 def script_of(ch: str) -> str:
-    """Script family of one character: a key of the model, "neutral", "symbol" or "other"."""
+    """Script family of one character: a key of the model, "neutral", "symbol", "lost" or "other"."""
     if ch in NEUTRAL_CHARS:
         return "neutral"
+    if ch == "\ufffd":
+        return "lost"
     if ch in MOJIBAKE_SYMBOLS:
         return "symbol"
     code = ord(ch)

@@ -290,6 +290,12 @@ _CYRILLIC_CLASS = _char_class(
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
 CJK_BOUNDARY_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
 
+# (family, signature, span regex, pairs) of the families found by a regex over spans.
+SINGLE_BYTE_FAMILIES = (
+    ("legacy", LEGACY_SIGNATURE_RE, LEGACY_SPAN_RE, LEGACY_AS_LATIN_PAIRS),
+    ("cyrillic", CYRILLIC_SIGNATURE_RE, CYRILLIC_SPAN_RE, CYRILLIC_SWAP_PAIRS),
+)
+
 # --------------------------------------------------------------------------- public API
 
 
@@ -311,20 +317,33 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             run = text[start:end]
             pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
-    if "legacy" in families and LEGACY_SIGNATURE_RE.search(text):
-        # Once the page shows this damage somewhere, every run of upper-half
-        # characters is examined: a Big5 or Shift-JIS character whose second
-        # byte is ASCII shows a single upper-half character.
-        for match in LEGACY_SPAN_RE.finditer(text):
-            candidates.extend(_span_candidates(text, *match.span(), LEGACY_AS_LATIN_PAIRS))
-    if "cyrillic" in families and CYRILLIC_SIGNATURE_RE.search(text):
-        # As for legacy bytes: once the page shows the damage, every span is examined.
-        for match in CYRILLIC_SPAN_RE.finditer(text):
-            candidates.extend(_span_candidates(text, *match.span(), CYRILLIC_SWAP_PAIRS))
+    # Spans of single-byte families without their signature, examined only
+    # once the page has shown that damage (see below).
+    unsigned: list[tuple[int, int, tuple[CodecPair, ...]]] = []
+    for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
+        if family in families and signature_re.search(text):
+            for match in span_re.finditer(text):
+                if signature_re.search(match.group()):
+                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+                else:
+                    unsigned.append((*match.span(), family_pairs))
     if "utf8" in families:
         for start, end in _runs_around(text, UTF8_SIGNATURE_RE, _outside_cjk):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
+    trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
+    extra_pairs = [
+        (start, end, tuple(p for p in family_pairs if (p.wrong, p.right) in trusted))
+        for start, end, family_pairs in unsigned
+    ]
+    if any(pairs for _, _, pairs in extra_pairs):
+        # The page shows this damage: its spans without the signature (a Big5
+        # character whose second byte is ASCII shows one upper-half character,
+        # a one-letter Cyrillic word) are read with the pair the page uses.
+        for start, end, pairs in extra_pairs:
+            if pairs:
+                candidates.extend(_span_candidates(text, start, end, pairs))
+        accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
     position = 0
