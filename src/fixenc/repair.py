@@ -274,6 +274,8 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH
 # (or, without capitals, into a row of words in capitals).
 CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
 
+CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
+CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
 LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
 CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
@@ -323,7 +325,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         if family in families and signature_re.search(text):
             for match in span_re.finditer(text):
-                if signature_re.search(match.group()):
+                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
                     candidates.extend(_span_candidates(text, *match.span(), family_pairs))
                 else:
                     unsigned.append((*match.span(), family_pairs))
@@ -422,6 +424,15 @@ def _possible_families(text: str) -> set[str]:
     if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
         families.add("cjk")
     return families
+
+
+def _shaped_like(family: str, span: str) -> bool:
+    """Cyrillic read as the other Cyrillic code page is mostly capitals; prose is not."""
+    if family != "cyrillic":
+        return True
+    capitals = len(CYRILLIC_CAPITALS_RE.findall(span))
+    smalls = len(CYRILLIC_SMALLS_RE.findall(span))
+    return capitals >= smalls
 
 
 def _span_candidates(
