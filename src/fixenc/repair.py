@@ -154,6 +154,12 @@ TRUSTED_PAGE_WEIGHT = 20.0
 RELAXED_MARGIN = 0.3
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
+# A candidate whose characters alone (unigrams) read this much worse than the
+# damage's is not scored further.  Only where damage and repair share a kind of
+# script are unigrams comparable (Latin letters are all common, CJK ones not;
+# ftfy's repairs may be emoji, told from mojibake only by the full score).
+QUICK_REJECT = -1.0
+QUICK_FAMILIES = ("utf8-as-cjk", "cyrillic-swap")
 # Characters of context either side of a candidate when the model compares it.
 CONTEXT = 3
 # A guessed lost byte is kept only when the model gives it this share of the
@@ -290,7 +296,8 @@ _CYRILLIC_CLASS = _char_class(
     | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
-CJK_BOUNDARY_RE = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+# Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
+NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 # (family, signature, span regex, pairs) of the families found by a regex over spans.
 SINGLE_BYTE_FAMILIES = (
@@ -330,7 +337,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
                 else:
                     unsigned.append((*match.span(), family_pairs))
     if "utf8" in families:
-        for start, end in _runs_around(text, UTF8_SIGNATURE_RE, _outside_cjk):
+        for start, end in _line_runs_around(text, UTF8_SIGNATURE_RE):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
@@ -468,9 +475,24 @@ def _runs_around(text: str, signature_re: re.Pattern, is_member) -> list[tuple[i
     return runs
 
 
-def _outside_cjk(ch: str) -> bool:
-    """Characters of the runs handed to ftfy: a line, cut at CJK characters it cannot re-encode."""
-    return ch != "\n" and not CJK_BOUNDARY_RE.match(ch)
+def _line_runs_around(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+    """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters."""
+    runs: list[tuple[int, int]] = []
+    end = 0
+    for hit in signature_re.finditer(text):
+        if hit.start() < end:
+            continue
+        line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
+        line_end = text.find("\n", hit.end())
+        line_end = min(len(text) if line_end < 0 else line_end, line_start + MAX_SPAN)
+        for piece in NON_CJK_RUN_RE.finditer(text, line_start, line_end):
+            if piece.start() <= hit.start() < piece.end():
+                runs.append(piece.span())
+                end = piece.end()
+                break
+        else:
+            end = hit.end()
+    return runs
 
 
 def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
@@ -894,6 +916,14 @@ def _score(text: str, candidate: _Candidate) -> None:
     left = text[max(0, candidate.start - CONTEXT) : candidate.start]
     right = text[candidate.end : candidate.end + CONTEXT]
     before = text[candidate.start : candidate.end]
+    if PAIR_FAMILY.get(candidate.codecs) in QUICK_FAMILIES:
+        quick = _unigram_mean(candidate.after) - _unigram_mean(before)
+    else:
+        quick = 0.0
+    if quick < QUICK_REJECT:
+        # Clearly worse character by character: the bigram model cannot save it.
+        candidate.margin = quick
+        return
     candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
     if candidate.first_layer is not None:
         # A second layer must also beat stopping after the first one.
@@ -901,6 +931,10 @@ def _score(text: str, candidate: _Candidate) -> None:
             candidate.margin,
             langmodel.compare(left + candidate.after + right, left + candidate.first_layer + right),
         )
+
+
+def _unigram_mean(text: str) -> float:
+    return sum(map(langmodel.char_logprob, text)) / len(text) if text else 0.0
 
 
 def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
