@@ -1018,9 +1018,8 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
             for ch in candidate.after
         ):
             return False
-        if len(candidate.after) < 2 and any(
-            langmodel.script_of(ch) == "latin" for ch in neighbours
-        ):
+        lone_letter = len(candidate.after) < 2 and candidate.after.isalpha()
+        if lone_letter and any(langmodel.script_of(ch) == "latin" for ch in neighbours):
             return False
     elif right in CYRILLIC_CODECS:
         letters = [ch for ch in candidate.after if ch.isalpha() and not ch.isascii()]
