@@ -57,8 +57,6 @@ CASE_SWITCH_LOGPROB = math.log(0.01)
 # Each further capital in a word of capitals: prose is mostly small letters, and
 # Cyrillic code pages read as each other turn small letters into capitals.
 CAPITALS_RUN_LOGPROB = math.log(0.5)
-# Letters of a script a language does not use score this far below its floor.
-FOREIGN_PENALTY = 2.0
 
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
 # punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．).  Mojibake
@@ -151,10 +149,15 @@ class _Language:
         }
         self.floor = math.exp(-table["floor"] / quant)
 
-    def score_run(self, run: list[str], script_matches: bool = True) -> float:
-        """Sum of log-probabilities of a run of letters (the first preceded by a boundary)."""
-        unigram, bigram, floor = self.unigram, self.bigram, self.floor
-        unseen = floor if script_matches else floor * math.exp(-FOREIGN_PENALTY)
+    def score_run(self, run: str) -> float:
+        """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
+
+        Runs (words) recur across the candidates of one page, so scores are cached.
+        """
+        return _cached_run_score(self, run)
+
+    def _score_run(self, run: str) -> float:
+        unigram, bigram, unseen = self.unigram, self.bigram, self.floor
         weight, rest = BIGRAM_WEIGHT, 1.0 - BIGRAM_WEIGHT
         total = 0.0
         previous = " "
@@ -167,6 +170,11 @@ class _Language:
         return total
 
 
+@lru_cache(maxsize=1 << 18)
+def _cached_run_score(language: _Language, run: str) -> float:
+    return language._score_run(run)
+
+
 class _Model:
     def __init__(self) -> None:
         raw = (resources.files("fixenc") / "data" / DATA_FILE).read_bytes()
@@ -177,7 +185,7 @@ class _Model:
             language = _Language(name, table, quant)
             self.by_script.setdefault(language.script, []).append(language)
 
-    def score_segment(self, script: str, runs: list[list[str]]) -> tuple[float, str]:
+    def score_segment(self, script: str, runs: list[str]) -> tuple[float, str]:
         """Best total log-probability of the letter runs of one script family."""
         languages = self.by_script.get(script)
         if not languages:
@@ -255,7 +263,7 @@ def text_score(text: str) -> Score:
     best language.  Neutral characters and symbols add fixed log-probabilities.
     """
     model = _model()
-    runs_by_script: dict[str, list[list[str]]] = {}
+    runs_by_script: dict[str, list[str]] = {}
     fixed = 0.0
     run: list[str] = []
     run_script = ""
@@ -269,12 +277,12 @@ def text_score(text: str) -> Score:
                 fixed += ADJACENT_SYMBOL_LOGPROB
             previous = script
             if run:
-                runs_by_script.setdefault(run_script, []).append(run)
+                runs_by_script.setdefault(run_script, []).append("".join(run))
                 run = []
             continue
         previous = script
         if script != run_script and run:
-            runs_by_script.setdefault(run_script, []).append(run)
+            runs_by_script.setdefault(run_script, []).append("".join(run))
             run = []
             if script != "cjk" and run_script != "cjk":
                 fixed += SCRIPT_SWITCH_LOGPROB
@@ -285,7 +293,7 @@ def text_score(text: str) -> Score:
         previous_was_small = lowered == ch and ch.upper() != ch
         run.append(lowered)
     if run:
-        runs_by_script.setdefault(run_script, []).append(run)
+        runs_by_script.setdefault(run_script, []).append("".join(run))
     total = fixed
     language, language_size = "", 0
     for script, runs in runs_by_script.items():

@@ -34,6 +34,7 @@ a confidence.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import math
 import re
@@ -374,13 +375,15 @@ def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidat
     the model was; the text itself is not touched.
     """
     reported: list[_Candidate] = []
-    near = [c for c in candidates if c.scored and not c.weak and c not in accepted]
+    taken = _Intervals(accepted)
+    accepted_ids = {id(c) for c in accepted}
+    near = [c for c in candidates if c.scored and not c.weak and id(c) not in accepted_ids]
     for candidate in sorted(near, key=lambda c: -c.margin):
         if not _threshold(candidate) / 2 <= candidate.margin < _threshold(candidate):
             continue
-        taken = accepted + reported
-        if any(c.start < candidate.end and candidate.start < c.end for c in taken):
+        if taken.overlapping(candidate):
             continue
+        taken.add(candidate)
         reported.append(candidate)
     return [
         Fix(
@@ -600,7 +603,7 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
 # --------------------------------------------------------------------------- transcoding
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: candidates are collected in sets
 class _Candidate:
     start: int  # in the text
     end: int
@@ -890,13 +893,13 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     # to any other repair of the same characters.
     strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
     accepted: list[_Candidate] = []
+    taken = _Intervals([])
     for candidate in strong:
         if candidate.margin < _threshold(candidate):
             continue
-        if any(c.start < candidate.end and candidate.start < c.end for c in accepted):
+        if taken.overlapping(candidate) or not _plausible(candidate):
             continue
-        if not _plausible(candidate):
-            continue
+        taken.add(candidate)
         accepted.append(candidate)
     dominant = _dominant_pairs(accepted)
     if dominant:
@@ -959,14 +962,16 @@ def _trust_the_page(
     dominant: dict[str, tuple[str, ...]],
 ) -> list[_Candidate]:
     trusted = set(dominant.values())
+    accepted_ids = {id(c) for c in accepted}
     extra = [
         c
         for c in candidates
         if c.codecs in trusted
-        and c not in accepted
+        and id(c) not in accepted_ids
         and not c.lost
         and (c.end - c.start >= 2 or c.codecs[-1] in CYRILLIC_CODECS)  # в, к, я...
     ]
+    taken = _Intervals(accepted)
     for candidate in extra:
         _score(text, candidate)
     extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
@@ -974,7 +979,7 @@ def _trust_the_page(
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
             continue
         family = PAIR_FAMILY[candidate.codecs]
-        overlapping = [c for c in accepted if c.start < candidate.end and candidate.start < c.end]
+        overlapping = taken.overlapping(candidate)
         if all(
             (  # ftfy's reading of the same few characters ("Â " as a NBSP)
                 c.codecs[0] == "ftfy"
@@ -989,9 +994,39 @@ def _trust_the_page(
             )
             for c in overlapping
         ):
-            accepted = [c for c in accepted if c not in overlapping]
-            accepted.append(candidate)
-    return accepted
+            for c in overlapping:
+                taken.remove(c)
+            taken.add(candidate)
+    return taken.items()
+
+
+class _Intervals:
+    """Non-overlapping candidates kept sorted by start, for overlap tests in log time."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self._items = sorted(candidates, key=lambda c: c.start)
+        self._starts = [c.start for c in self._items]
+
+    def overlapping(self, candidate: _Candidate) -> list[_Candidate]:
+        index = bisect.bisect_left(self._starts, candidate.end)
+        found = []
+        while index > 0 and self._items[index - 1].end > candidate.start:
+            index -= 1
+            found.append(self._items[index])
+        return found
+
+    def add(self, candidate: _Candidate) -> None:
+        index = bisect.bisect_left(self._starts, candidate.start)
+        self._items.insert(index, candidate)
+        self._starts.insert(index, candidate.start)
+
+    def remove(self, candidate: _Candidate) -> None:
+        index = self._items.index(candidate)
+        del self._items[index]
+        del self._starts[index]
+
+    def items(self) -> list[_Candidate]:
+        return list(self._items)
 
 
 def _is_c1_only(candidate: _Candidate) -> bool:
