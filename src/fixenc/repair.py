@@ -161,6 +161,9 @@ MIN_JOINED_ISLANDS = 4
 # ftfy's repairs may be emoji, told from mojibake only by the full score).
 QUICK_REJECT = -1.0
 QUICK_FAMILIES = ("utf8-as-cjk", "cyrillic-swap")
+# Unicode categories a repair never produces: controls, private use,
+# unassigned code points, surrogates.
+IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn", "Cs"))
 # Characters of context either side of a candidate when the model compares it.
 CONTEXT = 3
 # A guessed lost byte is kept only when the model gives it this share of the
@@ -1041,8 +1044,13 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     A repair into a CJK code page gives CJK letters (not, say, the Cyrillic
     letters that code page also holds) and a lone one does not sit inside a
     Latin word; Cyrillic words never touch Latin letters and come several
-    letters at a time.
+    letters at a time.  No repair of ours yields private-use or unassigned
+    characters or controls.
     """
+    if candidate.codecs[0] != "ftfy" and _has_impossible_chars(
+        candidate.after, text[candidate.start : candidate.end]
+    ):
+        return False
     right = candidate.codecs[-1]
     neighbours = (
         text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
@@ -1065,6 +1073,19 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         if any(ch.isascii() and ch.isalpha() for ch in neighbours):
             return False
     return True
+
+
+def _has_impossible_chars(after: str, before: str) -> bool:
+    """Private-use, unassigned or control characters that the damage did not already hold.
+
+    A repair that yields them has decoded bytes that were never text.
+    """
+    return any(
+        unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES
+        and ch not in "\t\n\r"
+        and ch not in before
+        for ch in after
+    )
 
 
 def _plausible(candidate: _Candidate) -> bool:
