@@ -5,21 +5,30 @@ with the codec that wrongly decoded them and decode the bytes with the right
 one.  The hard part is knowing *when* to do it, because most text also "decodes"
 under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So:
 
-1. A fast path proves most clean text clean with one regex and one set test
-   (``SIGNATURE_RE``, the CJK signature set): no character sequence that any
-   pair in ``CODEC_PAIRS`` produces means nothing to do.
-2. Suspicious spans (runs of non-ASCII characters with their ASCII glue) are
-   transcoded with every pair of ``CODEC_PAIRS``; inside a span only the
-   "islands" whose bytes form valid characters of the right codec change, so
-   a correct neighbour is never re-decoded.  ftfy (with every restyling fix
-   turned off) proposes candidates for UTF-8 read as a single-byte code page;
-   a second layer is tried on top of each candidate, for chains.
+1. A fast path proves most clean text clean from its set of distinct
+   characters and one signature regex per family of damage (UTF-8 read as a
+   single-byte page, legacy bytes read as Latin-1, Cyrillic pages swapped, UTF-8
+   read as a CJK page): no signature, nothing to do.
+2. Around each signature hit, a span (the run of characters that damage is made
+   of, with its ASCII glue) is transcoded with the family's pairs of
+   ``CODEC_PAIRS``; only the "islands" whose bytes form valid characters of the
+   right codec change, so a correct neighbour is never re-decoded.  One pair is
+   chosen per span (the one whose reading of the whole span is most
+   plausible).  ftfy (every restyling fix off) proposes the repairs of UTF-8
+   read as a single-byte code page, on whole lines cut at CJK characters; a
+   second layer of our pairs is tried on top of first layers, for chains.
 3. A candidate is accepted only when the character language model
    (``fixenc.langmodel``) finds it more plausible than the damaged text by
-   ``MARGIN`` nats per character (how it was chosen: see ``MARGIN``).
+   ``MARGIN`` nats per character (how it was chosen: see ``MARGIN``), plus
+   cheap guards (a repair into a CJK page gives CJK letters, into a Cyrillic
+   page whole Cyrillic words, never private-use characters...).  Once a pair
+   has repaired clear cases on a page, its short islands elsewhere on the page
+   pass with a smaller margin.
 4. Lost bytes (U+FFFD or ``?`` where the wrong decoder gave up, a space where a
    NBSP byte was) are guessed from the surviving bytes and the model; a guess
-   is kept only when it is confident, otherwise the character stays U+FFFD.
+   is kept only when it is confident, otherwise the character becomes U+FFFD.
+   A span that looks damaged but whose repair falls short of the margin is
+   left unchanged and reported as an ``uncertain`` Fix.
 
 Every change is a ``Fix`` with the span, the codec pair, the guessed bytes and
 a confidence.
