@@ -117,7 +117,7 @@ SCRIPT_RANGES = (
 
 # A long run is scored under every language of its family only on this prefix;
 # the best few languages then score the whole run.
-LANGUAGE_PROBE_CHARS = 200
+LANGUAGE_PROBE_CHARS = 60
 LANGUAGE_SHORTLIST = 3
 
 

@@ -117,6 +117,11 @@ CHAIN_PAIRS = {
     False: tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-single-byte"),
 }
 
+# A first layer reading better than this (mean log-probability per character)
+# is text already; only worse ones are tried for a second layer.  Prose scores
+# -3 to -6.5, mojibake below -8.
+CHAIN_MAX_LOGPROB = -6.5
+
 # Byte patterns of runs of valid multi-byte characters in each right codec: the
 # "islands" of a span that may change.
 ISLAND_PATTERNS = {
@@ -1301,8 +1306,11 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
         if first.lost or not first.codecs[-1].split(":")[-1].startswith("utf-8"):
             # Only text saved again as UTF-8 can be read wrongly a second time.
             continue
-        if not looks_damaged(first.after):
-            continue
+        if (
+            not looks_damaged(first.after)
+            or langmodel.text_logprob(first.after) > CHAIN_MAX_LOGPROB
+        ):
+            continue  # the first layer already reads like text
         for pair in CHAIN_PAIRS[first.codecs[0] == "ftfy"]:
             islands = [
                 _Candidate(unit_start + i_start, unit_start + i_end, after, ())
