@@ -1074,7 +1074,7 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     )
     if right in CJK_CODECS:
         if any(
-            ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) != "cjk"
+            ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) not in ("cjk", "neutral")
             for ch in candidate.after
         ):
             return False
