@@ -301,6 +301,11 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH
 # (or, without capitals, into a row of words in capitals).
 CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
 
+# A Cyrillic word that no repair should produce: a capital after a small
+# letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
+CYRILLIC_BROKEN_WORD_RE = re.compile(
+    "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+)
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
@@ -1086,6 +1091,8 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         if len(letters) < MIN_CYRILLIC_LETTERS:
             return False
         if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
+            return False
+        if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
             return False
         if any(ch.isascii() and ch.isalpha() for ch in neighbours):
             return False
