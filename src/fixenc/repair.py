@@ -306,6 +306,7 @@ CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{
 CYRILLIC_BROKEN_WORD_RE = re.compile(
     "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
 )
+SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
 LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
@@ -465,6 +466,8 @@ def _shaped_like(family: str, span: str) -> bool:
     """Cyrillic read as the other Cyrillic code page is mostly capitals; prose is not."""
     if family != "cyrillic":
         return True
+    if len(span) <= SHORT_CYRILLIC_SPAN:
+        return True  # a headline; cheap to examine whatever its shape
     capitals = len(CYRILLIC_CAPITALS_RE.findall(span))
     smalls = len(CYRILLIC_SMALLS_RE.findall(span))
     return capitals >= smalls
