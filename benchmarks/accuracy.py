@@ -196,6 +196,19 @@ def char_errors(expected: str, actual: str) -> int:
     )
 
 
+def levenshtein(a: str, b: str) -> int:
+    """Exact edit distance (slow; only used to confirm a case made worse)."""
+    previous = list(range(len(b) + 1))
+    for i, ch in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other))
+            )
+        previous = current
+    return previous[-1]
+
+
 def ftfy_fix(text: str) -> str:
     return ftfy.fix_text(text)
 
@@ -232,7 +245,10 @@ def run_pairs(texts, args, rng) -> None:
                 stats["errors"] += errors_out
                 stats["peer_errors"] += char_errors(original, peer)
                 stats["input_errors"] += errors_in
-                stats["worse"] += errors_out > errors_in
+                # The opcode count is an upper bound; confirm "worse" exactly.
+                stats["worse"] += errors_out > errors_in and levenshtein(
+                    original, fixed
+                ) > levenshtein(original, shown)
                 if args.margins and mode == "lossless":
                     margins.append(langmodel.compare(original, shown))
             n = len(cases)
