@@ -153,10 +153,12 @@ FAMILY_MARGINS = {"cyrillic-swap": 0.7}
 # A candidate proposed by ftfy has already passed ftfy's own badness test; it is
 # refused only when the model finds it clearly worse than the damage.
 FTFY_MARGIN = -1.0
-# The least mean log-probability per character a repair into a non-UTF-8 codec
-# may have: Russian prose scores about -3, Chinese about -6.5, the Cyrillic or
-# CJK "text" that random Latin-1 letters decode to scores below -8.
-PLAUSIBLE_MIN = -7.5
+# The least mean log-probability per character a repair into a legacy code
+# page may have: Russian prose scores about -3, the Cyrillic "text" that random
+# Latin-1 letters decode to below -6; Chinese prose about -6.5 (short runs of
+# rarer characters down to -8.5), CJK "text" from random bytes below -10.
+PLAUSIBLE_MIN = -6.0
+PLAUSIBLE_MIN_CJK = -9.0
 # Islands of UTF-8 read as a CJK code page shorter than this (in damaged
 # characters) are too short to judge alone: two CJK characters decode to one
 # Greek or Arabic letter pair far too often.
@@ -1125,7 +1127,8 @@ def _plausible(candidate: _Candidate) -> bool:
         return False
     if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
         return True
-    return langmodel.text_logprob(candidate.after) >= PLAUSIBLE_MIN
+    floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
+    return langmodel.text_logprob(candidate.after) >= floor
 
 
 def _fix_record(text: str, candidate: _Candidate) -> Fix:
