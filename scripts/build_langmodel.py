@@ -59,14 +59,19 @@ def _letters_only(word: str) -> bool:
     return all(ch.isalpha() or ch in "'’-" for ch in word)
 
 
+# Traditional Chinese is written differently in Taiwan, Hong Kong and by
+# OpenCC's standard (裡/裏, 着/著): count each variant with equal weight.
+TRADITIONAL_VARIANTS = ("s2t", "s2tw", "s2hk")
+
+
 def count_language(wordfreq_lang: str, to_traditional: bool = False) -> tuple[Counter, Counter]:
     """Character and bigram counts weighted by word frequency (boundary = space)."""
     freqs = wordfreq.get_frequency_dict(wordfreq_lang)
-    convert = None
+    converters = [None]
     if to_traditional:
         import opencc
 
-        convert = opencc.OpenCC("s2t").convert
+        converters = [opencc.OpenCC(variant).convert for variant in TRADITIONAL_VARIANTS]
     unigrams: Counter = Counter()
     bigrams: Counter = Counter()
     for rank, (word, freq) in enumerate(freqs.items()):
@@ -74,14 +79,15 @@ def count_language(wordfreq_lang: str, to_traditional: bool = False) -> tuple[Co
             break
         if not _letters_only(word):
             continue
-        if convert is not None:
-            word = convert(word)
-        padded = f" {word} "
-        for ch in word:
-            unigrams[ch] += freq
-        unigrams[" "] += freq
-        for a, b in itertools.pairwise(padded):
-            bigrams[a + b] += freq
+        share = freq / len(converters)
+        for convert in converters:
+            written = convert(word) if convert else word
+            padded = f" {written} "
+            for ch in written:
+                unigrams[ch] += share
+            unigrams[" "] += share
+            for a, b in itertools.pairwise(padded):
+                bigrams[a + b] += share
     return unigrams, bigrams
 
 

@@ -41,27 +41,52 @@ BIGRAM_WEIGHT = 0.6
 
 # Log-probabilities of characters that carry no language evidence.
 NEUTRAL_LOGPROB = math.log(0.03)
-# Characters that belong to no language table and are not common punctuation:
-# the symbols that single-byte mojibake is made of.
-SYMBOL_LOGPROB = math.log(2e-6)
-# Letters of a script a language does not use score this far below its floor.
-FOREIGN_PENALTY = 2.0
+# Symbols and controls of the upper half of single-byte code pages (``¤ © ± ¼ €``,
+# C1 controls...), the material single-byte mojibake is made of.  Alone they are
+# merely rare; right after a letter or another such symbol they are suspicious.
+SYMBOL_LOGPROB = math.log(1e-3)
+ADJACENT_SYMBOL_LOGPROB = math.log(1e-3)
+# Everything else no table covers: emoji, dingbats, letters of other scripts.
+OTHER_LOGPROB = math.log(1e-3)
+# Two letters of different alphabets (Latin, Cyrillic, Greek...) with nothing
+# between them: words do not mix alphabets, single-byte mojibake often does.
+SCRIPT_SWITCH_LOGPROB = math.log(1e-4)
+# A capital right after a small letter of the same word ("aoÃ»t", "Ð¿Ñ€"):
+# rare in prose, typical of UTF-8 read as a single-byte code page.
+CASE_SWITCH_LOGPROB = math.log(0.01)
+# Each further capital in a word of capitals: prose is mostly small letters, and
+# Cyrillic code pages read as each other turn small letters into capitals.
+CAPITALS_RUN_LOGPROB = math.log(0.5)
 
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
-# punctuation, CJK and fullwidth punctuation.  Mojibake is recognised by the
-# letters and symbols around them, never by these.
+# punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．).  Mojibake
+# is recognised by the letters and symbols around them, never by these.
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    "«»¡¿°·"
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))
-    + "".join(map(chr, range(0xFF01, 0xFF21)))
-    + "".join(map(chr, range(0xFF3B, 0xFF41)))
-    + "".join(map(chr, range(0xFF5B, 0xFF66)))
+    + "".join(map(chr, range(0xFF01, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
 )
+
+MOJIBAKE_SYMBOLS = frozenset(
+    ch
+    for codec in ("latin-1", "cp1252", "cp1250", "cp1251", "koi8-r", "mac-roman")
+    for ch in bytes(range(0x80, 0x100)).decode(codec, "replace")
+    if not ch.isalpha() and ch not in NEUTRAL_CHARS
+)
+
+# U+FFFD, the mark of a lost character: rare, but an honest mark is more
+# plausible than the mojibake that hides the loss (锟斤拷).
+LOST_LOGPROB = math.log(0.01)
+FIXED_SCORES = {
+    "neutral": NEUTRAL_LOGPROB,
+    "symbol": SYMBOL_LOGPROB,
+    "other": OTHER_LOGPROB,
+    "lost": LOST_LOGPROB,
+}
 
 # Unicode ranges of each script family, as (first, last, family).
 SCRIPT_RANGES = (
@@ -92,7 +117,7 @@ SCRIPT_RANGES = (
 
 # A long run is scored under every language of its family only on this prefix;
 # the best few languages then score the whole run.
-LANGUAGE_PROBE_CHARS = 200
+LANGUAGE_PROBE_CHARS = 60
 LANGUAGE_SHORTLIST = 3
 
 
@@ -111,11 +136,12 @@ class Score(NamedTuple):
 class _Language:
     """One language's tables as probabilities, ready for scoring."""
 
-    __slots__ = ("bigram", "floor", "name", "script", "unigram")
+    __slots__ = ("bigram", "floor", "name", "script", "top", "unigram")
 
     def __init__(self, name: str, table: dict, quant: float) -> None:
         self.name = name
         self.script = table["script"]
+        self.top = table["chars"]
         self.unigram = {ch: math.exp(-q / quant) for ch, q in zip(table["chars"], table["uni"])}
         pairs = table["pairs"]
         self.bigram = {
@@ -123,10 +149,15 @@ class _Language:
         }
         self.floor = math.exp(-table["floor"] / quant)
 
-    def score_run(self, run: list[str], script_matches: bool = True) -> float:
-        """Sum of log-probabilities of a run of letters (the first preceded by a boundary)."""
-        unigram, bigram, floor = self.unigram, self.bigram, self.floor
-        unseen = floor if script_matches else floor * math.exp(-FOREIGN_PENALTY)
+    def score_run(self, run: str) -> float:
+        """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
+
+        Runs (words) recur across the candidates of one page, so scores are cached.
+        """
+        return _cached_run_score(self, run)
+
+    def _score_run(self, run: str) -> float:
+        unigram, bigram, unseen = self.unigram, self.bigram, self.floor
         weight, rest = BIGRAM_WEIGHT, 1.0 - BIGRAM_WEIGHT
         total = 0.0
         previous = " "
@@ -139,6 +170,11 @@ class _Language:
         return total
 
 
+@lru_cache(maxsize=1 << 18)
+def _cached_run_score(language: _Language, run: str) -> float:
+    return language._score_run(run)
+
+
 class _Model:
     def __init__(self) -> None:
         raw = (resources.files("fixenc") / "data" / DATA_FILE).read_bytes()
@@ -149,7 +185,7 @@ class _Model:
             language = _Language(name, table, quant)
             self.by_script.setdefault(language.script, []).append(language)
 
-    def score_segment(self, script: str, runs: list[list[str]]) -> tuple[float, str]:
+    def score_segment(self, script: str, runs: list[str]) -> tuple[float, str]:
         """Best total log-probability of the letter runs of one script family."""
         languages = self.by_script.get(script)
         if not languages:
@@ -189,23 +225,34 @@ def load() -> None:
     _model()
 
 
+def common_chars(count: int, script: str = "cjk") -> set[str]:
+    """The ``count`` most frequent characters of each language of a script family."""
+    model = _model()
+    return {ch for language in model.by_script.get(script, ()) for ch in language.top[:count]}
+
+
 @lru_cache(maxsize=65536)
 def script_of(ch: str) -> str:
-    """Script family of one character: a key of the model, "neutral" or "symbol"."""
+    """Script family of one character: a key of the model, "neutral", "symbol", "lost" or "other"."""
     if ch in NEUTRAL_CHARS:
         return "neutral"
+    if ch == "\ufffd":
+        return "lost"
+    if ch in MOJIBAKE_SYMBOLS:
+        return "symbol"
     code = ord(ch)
     for first, last, script in SCRIPT_RANGES:
         if code < first:
             break
         if code <= last:
             return script
-    return "symbol"
+    return "other"
 
 
 @lru_cache(maxsize=65536)
 def _lower(ch: str) -> str:
-    return ch.lower()[:1] or ch
+    # casefold, as wordfreq does: ß is counted as ss, ς as σ
+    return ch.casefold()[:1] or ch
 
 
 def text_score(text: str) -> Score:
@@ -216,25 +263,37 @@ def text_score(text: str) -> Score:
     best language.  Neutral characters and symbols add fixed log-probabilities.
     """
     model = _model()
-    runs_by_script: dict[str, list[list[str]]] = {}
+    runs_by_script: dict[str, list[str]] = {}
     fixed = 0.0
     run: list[str] = []
     run_script = ""
+    previous = "neutral"
+    previous_was_small = False
     for ch in text:
         script = script_of(ch)
-        if script == "neutral" or script == "symbol":
-            fixed += NEUTRAL_LOGPROB if script == "neutral" else SYMBOL_LOGPROB
+        if script in FIXED_SCORES:
+            fixed += FIXED_SCORES[script]
+            if script == "symbol" and previous != "neutral":
+                fixed += ADJACENT_SYMBOL_LOGPROB
+            previous = script
             if run:
-                runs_by_script.setdefault(run_script, []).append(run)
+                runs_by_script.setdefault(run_script, []).append("".join(run))
                 run = []
             continue
+        previous = script
         if script != run_script and run:
-            runs_by_script.setdefault(run_script, []).append(run)
+            runs_by_script.setdefault(run_script, []).append("".join(run))
             run = []
+            if script != "cjk" and run_script != "cjk":
+                fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
-        run.append(_lower(ch))
+        lowered = _lower(ch)
+        if lowered != ch and run:
+            fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
+        previous_was_small = lowered == ch and ch.upper() != ch
+        run.append(lowered)
     if run:
-        runs_by_script.setdefault(run_script, []).append(run)
+        runs_by_script.setdefault(run_script, []).append("".join(run))
     total = fixed
     language, language_size = "", 0
     for script, runs in runs_by_script.items():
@@ -244,6 +303,20 @@ def text_score(text: str) -> Score:
         if size > language_size:
             language, language_size = name, size
     return Score(total, len(text), language)
+
+
+@lru_cache(maxsize=65536)
+def char_logprob(ch: str) -> float:
+    """Log-probability of one character alone: its best unigram in any language of its script."""
+    script = script_of(ch)
+    if script in FIXED_SCORES:
+        return FIXED_SCORES[script]
+    lowered = _lower(ch)
+    languages = _model().by_script.get(script, ())
+    best = max(
+        (language.unigram.get(lowered, language.floor) for language in languages), default=0.0
+    )
+    return math.log(best) if best > 0 else OTHER_LOGPROB
 
 
 def text_logprob(text: str) -> float:

@@ -1,0 +1,1400 @@
+"""Undo mojibake: text whose bytes were decoded with the wrong codec, span by span.
+
+Mojibake is reversible when nothing was lost: encode the damaged characters
+with the codec that wrongly decoded them and decode the bytes with the right
+one.  The hard part is knowing *when* to do it, because most text also "decodes"
+under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So:
+
+1. A fast path proves most clean text clean from its set of distinct
+   characters and one signature regex per family of damage (UTF-8 read as a
+   single-byte page, legacy bytes read as Latin-1, Cyrillic pages swapped, UTF-8
+   read as a CJK page): no signature, nothing to do.
+2. Around each signature hit, a span (the run of characters that damage is made
+   of, with its ASCII glue) is transcoded with the family's pairs of
+   ``CODEC_PAIRS``; only the "islands" whose bytes form valid characters of the
+   right codec change, so a correct neighbour is never re-decoded.  One pair is
+   chosen per span (the one whose reading of the whole span is most
+   plausible).  ftfy (every restyling fix off) proposes the repairs of UTF-8
+   read as a single-byte code page, on whole lines cut at CJK characters; a
+   second layer of our pairs is tried on top of first layers, for chains.
+3. A candidate is accepted only when the character language model
+   (``fixenc.langmodel``) finds it more plausible than the damaged text by
+   ``MARGIN`` nats per character (how it was chosen: see ``MARGIN``), plus
+   cheap guards (a repair into a CJK page gives CJK letters, into a Cyrillic
+   page whole Cyrillic words, never private-use characters...).  Once a pair
+   has repaired clear cases on a page, its short islands elsewhere on the page
+   pass with a smaller margin.
+4. Lost bytes (U+FFFD or ``?`` where the wrong decoder gave up, a space where a
+   NBSP byte was) are guessed from the surviving bytes and the model; a guess
+   is kept only when it is confident, otherwise the character becomes U+FFFD.
+   A span that looks damaged but whose repair falls short of the margin is
+   left unchanged and reported as an ``uncertain`` Fix.
+
+Every change is a ``Fix`` with the span, the codec pair, the guessed bytes and
+a confidence.
+
+>>> repair_mojibake("鍙戝竷鏃堕棿")[0]
+'发布时间'
+>>> repair_mojibake("ÄãºÃ£¬ÊÀ½ç")[0]
+'你好，世界'
+>>> repair_mojibake("Ukrainian ВІКІ")[0]
+'Ukrainian ВІКІ'
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ftfy
+
+from fixenc import langmodel
+from fixenc.result import Fix
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class CodecPair:
+    """Text that should have been decoded with ``right`` was decoded with ``wrong``."""
+
+    wrong: str
+    right: str
+    family: str
+
+
+# Single-byte codecs used as the *wrong* decoder.  Each is "sloppy" like ftfy's:
+# bytes the codec leaves undefined decode to the C1 control of the same value,
+# and C1 controls encode back to their byte, because pages read as Latin-1 keep
+# them that way.
+SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", "mac-roman")
+
+CODEC_PAIRS = (
+    # UTF-8 read as a legacy CJK code page.
+    CodecPair("gb18030", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp950", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp932", "utf-8", "utf8-as-cjk"),
+    CodecPair("euc-jp", "utf-8", "utf8-as-cjk"),
+    CodecPair("cp949", "utf-8", "utf8-as-cjk"),
+    # Legacy CJK and Cyrillic bytes read as Latin-1 / Windows-1252.
+    CodecPair("windows-1252", "gb18030", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp950", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp932", "legacy-as-latin"),
+    CodecPair("windows-1252", "euc-jp", "legacy-as-latin"),
+    CodecPair("windows-1252", "cp949", "legacy-as-latin"),
+    CodecPair("windows-1252", "windows-1251", "legacy-as-latin"),
+    CodecPair("windows-1252", "koi8-r", "legacy-as-latin"),
+    # Cyrillic code pages read as each other.
+    CodecPair("windows-1251", "koi8-r", "cyrillic-swap"),
+    CodecPair("koi8-r", "windows-1251", "cyrillic-swap"),
+    # UTF-8 read as a single-byte code page (ftfy proposes these too).
+    CodecPair("windows-1252", "utf-8", "utf8-as-single-byte"),
+    CodecPair("windows-1250", "utf-8", "utf8-as-single-byte"),
+    CodecPair("windows-1251", "utf-8", "utf8-as-single-byte"),
+    CodecPair("mac-roman", "utf-8", "utf8-as-single-byte"),
+)
+
+
+PAIR_FAMILY = {(p.wrong, p.right): p.family for p in CODEC_PAIRS}
+UTF8_AS_CJK_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-cjk")
+LEGACY_AS_LATIN_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "legacy-as-latin")
+CYRILLIC_SWAP_PAIRS = tuple(p for p in CODEC_PAIRS if p.family == "cyrillic-swap")
+# UTF-8 read as a single-byte code page is ftfy's ground: ftfy proposes the
+# first layer (it judges whole lines with its own badness measure and knows
+# many lossy variants); those pairs serve here only as second layers of chains.
+
+# Second layers worth trying: under a first layer proposed by ftfy (the outer
+# layer was UTF-8 read as a single-byte code page) any of our pairs; under one of
+# ours, only UTF-8 read as a single-byte code page (the inner layer).
+CHAIN_PAIRS = {
+    True: tuple(p for p in CODEC_PAIRS if p.family != "utf8-as-single-byte"),
+    False: tuple(p for p in CODEC_PAIRS if p.family == "utf8-as-single-byte"),
+}
+
+# A first layer reading better than this (mean log-probability per character)
+# is text already; only worse ones are tried for a second layer.  Prose scores
+# -3 to -6.5, mojibake below -8.
+CHAIN_MAX_LOGPROB = -6.5
+
+# Byte patterns of runs of valid multi-byte characters in each right codec: the
+# "islands" of a span that may change.
+ISLAND_PATTERNS = {
+    "utf-8": rb"(?:[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3})+",
+    "gb18030": rb"(?:[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe])+",
+    "cp950": rb"(?:[\x81-\xfe][\x40-\x7e\xa1-\xfe])+",
+    "cp932": rb"(?:[\x81-\x9f\xe0-\xfc][\x40-\x7e\x80-\xfc]|[\xa1-\xdf])+",
+    "euc-jp": rb"(?:[\xa1-\xfe][\xa1-\xfe]|\x8e[\xa1-\xdf]|\x8f[\xa1-\xfe][\xa1-\xfe])+",
+    "cp949": rb"(?:[\x81-\xfe][\x41-\x5a\x61-\x7a\x81-\xfe])+",
+    "windows-1251": rb"[\x80-\xff]+",
+    "koi8-r": rb"[\x80-\xff]+",
+}
+ISLAND_RES = {codec: re.compile(pattern) for codec, pattern in ISLAND_PATTERNS.items()}
+
+# How much more plausible (mean log-probability per character, in nats, over
+# the changed text plus three characters of context each side) a candidate
+# must be.  Chosen by sweeping ``benchmarks/accuracy.py --margin M``: on the
+# 271 strictly decodable pages of the chardet corpus (6,877 paragraphs, 17,940
+# short lines) the first clean text changes at M = 0.5 (two Chinese paragraphs,
+# "水墨山水" read as IPA letters at margins 0.52-0.58); M = 1.0 and 1.5 change
+# nothing; lossless recovery is within a case or two between 1.0 and 1.5 and
+# drops at 2.0 (Big5 read as Latin-1: 88% -> 83% exact).  1.5 keeps three
+# times the largest wrong margin seen, precision first.
+MARGIN = 1.5
+# Cyrillic code pages read as each other keep their letters in the same
+# alphabet, so the model sees a smaller difference (mostly in letter case and
+# bigrams); the case-swap signature already demands the damage's shape.
+FAMILY_MARGINS = {"cyrillic-swap": 0.7}
+# A candidate proposed by ftfy has already passed ftfy's own badness test; it is
+# refused only when the model finds it clearly worse than the damage.
+FTFY_MARGIN = -1.0
+# The least mean log-probability per character a repair into a legacy code
+# page may have: Russian prose scores about -3, the Cyrillic "text" that random
+# Latin-1 letters decode to below -6; Chinese prose about -6.5 (short runs of
+# rarer characters down to -8.5), CJK "text" from random bytes below -10.
+PLAUSIBLE_MIN = -6.0
+PLAUSIBLE_MIN_CJK = -9.0
+# Islands of UTF-8 read as a CJK code page shorter than this (in damaged
+# characters) are too short to judge alone: two CJK characters decode to one
+# Greek or Arabic letter pair far too often.
+MIN_CJK_ISLAND = 3
+CYRILLIC_CODECS = ("windows-1251", "koi8-r")
+CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
+MIN_CYRILLIC_LETTERS = 4
+# Spans with fewer non-ASCII characters than this are too short to pick their pair.
+SHORT_SPAN = 8
+# Trusting the page: a pair that repaired this much (margin x characters)
+# lets its short islands elsewhere on the page pass with a smaller margin.
+TRUSTED_PAGE_WEIGHT = 20.0
+RELAXED_MARGIN = 0.3
+# Damaged characters that islands joined across ASCII glue must add up to.
+MIN_JOINED_ISLANDS = 4
+# A candidate whose characters alone (unigrams) read this much worse than the
+# damage's is not scored further.  Only where damage and repair share a kind of
+# script are unigrams comparable (Latin letters are all common, CJK ones not;
+# ftfy's repairs may be emoji, told from mojibake only by the full score).
+QUICK_REJECT = -1.0
+QUICK_FAMILIES = ("utf8-as-cjk", "cyrillic-swap")
+# Unicode categories a repair never produces: controls, private use,
+# unassigned code points, surrogates.
+IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn", "Cs"))
+# Characters of context either side of a candidate when the model compares it.
+CONTEXT = 3
+# A guessed lost byte is kept only when the model gives it this share of the
+# probability among all bytes that would make valid text there.
+GUESS_CONFIDENCE = 0.6
+GUESS_SHORTLIST = 6
+# A lossy repair may leave at most this share of its characters as U+FFFD;
+# beyond it the damage is left as it is (and reported as uncertain).
+MAX_LOST_SHARE = 0.1
+# A span whose upper-half bytes are at least this share valid UTF-8 is not
+# legacy double-byte or Cyrillic text read as Latin-1.
+UTF8_SHARE = 0.85
+# Share of a span that must be encodable in a pair's wrong code page.
+MIN_ENCODABLE = 0.8
+# Spans longer than this are cut into pieces of this size before repair, to
+# bound the work per decision.
+MAX_SPAN = 4000
+# ASCII glue that may sit between two damaged runs of one span.
+PLACEHOLDERS = "\ufffd?"
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=False,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    # ftfy only sees runs without CJK characters and only proposes; its
+    # mixed-text fixer can garble GBK/EUC-KR/Shift-JIS read as Latin-1, but
+    # there our own pairs compete with it under the model.
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=False,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+
+def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
+    """The 256 characters a sloppy single-byte codec decodes to, and its encoding table.
+
+    Encoding maps each character to the Latin-1 character of its byte, so that
+    ``text.translate(table).encode("latin-1")`` encodes at C speed; characters
+    of 0x80-0xFF outside the codec map to U+FFFE, which Latin-1 cannot encode.
+    """
+    chars = []
+    for byte in range(256):
+        try:
+            chars.append(bytes([byte]).decode(codec))
+        except UnicodeDecodeError:
+            chars.append(chr(byte))
+    table: dict[int, str] = {code: "\ufffe" for code in range(0x80, 0x100)}
+    for byte, ch in enumerate(chars):
+        table[ord(ch)] = chr(byte)
+    for byte in range(0x80, 0xA0):
+        table.setdefault(byte, chr(byte))
+        if table[byte] == "\ufffe":
+            table[byte] = chr(byte)
+    return "".join(chars), table
+
+
+SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
+
+
+# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS).
+FTFY_CODECS = (
+    *SINGLE_BYTE_CODECS,
+    "latin-1",
+    "iso-8859-2",
+    "windows-1253",
+    "windows-1254",
+    "windows-1257",
+    "cp437",
+)
+
+
+def _utf8_signature_sets() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """(lead characters, continuation characters) of UTF-8 bytes in each of ftfy's code pages."""
+    sets = []
+    for chars, _ in map(_single_byte_tables, FTFY_CODECS):
+        sets.append((frozenset(chars[0xC2:0xF5]) - {" "}, frozenset(chars[0x80:0xC0])))
+    return tuple(sets)
+
+
+# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
+NBSP_AS_SPACE_SETS = (frozenset("ÂÃÅÎÐÙ"), frozenset(" "))
+UTF8_SIGNATURE_SETS = (*_utf8_signature_sets(), NBSP_AS_SPACE_SETS)
+
+
+def _utf8_signature_pattern() -> str:
+    """Regex of a UTF-8 lead byte followed by a continuation byte, in ftfy's code pages."""
+    leads = set().union(*(leads for leads, _ in UTF8_SIGNATURE_SETS[:-1]))
+    conts = set().union(*(conts for _, conts in UTF8_SIGNATURE_SETS[:-1]))
+    return f"[{_char_class(leads)}][{_char_class(conts)}]|[ÂÃÅÎÐÙ] "
+
+
+def _char_class(chars: set[str]) -> str:
+    return "".join(re.escape(ch) for ch in sorted(chars))
+
+
+HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
+
+_HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
+
+# Signatures, one regex each, searched over the whole text by the fast path.
+# UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
+# C1 controls and U+FFFD are what lossy decoders leave.
+UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
+# A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
+# bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
+LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH_CLASS}]")
+# Cyrillic code pages read as each other: small and capital letters swap, so
+# prose turns into capitals with a small first letter where a capital was
+# (or, without capitals, into a row of words in capitals).
+CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
+
+# A Cyrillic word that no repair should produce: a capital after a small
+# letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
+CYRILLIC_BROKEN_WORD_RE = re.compile(
+    "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+)
+SHORT_CYRILLIC_SPAN = 80
+CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
+CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
+LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
+LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
+CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
+
+# Where each family's candidates are looked for: runs of the characters that
+# family's damage is made of, with the ASCII glue between them (a double-byte
+# character's second byte may be ASCII).
+LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
+_CYRILLIC_CLASS = _char_class(
+    set(map(chr, range(0x400, 0x500)))
+    | set(SINGLE_BYTE_TABLES["koi8-r"][0][0x80:])
+    | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
+)
+CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
+# Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
+NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+# (family, signature, span regex, pairs) of the families found by a regex over spans.
+SINGLE_BYTE_FAMILIES = (
+    ("legacy", LEGACY_SIGNATURE_RE, LEGACY_SPAN_RE, LEGACY_AS_LATIN_PAIRS),
+    ("cyrillic", CYRILLIC_SIGNATURE_RE, CYRILLIC_SPAN_RE, CYRILLIC_SWAP_PAIRS),
+)
+
+# --------------------------------------------------------------------------- public API
+
+
+def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
+    """Repair every damaged span of ``text``; return the new text and what was done.
+
+    Pure and thread-safe.  Clean text (in any language) comes back unchanged
+    through a fast path; ``Fix.start``/``end`` index the input text.
+    """
+    if text.isascii():
+        return text, []
+    families = _possible_families(text)
+    if not families:
+        return text, []
+    candidates: list[_Candidate] = []
+    if "cjk" in families:
+        tables = _cjk_tables()
+        for start, end in _runs_around(text, tables.signature_re, tables.run_chars.__contains__):
+            run = text[start:end]
+            pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
+            candidates.extend(_span_candidates(text, start, end, pairs))
+    # Spans of single-byte families without their signature, examined only
+    # once the page has shown that damage (see below).
+    unsigned: list[tuple[int, int, tuple[CodecPair, ...]]] = []
+    for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
+        if family in families and signature_re.search(text):
+            for match in span_re.finditer(text):
+                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
+                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+                else:
+                    unsigned.append((*match.span(), family_pairs))
+    if "utf8" in families:
+        for start, end in _line_runs_around(text, UTF8_SIGNATURE_RE):
+            candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
+    accepted = _choose(text, candidates)
+    trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
+    extra_pairs = [
+        (start, end, tuple(p for p in family_pairs if (p.wrong, p.right) in trusted))
+        for start, end, family_pairs in unsigned
+    ]
+    if any(pairs for _, _, pairs in extra_pairs):
+        # The page shows this damage: its spans without the signature (a Big5
+        # character whose second byte is ASCII shows one upper-half character,
+        # a one-letter Cyrillic word) are read with the pair the page uses.
+        for start, end, pairs in extra_pairs:
+            if pairs:
+                candidates.extend(_span_candidates(text, start, end, pairs))
+        accepted = _choose(text, candidates)
+    pieces: list[str] = []
+    fixes: list[Fix] = []
+    position = 0
+    for candidate in accepted:
+        pieces.append(text[position : candidate.start])
+        pieces.append(candidate.after)
+        position = candidate.end
+        fixes.append(_fix_record(text, candidate))
+    pieces.append(text[position:])
+    fixes.extend(_uncertain(text, candidates, accepted))
+    fixes.sort(key=lambda fix: fix.start)
+    return ("".join(pieces) if accepted else text), fixes
+
+
+def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidate]) -> list[Fix]:
+    """Spans that look damaged but whose best repair fell short of the margin: left, and reported.
+
+    A person (or ``--explain``) sees what the span would read as and how sure
+    the model was; the text itself is not touched.
+    """
+    reported: list[_Candidate] = []
+    taken = _Intervals(accepted)
+    accepted_ids = {id(c) for c in accepted}
+    near = [c for c in candidates if c.scored and not c.weak and id(c) not in accepted_ids]
+    for candidate in sorted(near, key=lambda c: -c.margin):
+        if not _threshold(candidate) / 2 <= candidate.margin < _threshold(candidate):
+            continue
+        if taken.overlapping(candidate):
+            continue
+        taken.add(candidate)
+        reported.append(candidate)
+    return [
+        Fix(
+            kind="uncertain",
+            start=c.start,
+            end=c.end,
+            before=text[c.start : c.end],
+            after=text[c.start : c.end],
+            codecs=c.codecs,
+            confidence=min(0.5, _margin_confidence(c.margin)),
+            detail=f"left as is; would read {c.after[:40]!r} (model margin {c.margin:.2f})",
+            guessed=c.guessed,
+        )
+        for c in reported
+    ]
+
+
+def looks_damaged(text: str) -> bool:
+    """The fast path: could any pair in ``CODEC_PAIRS`` have produced part of ``text``?
+
+    False means ``repair_mojibake`` certainly leaves the text alone; True only
+    means "look closer".
+    """
+    return bool(not text.isascii() and _possible_families(text))
+
+
+def _possible_families(text: str) -> set[str]:
+    """Which families of damage the characters present allow, from one pass over the text.
+
+    The set of distinct characters is enough to rule most families out: UTF-8
+    read as a code page needs both its lead and its continuation characters,
+    legacy bytes read as Latin-1 need Latin-1 letters or signs, and so on.
+    Each family that remains is then confirmed by its signature regex.
+    """
+    chars = set(text)
+    families = set()
+    utf8_possible = not chars.isdisjoint(LOSSY_MARKS) or any(
+        not chars.isdisjoint(leads) and not chars.isdisjoint(conts)
+        for leads, conts in UTF8_SIGNATURE_SETS
+    )
+    if utf8_possible and UTF8_SIGNATURE_RE.search(text):
+        families.add("utf8")
+    if not chars.isdisjoint(LATIN1_UPPER_HALF):
+        families.add("legacy")
+    if not chars.isdisjoint(CYRILLIC_CAPITAL):
+        families.add("cyrillic")
+    tables = _cjk_tables()
+    if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
+        families.add("cjk")
+    return families
+
+
+def _shaped_like(family: str, span: str) -> bool:
+    """Cyrillic read as the other Cyrillic code page is mostly capitals; prose is not."""
+    if family != "cyrillic":
+        return True
+    if len(span) <= SHORT_CYRILLIC_SPAN:
+        return True  # a headline; cheap to examine whatever its shape
+    capitals = len(CYRILLIC_CAPITALS_RE.findall(span))
+    smalls = len(CYRILLIC_SMALLS_RE.findall(span))
+    return capitals >= smalls
+
+
+def _span_candidates(
+    text: str, start: int, end: int, pairs: tuple[CodecPair, ...]
+) -> list[_Candidate]:
+    candidates: list[_Candidate] = []
+    for piece_start in range(start, end, MAX_SPAN):
+        span = text[piece_start : min(end, piece_start + MAX_SPAN)]
+        candidates.extend(_shifted(_candidates(span, pairs), piece_start))
+    return candidates
+
+
+def _runs_around(text: str, signature_re: re.Pattern, is_member) -> list[tuple[int, int]]:
+    """The maximal runs of member characters (at most MAX_SPAN long) around each signature hit.
+
+    Walking out from the hits keeps the cost proportional to the damage, not
+    to the length of the text.
+    """
+    runs: list[tuple[int, int]] = []
+    end = 0
+    for hit in signature_re.finditer(text):
+        if hit.start() < end:
+            continue
+        start = hit.start()
+        limit = max(0, start - MAX_SPAN // 2, end)
+        while start > limit and is_member(text[start - 1]):
+            start -= 1
+        end = hit.end()
+        limit = min(len(text), start + MAX_SPAN)
+        while end < limit and is_member(text[end]):
+            end += 1
+        runs.append((start, end))
+    return runs
+
+
+def _line_runs_around(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+    """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters."""
+    runs: list[tuple[int, int]] = []
+    end = 0
+    for hit in signature_re.finditer(text):
+        if hit.start() < end:
+            continue
+        line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
+        line_end = text.find("\n", hit.end())
+        line_end = min(len(text) if line_end < 0 else line_end, line_start + MAX_SPAN)
+        for piece in NON_CJK_RUN_RE.finditer(text, line_start, line_end):
+            if piece.start() <= hit.start() < piece.end():
+                runs.append(piece.span())
+                end = piece.end()
+                break
+        else:
+            end = hit.end()
+    return runs
+
+
+def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
+    for candidate in candidates:
+        candidate.start += offset
+        candidate.end += offset
+    return candidates
+
+
+# --------------------------------------------------------------------------- signatures
+
+
+@dataclass(frozen=True)
+class _CJKTables:
+    signature_re: re.Pattern
+    pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
+    run_chars: frozenset[str]
+    signature_chars: frozenset[str]
+
+
+_CJK_LOCK = threading.Lock()
+_CJK_TABLES: _CJKTables | None = None
+# Characters this common in some CJK language are never a signature by themselves.
+COMMON_CJK_CHARS = 3000
+
+
+def _cjk_tables() -> _CJKTables:
+    """Where UTF-8 read as a CJK code page can be, and what betrays it (built on first use).
+
+    UTF-8 writes every CJK character as a lead byte E0-EF and continuation
+    bytes 80-BF; read two bytes at a time these make a fixed set of characters
+    (the run class), most of them rare.  Mojibake of two or more characters
+    almost always holds one of the rare ones (the signature); clean text seldom
+    does, and where it does only the short run of run-class characters around
+    it is examined.
+    """
+    global _CJK_TABLES
+    if _CJK_TABLES is None:
+        with _CJK_LOCK:
+            if _CJK_TABLES is None:
+                _CJK_TABLES = _build_cjk_tables()
+    return _CJK_TABLES
+
+
+def _build_cjk_tables() -> _CJKTables:
+    continuation = range(0x80, 0xC0)
+    lead = range(0xC2, 0xF5)
+    ascii_trail = range(0x40, 0x7F)
+    byte_pairs = [(a, b) for a in lead for b in continuation]
+    byte_pairs += [(a, b) for a in continuation for b in (*continuation, *lead, *ascii_trail)]
+    common = langmodel.common_chars(COMMON_CJK_CHARS)
+    chars: set[str] = set()
+    signatures: dict[CodecPair, set[str]] = {}
+    two_byte: dict[CodecPair, set[str]] = {}
+    for pair in UTF8_AS_CJK_PAIRS:
+        two_byte[pair] = set()
+        for a in range(0xC2, 0xE0):
+            for b in continuation:
+                try:
+                    two_byte[pair].add(bytes((a, b)).decode(pair.wrong))
+                except UnicodeDecodeError:
+                    continue
+        pair_chars = set()
+        for a, b in byte_pairs:
+            try:
+                ch = bytes((a, b)).decode(pair.wrong)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and not ch.isascii():
+                pair_chars.add(ch)
+        chars |= pair_chars
+        signatures[pair] = {
+            ch
+            for ch in pair_chars - common
+            if langmodel.script_of(ch) == "cjk"
+            and unicodedata.category(ch) == "Lo"
+            and not "\u3130" <= ch <= "\u318f"  # Korean jamo written alone (ㅋㅋ, ㅜㅜ)
+        }
+    signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
+    return _CJKTables(
+        signature_re=_signature_re(
+            set().union(*signatures.values()), set().union(*two_byte.values())
+        ),
+        pair_signature_res={
+            pair: _signature_re(signatures[pair], two_byte[pair]) for pair in UTF8_AS_CJK_PAIRS
+        },
+        # ASCII glue belongs to the run: words of mojibake are separated by spaces.
+        run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
+        signature_chars=frozenset().union(*signatures.values(), *two_byte.values()),
+    )
+
+
+def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
+    """Two rare characters close together, or four in a row made of two-byte UTF-8 sequences.
+
+    Nearly every character of mojibake of CJK text is rare.  Cyrillic, Greek
+    or accented Latin text (two bytes a letter) reads instead as a row of
+    characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
+    byte, some of them common; four in a row are rare in clean text.
+    """
+    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte)
+    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}|锟斤拷")
+
+
+# --------------------------------------------------------------------------- transcoding
+
+
+@dataclass(eq=False)  # compared by identity: candidates are collected in sets
+class _Candidate:
+    start: int  # in the text
+    end: int
+    after: str
+    codecs: tuple[str, ...]
+    guessed: tuple[int, ...] = ()
+    confidence: float = 1.0
+    margin: float = 0.0
+    lost: int = 0  # characters left as U+FFFD because no guess was confident
+    first_layer: str | None = None  # for a chain: the text after its first layer
+    weak: bool = False  # too short to be judged alone; may join a neighbour
+    scored: bool = False  # margin computed
+
+
+def _encode(text: str, codec: str) -> bytes | None:
+    tables = SINGLE_BYTE_TABLES.get(codec)
+    try:
+        if tables is not None:
+            return text.translate(tables[1]).encode("latin-1")
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def _char_offsets(unit: str, codec: str) -> list[int] | None:
+    """Byte offset of each character of ``unit`` in the ``codec`` encoding, plus the end."""
+    if codec in SINGLE_BYTE_TABLES:
+        return list(range(len(unit) + 1))
+    offsets = [0]
+    for ch in unit:
+        encoded = _encode(ch, codec)
+        if encoded is None:
+            return None
+        offsets.append(offsets[-1] + len(encoded))
+    return offsets
+
+
+def _units(span: str, codec: str) -> list[tuple[int, str]]:
+    """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character.
+
+    Placeholders of lost bytes (U+FFFD, '?') count as encodable.
+    """
+    probe = span.replace("\ufffd", "?")
+    units: list[tuple[int, str]] = []
+    start = 0
+    while start < len(span):
+        try:
+            probe[start:].encode(codec) if codec not in SINGLE_BYTE_TABLES else _encode_strict(
+                probe[start:], codec
+            )
+        except UnicodeEncodeError as error:
+            units.append((start, span[start : start + error.start]))
+            start += error.end
+            continue
+        units.append((start, span[start:]))
+        break
+    return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
+
+
+def _encode_strict(text: str, codec: str) -> bytes:
+    return text.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1")
+
+
+def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
+    """Bytes that the wrong decoder may have replaced by U+FFFD or '?'."""
+    tables = SINGLE_BYTE_TABLES.get(pair.wrong)
+    if tables is not None:
+        return tuple(b for b in range(0x80, 0x100) if tables[0][b] == chr(b) and b < 0xA0)
+    return tuple(range(0x80, 0x100))
+
+
+def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tuple, float, int]]:
+    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost)."""
+    gaps = _gap_positions(unit)
+    encodable = unit
+    if gaps:
+        encodable = "".join("\x00" if i in gaps else ch for i, ch in enumerate(unit))
+    data = _encode(encodable, pair.wrong)
+    if data is None:
+        return []
+    offsets = _char_offsets(encodable, pair.wrong)
+    if offsets is None:
+        return []
+    data = bytearray(data)
+    guessed: dict[int, tuple[int, float]] = {}
+    if gaps and _mostly_decodes(data, pair):
+        guessed = _guess_gaps(data, offsets, sorted(gaps), unit, pair)
+    if pair.right == "utf-8" and b" " in data:
+        _restore_nbsp(data)
+    char_at = {offset: index for index, offset in enumerate(offsets)}
+    islands = []
+    for byte_start, byte_end in _island_spans(bytes(data), offsets, ISLAND_RES[pair.right]):
+        extended = byte_end
+        while extended not in char_at and extended < len(data) and data[extended] < 0x80:
+            extended += 1  # the last character also swallowed an ASCII byte
+        if extended in char_at:
+            byte_end = extended
+        while byte_end not in char_at and byte_end > byte_start:
+            byte_end -= 1
+        if byte_end <= byte_start:
+            continue
+        try:
+            decoded = bytes(data[byte_start:byte_end]).decode(pair.right)
+        except UnicodeDecodeError:
+            continue
+        char_start, char_end = char_at[byte_start], char_at[byte_end]
+        if decoded == unit[char_start:char_end]:
+            continue
+        island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
+        unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
+        if unsure:
+            if pair.right != "utf-8":
+                continue
+            decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
+        sure = [guessed[g] for g in island_gaps if g not in unsure]
+        islands.append(
+            (
+                char_start,
+                char_end,
+                decoded,
+                tuple(b for b, _ in sure),
+                min((c for _, c in sure), default=1.0),
+                len(unsure),
+            )
+        )
+    if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
+        islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
+    return islands
+
+
+def _island_spans(data: bytes, offsets: list[int], island_re: re.Pattern) -> list[tuple[int, int]]:
+    """Byte ranges of runs of valid right-codec characters that start on a character boundary.
+
+    Matching from each boundary (not scanning freely) keeps a run from starting
+    inside a character of the wrong code page, e.g. at the last byte of a clean
+    Chinese character just before the damage.
+    """
+    spans = []
+    position = 0
+    for offset in offsets:
+        if offset < position or offset >= len(data) or data[offset] < 0x80:
+            continue
+        match = island_re.match(data, offset)
+        if match:
+            spans.append(match.span())
+            position = match.end()
+    return spans
+
+
+def _whole_unit(
+    unit: str, data: bytearray, offsets: list[int], gaps: set[int], guessed: dict
+) -> tuple[int, int, str, tuple, float, int]:
+    """The whole unit decoded, U+FFFD for whatever its lost bytes leave undecidable.
+
+    A lost byte can split a character of the wrong code page between a broken
+    and a valid UTF-8 sequence, so no island boundary falls between them; the
+    model then judges the whole unit against the damage.
+    """
+    unsure = [g for g in gaps if g in guessed and guessed[g][1] < GUESS_CONFIDENCE]
+    data = bytearray(data)
+    for gap in gaps - guessed.keys():
+        data[offsets[gap]] = 0x3F if unit[gap] == "?" else 0xFF  # 0xFF decodes to U+FFFD
+    decoded = bytes(data).decode("utf-8", "replace")
+    if unsure:
+        decoded = _blank_unsure(data, 0, decoded, [offsets[g] for g in unsure])
+    sure = [guessed[g] for g in gaps if g in guessed and g not in unsure]
+    lost = decoded.count("\ufffd") - unit.count("\ufffd") + len(unsure)
+    return (
+        0,
+        len(unit),
+        decoded,
+        tuple(b for b, _ in sure),
+        min((c for _, c in sure), default=1.0),
+        max(lost, len(unsure)),
+    )
+
+
+def _mostly_decodes(data: bytearray, pair: CodecPair) -> bool:
+    """Do most of the surviving bytes form valid characters of the right codec?
+
+    Guessing lost bytes is worth its cost only under a pair that explains the rest.
+    """
+    covered = sum(len(m.group()) for m in ISLAND_RES[pair.right].finditer(bytes(data)))
+    high = sum(1 for byte in data if byte >= 0x80)
+    return covered >= 0.6 * high
+
+
+def _blank_unsure(data: bytearray, start: int, decoded: str, positions: list[int]) -> str:
+    """Put U+FFFD for each UTF-8 character whose lost byte could not be guessed with confidence."""
+    chars = list(decoded)
+    for position in positions:
+        char_start = position
+        while char_start > start and 0x80 <= data[char_start] < 0xC0:
+            char_start -= 1
+        index = len(bytes(data[start:char_start]).decode("utf-8", "replace"))
+        if index < len(chars):
+            chars[index] = "\ufffd"
+    return "".join(chars)
+
+
+def _gap_positions(unit: str) -> set[int]:
+    """Indexes of U+FFFD, and of '?' next to non-ASCII text: places where bytes may be lost."""
+    gaps = set()
+    for index, ch in enumerate(unit):
+        if ch == "\ufffd" or ch == "?" and index > 0 and not unit[index - 1].isascii():
+            gaps.add(index)
+    return gaps
+
+
+def _restore_nbsp(data: bytearray) -> None:
+    """A space right where a UTF-8 continuation byte belongs was a NBSP byte (A0)."""
+    for match in NBSP_LOST_RE.finditer(bytes(data)):
+        data[match.end() - 1] = 0xA0
+
+
+NBSP_LOST_RE = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][\x80-\xbf]{0,2}) ")
+
+
+def _guess_gaps(
+    data: bytearray, offsets: list[int], gaps: list[int], unit: str, pair: CodecPair
+) -> dict[int, tuple[int, float]]:
+    """Fill each lost byte with the value the model likes best; say how sure it is.
+
+    Returns {gap index: (byte, confidence)} for the gaps that stood for a lost
+    byte (some value makes the bytes around it decode with fewer errors); the
+    others were a real '?' or U+FFFD and keep a byte that ends any island.
+    """
+    options = _lost_byte_options(pair)
+    guessed: dict[int, tuple[int, float]] = {}
+    for gap in gaps if options else ():
+        position = offsets[gap]
+        window_start = offsets[max(0, gap - 3)]
+        window_end = offsets[min(len(offsets) - 1, gap + 4)]
+        data[position] = 0
+        baseline = _decode_errors(data, window_start, window_end, pair.right)
+        scored = []
+        for value in options:
+            data[position] = value
+            scored.append((_decode_errors(data, window_start, window_end, pair.right), value))
+        best_errors = min(errors for errors, _ in scored)
+        if best_errors >= baseline:
+            data[position] = 0x3F if unit[gap] == "?" else 0
+            continue
+        windows = []
+        for errors, value in scored:
+            if errors == best_errors:
+                data[position] = value
+                window = bytes(data[window_start:window_end]).decode(pair.right, "replace")
+                windows.append((sum(map(langmodel.char_logprob, window)), window, value))
+        # The unigram shortlist keeps the bigram scoring cheap; the probability
+        # mass of the rest is negligible for a confidence threshold.
+        windows.sort(reverse=True)
+        totals = [
+            (langmodel.text_score(window).total, value)
+            for _, window, value in windows[:GUESS_SHORTLIST]
+        ]
+        peak, best = max(totals)
+        confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+        data[position] = best
+        guessed[gap] = (best, confidence)
+    return guessed
+
+
+def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
+    return bytes(data[start:end]).decode(codec, "replace").count("\ufffd")
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """The non-overlapping candidates the model prefers by at least the margin, in order.
+
+    A second pass trusts the page: once a pair has repaired clear cases, its
+    short islands elsewhere on the page (a lone ``¡£`` for ``。``, a two-letter
+    word) need only ``RELAXED_MARGIN``, and they replace another pair's reading
+    of the same characters.
+    """
+    unique: dict[tuple, _Candidate] = {}
+    for candidate in candidates:
+        unique.setdefault((candidate.start, candidate.end, candidate.after), candidate)
+    candidates = list(unique.values())
+    strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
+    for candidate in strong:
+        _score(text, candidate)
+    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252) yield
+    # to any other repair of the same characters.
+    strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
+    accepted: list[_Candidate] = []
+    taken = _Intervals([])
+    for candidate in strong:
+        if candidate.margin < _threshold(candidate):
+            continue
+        if taken.overlapping(candidate) or not _plausible(candidate):
+            continue
+        taken.add(candidate)
+        accepted.append(candidate)
+    dominant = _dominant_pairs(accepted)
+    if dominant:
+        accepted = _trust_the_page(text, candidates, accepted, dominant)
+    accepted.sort(key=lambda c: c.start)
+    return accepted
+
+
+def _threshold(candidate: _Candidate) -> float:
+    if candidate.codecs[0] == "ftfy":
+        return FTFY_MARGIN
+    return FAMILY_MARGINS.get(PAIR_FAMILY.get(candidate.codecs[:2], ""), MARGIN)
+
+
+def _score(text: str, candidate: _Candidate) -> None:
+    candidate.scored = True
+    left = text[max(0, candidate.start - CONTEXT) : candidate.start]
+    right = text[candidate.end : candidate.end + CONTEXT]
+    before = text[candidate.start : candidate.end]
+    if PAIR_FAMILY.get(candidate.codecs) in QUICK_FAMILIES:
+        quick = _unigram_mean(candidate.after) - _unigram_mean(before)
+    else:
+        quick = 0.0
+    if quick < QUICK_REJECT:
+        # Clearly worse character by character: the bigram model cannot save it.
+        candidate.margin = quick
+        return
+    candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
+    if candidate.first_layer is not None:
+        # A second layer must also beat stopping after the first one.
+        candidate.margin = min(
+            candidate.margin,
+            langmodel.compare(left + candidate.after + right, left + candidate.first_layer + right),
+        )
+
+
+def _unigram_mean(text: str) -> float:
+    return sum(map(langmodel.char_logprob, text)) / len(text) if text else 0.0
+
+
+def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
+    """Per family, the codec pair that repaired the most on this page (by margin x length)."""
+    weight: dict[tuple[str, ...], float] = {}
+    for candidate in accepted:
+        if candidate.codecs in PAIR_FAMILY:
+            weight[candidate.codecs] = weight.get(candidate.codecs, 0.0) + candidate.margin * (
+                candidate.end - candidate.start
+            )
+    dominant: dict[str, tuple[str, ...]] = {}
+    for codecs, total in sorted(weight.items(), key=lambda item: -item[1]):
+        if total >= TRUSTED_PAGE_WEIGHT:
+            dominant.setdefault(PAIR_FAMILY[codecs], codecs)
+    return dominant
+
+
+def _trust_the_page(
+    text: str,
+    candidates: list[_Candidate],
+    accepted: list[_Candidate],
+    dominant: dict[str, tuple[str, ...]],
+) -> list[_Candidate]:
+    trusted = set(dominant.values())
+    accepted_ids = {id(c) for c in accepted}
+    extra = [
+        c
+        for c in candidates
+        if c.codecs in trusted
+        and id(c) not in accepted_ids
+        and not c.lost
+        and (c.end - c.start >= 2 or c.codecs[-1] in CYRILLIC_CODECS)  # в, к, я...
+    ]
+    taken = _Intervals(accepted)
+    for candidate in extra:
+        _score(text, candidate)
+    extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    for candidate in extra:
+        if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
+            continue
+        family = PAIR_FAMILY[candidate.codecs]
+        overlapping = taken.overlapping(candidate)
+        if all(
+            (  # ftfy's reading of the same few characters ("Â " as a NBSP)
+                c.codecs[0] == "ftfy"
+                and c.margin < candidate.margin
+                and c.end - c.start <= candidate.end - candidate.start + 1
+            )
+            or (
+                PAIR_FAMILY.get(c.codecs) == family
+                and c.codecs != candidate.codecs
+                and c.start >= candidate.start
+                and c.end <= candidate.end
+            )
+            for c in overlapping
+        ):
+            for c in overlapping:
+                taken.remove(c)
+            taken.add(candidate)
+    return taken.items()
+
+
+class _Intervals:
+    """Non-overlapping candidates kept sorted by start, for overlap tests in log time."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self._items = sorted(candidates, key=lambda c: c.start)
+        self._starts = [c.start for c in self._items]
+
+    def overlapping(self, candidate: _Candidate) -> list[_Candidate]:
+        index = bisect.bisect_left(self._starts, candidate.end)
+        found = []
+        while index > 0 and self._items[index - 1].end > candidate.start:
+            index -= 1
+            found.append(self._items[index])
+        return found
+
+    def add(self, candidate: _Candidate) -> None:
+        index = bisect.bisect_left(self._starts, candidate.start)
+        self._items.insert(index, candidate)
+        self._starts.insert(index, candidate.start)
+
+    def remove(self, candidate: _Candidate) -> None:
+        index = self._items.index(candidate)
+        del self._items[index]
+        del self._starts[index]
+
+    def items(self) -> list[_Candidate]:
+        return list(self._items)
+
+
+def _is_c1_only(candidate: _Candidate) -> bool:
+    return candidate.codecs[0] == "ftfy" and not any(
+        step.startswith("decode:utf-8") for step in candidate.codecs
+    )
+
+
+def _fits_its_script(text: str, candidate: _Candidate) -> bool:
+    """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
+
+    A repair into a CJK code page gives CJK letters (not, say, the Cyrillic
+    letters that code page also holds) and a lone one does not sit inside a
+    Latin word; Cyrillic words never touch Latin letters and come several
+    letters at a time.  No repair of ours yields private-use or unassigned
+    characters or controls.
+    """
+    if candidate.codecs[0] != "ftfy" and _has_impossible_chars(
+        candidate.after, text[candidate.start : candidate.end]
+    ):
+        return False
+    right = candidate.codecs[-1]
+    neighbours = (
+        text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
+    )
+    if right in CJK_CODECS:
+        if any(
+            ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) not in ("cjk", "neutral")
+            for ch in candidate.after
+        ):
+            return False
+        lone_letter = len(candidate.after) < 2 and candidate.after.isalpha()
+        if lone_letter and any(langmodel.script_of(ch) == "latin" for ch in neighbours):
+            return False
+    elif right in CYRILLIC_CODECS:
+        letters = [ch for ch in candidate.after if ch.isalpha() and not ch.isascii()]
+        if len(letters) < MIN_CYRILLIC_LETTERS:
+            return False
+        if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
+            return False
+        if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
+            return False
+        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+            return False
+    return True
+
+
+def _has_impossible_chars(after: str, before: str) -> bool:
+    """Private-use, unassigned or control characters that the damage did not already hold.
+
+    A repair that yields them has decoded bytes that were never text.
+    """
+    return any(
+        unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES
+        and ch not in "\t\n\r"
+        and ch not in before
+        for ch in after
+    )
+
+
+def _plausible(candidate: _Candidate) -> bool:
+    """A repair must not be mostly holes, and one into a legacy code page must read like text.
+
+    The second rule: any Latin-1 text "decodes" as Cyrillic or CJK, so the
+    result must read like real text, not merely better than the damage.
+    """
+    if candidate.lost > MAX_LOST_SHARE * len(candidate.after):
+        return False
+    if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
+        return True
+    floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
+    return langmodel.text_logprob(candidate.after) >= floor
+
+
+def _fix_record(text: str, candidate: _Candidate) -> Fix:
+    confidence = min(candidate.confidence, _margin_confidence(candidate.margin))
+    if candidate.lost:
+        confidence = min(confidence, 1.0 - candidate.lost / max(1, len(candidate.after)))
+    return Fix(
+        kind="mojibake" if not candidate.guessed else "mojibake-lossy",
+        start=candidate.start,
+        end=candidate.end,
+        before=text[candidate.start : candidate.end],
+        after=candidate.after,
+        codecs=candidate.codecs,
+        confidence=confidence,
+        detail=_detail(candidate),
+        guessed=candidate.guessed,
+    )
+
+
+def _detail(candidate: _Candidate) -> str:
+    detail = f"model margin {candidate.margin:.2f} nats/char"
+    if candidate.lost:
+        detail += f"; {candidate.lost} lost character(s) left as U+FFFD"
+    return detail
+
+
+def _margin_confidence(margin: float) -> float:
+    """Map the model margin to 0..1: MARGIN gives 0.9, twice MARGIN about 0.99."""
+    return 1.0 - 0.1 * math.exp(-(margin - MARGIN) * 1.5)
+
+
+def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
+    """Candidate repairs of one span by the one pair of ``pairs`` that explains it best.
+
+    A span was damaged by one wrong decoding, so its islands are not judged
+    pair by pair: EUC-style bytes decode under GBK, EUC-KR and EUC-JP alike,
+    and a short island may read a little better under the wrong one.  Spans
+    too short to tell keep every pair's candidates; the page decides (see
+    ``_trust_the_page``), which may also overrule a longer span's choice.
+    """
+    by_pair: dict[CodecPair, list[_Candidate]] = {}
+    if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
+        return []
+    for pair in pairs:
+        units = _units(span, pair.wrong)
+        if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
+            # Most of the span is not even in the wrong code page's repertoire.
+            continue
+        islands = []
+        for unit_start, unit in units:
+            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
+                islands.append(
+                    _Candidate(
+                        unit_start + i_start,
+                        unit_start + i_end,
+                        after,
+                        (pair.wrong, pair.right),
+                        guessed,
+                        confidence,
+                        lost=lost,
+                        weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end]),
+                    )
+                )
+        if islands:
+            by_pair[pair] = islands
+    if len(by_pair) > 1 and sum(not ch.isascii() for ch in span) >= SHORT_SPAN:
+        best = max(by_pair, key=lambda pair: langmodel.text_logprob(_apply(span, by_pair[pair])))
+        for pair, islands in by_pair.items():
+            if pair != best:
+                # Only the page may still prefer them (``_trust_the_page``).
+                for island in islands:
+                    island.weak = True
+    candidates = [c for islands in by_pair.values() for c in islands]
+    candidates.extend(_second_layer(span, candidates))
+    return _merge_neighbours(span, candidates)
+
+
+def _reads_as_utf8(span: str) -> bool:
+    """Do the span's bytes (as Windows-1252) mostly form valid UTF-8?
+
+    Then it is UTF-8 read as a single-byte code page (ftfy's ground, perhaps
+    with lost bytes), not legacy double-byte or Cyrillic bytes, which seldom
+    happen to form valid UTF-8 sequences.
+    """
+    data = _encode(span, "windows-1252")
+    if data is None:
+        return False
+    high = sum(1 for byte in data if byte >= 0x80)
+    covered = sum(len(m.group()) for m in ISLAND_RES["utf-8"].finditer(data))
+    return covered >= UTF8_SHARE * high
+
+
+def _apply(span: str, islands: list[_Candidate]) -> str:
+    pieces, position = [], 0
+    for island in sorted(islands, key=lambda c: c.start):
+        if island.start < position:
+            continue
+        pieces.append(span[position : island.start])
+        pieces.append(island.after)
+        position = island.end
+    pieces.append(span[position:])
+    return "".join(pieces)
+
+
+def _restore_lost_nbsp(run: str) -> list[_Candidate]:
+    """UTF-8 read as a single-byte code page, whose NBSP bytes (A0) then became spaces.
+
+    ftfy restores A0 only after a few lead bytes; in CJK text every third byte
+    is a continuation byte and A0 is one of 64, so when ftfy gives up, every
+    space right where a continuation byte belongs is tried as A0.  The result
+    is an ordinary candidate of our own, held to the full margin.
+    """
+    for codec in ("windows-1252", "windows-1251", "windows-1250"):
+        data = _encode(run, codec)
+        if data is None or b" " not in data:
+            continue
+        original = bytes(data)
+        data = bytearray(data)
+        _restore_nbsp(data)
+        if data == original:
+            continue
+        try:
+            fixed = bytes(data).decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if fixed != run:
+            prefix = _common_prefix(run, fixed)
+            suffix = _common_suffix(run[prefix:], fixed[prefix:])
+            after = fixed[prefix : len(fixed) - suffix]
+            return [_Candidate(prefix, len(run) - suffix, after, (codec, "utf-8"))]
+    return []
+
+
+def _is_weak(pair: CodecPair, size: int, after: str, before: str) -> bool:
+    """Is an island of ``size`` damaged characters too short to be judged alone?"""
+    if pair.family == "utf8-as-cjk":
+        return size < MIN_CJK_ISLAND or (
+            size < 2 * MIN_CJK_ISLAND and not _cjk_tables().signature_re.search(before)
+        )
+    return size < 2 or (pair.right in CYRILLIC_CODECS and len(after) < 3)
+
+
+def _ftfy_candidates(run: str) -> list[_Candidate]:
+    """ftfy's repair of a run of text without CJK characters (a line, or part of one).
+
+    ftfy judges whole strings, so it gets the whole run, not just the damaged
+    characters; its result becomes one candidate from the first to the last
+    changed character, and a second layer of our own pairs is tried on it.
+    """
+    fixed, plan = _ftfy_fix(run)
+    if fixed == run or not plan:
+        return _restore_lost_nbsp(run)
+    extra = _restore_lost_nbsp(run) if UTF8_SIGNATURE_RE.search(fixed) else []
+    prefix = _common_prefix(run, fixed)
+    suffix = _common_suffix(run[prefix:], fixed[prefix:])
+    codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
+    first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
+    return [first, *_second_layer(run, [first]), *extra]
+
+
+@lru_cache(maxsize=4096)
+def _ftfy_fix(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    result = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+    return result.text, tuple(result.explanation or ())
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])
+
+
+def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
+    """Chains of two layers: apply each pair again on top of a first-layer candidate.
+
+    The second layer must account for every non-ASCII character of the first
+    layer's result, without guessing: a chain is only believed when complete.
+    """
+    chained = []
+    for first in firsts:
+        if first.lost or not first.codecs[-1].split(":")[-1].startswith("utf-8"):
+            # Only text saved again as UTF-8 can be read wrongly a second time.
+            continue
+        if (
+            not looks_damaged(first.after)
+            or langmodel.text_logprob(first.after) > CHAIN_MAX_LOGPROB
+        ):
+            continue  # the first layer already reads like text
+        for pair in CHAIN_PAIRS[first.codecs[0] == "ftfy"]:
+            islands = [
+                _Candidate(unit_start + i_start, unit_start + i_end, after, ())
+                for unit_start, unit in _units(first.after, pair.wrong)
+                for i_start, i_end, after, guessed, _, lost in _transcode_unit(unit, pair)
+                if not lost and not guessed
+            ]
+            covered = {i for c in islands for i in range(c.start, c.end)}
+            if not islands or any(
+                not ch.isascii() and i not in covered for i, ch in enumerate(first.after)
+            ):
+                continue
+            size = sum(c.end - c.start for c in islands)
+            chained.append(
+                _Candidate(
+                    first.start,
+                    first.end,
+                    _apply(first.after, islands),
+                    first.codecs + (pair.wrong, pair.right),
+                    first.guessed,
+                    first.confidence,
+                    first_layer=first.after,
+                    weak=first.weak or _is_weak(pair, size, "", first.after),
+                )
+            )
+    return chained
+
+
+def _merge_neighbours(span: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Join islands of one codec pair separated only by ASCII glue into one decision.
+
+    A sentence of mojibake is judged as a whole; its words alone are too short
+    for the model to be sure.
+    """
+    by_codecs: dict[tuple[str, ...], list[_Candidate]] = {}
+    for candidate in candidates:
+        by_codecs.setdefault(candidate.codecs, []).append(candidate)
+    merged: list[_Candidate] = list(candidates)
+    for group in by_codecs.values():
+        if len(group) < 2:
+            continue
+        group.sort(key=lambda c: c.start)
+        run = [group[0]]
+        for candidate in group[1:]:
+            glue = span[run[-1].end : candidate.start]
+            if candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue:
+                run.append(candidate)
+                continue
+            merged.extend(_join(span, run))
+            run = [candidate]
+        merged.extend(_join(span, run))
+    return merged
+
+
+def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
+    if len(run) < 2:
+        return []
+    pieces = []
+    for previous, candidate in itertools.pairwise(run):
+        pieces.append(previous.after)
+        pieces.append(span[previous.end : candidate.start])
+    pieces.append(run[-1].after)
+    return [
+        _Candidate(
+            run[0].start,
+            run[-1].end,
+            "".join(pieces),
+            run[0].codecs,
+            tuple(b for c in run for b in c.guessed),
+            min(c.confidence for c in run),
+            lost=sum(c.lost for c in run),
+            weak=sum(c.end - c.start for c in run) < MIN_JOINED_ISLANDS,
+        )
+    ]

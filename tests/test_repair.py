@@ -1,0 +1,163 @@
+"""Behaviour examples for the mojibake repair engine (``fixenc.repair``).
+
+Each damaged input is made the way it happens on the web: real text encoded
+with one codec and decoded with another (possibly losing bytes).
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fixenc.repair import CODEC_PAIRS, looks_damaged, repair_mojibake
+
+CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
+TRADITIONAL = "今天晚上我值班所以不會再回家睡覺了，明天中午就直接在大伯家出門。"
+JAPANESE = "最近、ウェブの話題がとっても活発です。忘れた頃になると、また買いに行こう。"
+KOREAN = (
+    "대한민국에서는 조선이나 북조선이란 표현을 기피하며, 조선은 조선 왕조를 가리키는 말로 쓴다."
+)
+RUSSIAN = "Как только система шаблонов задействована, я могу менять представление данных."
+FRENCH = "Le barème forfaitaire permet l’évaluation des frais de déplacement."
+
+
+def sloppy_cp1252(data: bytes) -> str:
+    """Decode like a browser does windows-1252: undefined bytes become C1 controls."""
+    return "".join(bytes([b]).decode("cp1252", "replace").replace("\ufffd", chr(b)) for b in data)
+
+
+# UTF-8 of long Chinese text seldom decodes as GBK without an error; these words do.
+CHINESE_WORDS = "欢迎今天文化工作老旧北京 发布人民教育今天新的使用"
+
+LOSSLESS = [
+    # UTF-8 read as a legacy CJK code page
+    (CHINESE_WORDS, "utf-8", "gb18030"),
+    (RUSSIAN, "utf-8", "gb18030"),
+    # legacy code-page bytes read as Latin-1
+    (CHINESE, "gb18030", "latin-1"),
+    (TRADITIONAL, "cp950", "latin-1"),
+    (JAPANESE, "cp932", "latin-1"),
+    (KOREAN, "cp949", "latin-1"),
+    (RUSSIAN, "cp1251", "latin-1"),
+    (RUSSIAN, "koi8-r", "latin-1"),
+    # Cyrillic code pages read as each other
+    (RUSSIAN, "cp1251", "koi8-r"),
+    (RUSSIAN, "koi8-r", "cp1251"),
+    # UTF-8 read as a single-byte code page (ftfy's ground)
+    (FRENCH, "utf-8", "cp1252"),
+    (RUSSIAN, "utf-8", "cp1251"),
+    (FRENCH, "utf-8", "mac-roman"),
+]
+
+
+@pytest.mark.parametrize(("clean", "true", "wrong"), LOSSLESS)
+def test_lossless_mojibake_is_undone(clean: str, true: str, wrong: str) -> None:
+    damaged = clean.encode(true).decode(wrong)
+    assert damaged != clean
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == clean
+    assert fixes and all(fix.kind in ("mojibake", "mojibake-lossy") for fix in fixes)
+
+
+def test_fixes_say_where_and_how() -> None:
+    fixed, fixes = repair_mojibake("发布时间：鍙戝竷鏃堕棿")
+    assert fixed == "发布时间：发布时间"
+    (fix,) = fixes
+    assert (fix.start, fix.end) == (5, 11)
+    assert fix.before == "鍙戝竷鏃堕棿" and fix.after == "发布时间"
+    assert fix.codecs == ("gb18030", "utf-8")
+    assert fix.confidence > 0.9
+
+
+def test_two_layers_are_undone() -> None:
+    damaged = sloppy_cp1252(CHINESE_WORDS.encode("utf-8").decode("gb18030").encode("utf-8"))
+    assert repair_mojibake(damaged)[0] == CHINESE_WORDS
+
+
+def test_mixed_page_repairs_only_the_damaged_part() -> None:
+    damaged = CHINESE + "\n" + KOREAN.encode("cp949").decode("latin-1") + "\n" + JAPANESE
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == CHINESE + "\n" + KOREAN + "\n" + JAPANESE
+    assert all(fix.start > len(CHINESE) for fix in fixes)
+
+
+def test_replacement_characters_left_by_gbk_are_recovered_or_marked() -> None:
+    damaged = CHINESE.encode("utf-8").decode("gb18030", "replace")
+    fixed, fixes = repair_mojibake(damaged)
+    # Every character the surviving bytes determine is back; lost ones are U+FFFD
+    # (here the final 。, whose three bytes GBK could not place, is three U+FFFD).
+    assert fixed.rstrip("\ufffd") == CHINESE[:-1]
+    assert fixes[0].kind in ("mojibake", "mojibake-lossy")
+
+
+def test_lost_characters_shown_as_gbk_replacement_become_u_fffd() -> None:
+    assert repair_mojibake("锟斤拷锟斤拷")[0] == "\ufffd" * 4
+
+
+def test_nbsp_turned_space_is_restored() -> None:
+    assert repair_mojibake("voilÃ  le travail")[0] == "voilà le travail"
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "隆",
+        "café",
+        "Ukrainian ВІКІ",
+        "ソフトウェアエンジニアリング",
+        "Die Größe der Äpfel überrascht.",
+        "4288×…",
+        "Ôôô VIDA MINHA",
+        "СССР",
+        "«Привет», — сказал он.",
+        CHINESE,
+        TRADITIONAL,
+        JAPANESE,
+        KOREAN,
+        RUSSIAN,
+        FRENCH,
+    ],
+)
+def test_clean_text_is_left_alone(clean: str) -> None:
+    assert repair_mojibake(clean) == (clean, [])
+
+
+def test_ascii_and_plain_text_take_the_fast_path() -> None:
+    assert not looks_damaged("plain ASCII text")
+    assert not looks_damaged(CHINESE)
+    assert looks_damaged("鍙戝竷鏃堕棿")
+
+
+def test_doubtful_span_is_reported_not_changed() -> None:
+    damaged = "¸í°è ¹é¿Á·ç ~ Possessed by Phoenix ~"
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == damaged
+    assert all(fix.kind == "uncertain" and fix.before == fix.after for fix in fixes)
+
+
+def test_codec_pairs_table_names_real_codecs() -> None:
+    import codecs
+
+    for pair in CODEC_PAIRS:
+        codecs.lookup(pair.wrong)
+        codecs.lookup(pair.right)
+
+
+SENTENCES = [CHINESE, TRADITIONAL, JAPANESE, KOREAN, RUSSIAN, FRENCH, "Plain English text."]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=4), st.sampled_from(["\n", " "]))
+def test_clean_text_in_any_mix_is_unchanged(parts: list[str], glue: str) -> None:
+    text = glue.join(parts)
+    assert repair_mojibake(text)[0] == text
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(LOSSLESS), st.integers(min_value=0, max_value=3))
+def test_repair_is_idempotent(case: tuple[str, str, str], extra: int) -> None:
+    clean, true, wrong = case
+    damaged = clean.encode(true).decode(wrong) + " " + " ".join(SENTENCES[:extra])
+    once = repair_mojibake(damaged)[0]
+    assert repair_mojibake(once)[0] == once
