@@ -1,0 +1,94 @@
+"""The pipeline: bytes --decoding--> str --repair--> str --markup--> text --normalize--> output.
+
+Each stage is a pure function returning (text, fixes); this module only
+chains them and builds the Result.  Fix spans index the text as the stage
+that made them received it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .article import extract_article
+from .chinese import repair_chinese_text
+from .chrome import remove_chrome_lines
+from .decoding import decode_bytes
+from .markup import html_to_text, looks_like_html, strip_markup_fragments
+from .misaligned import repair_misaligned_double_byte
+from .normalize import normalize_whitespace
+from .repair import repair_mojibake
+from .result import Fix, Result
+
+EXTRACT_MODES = ("auto", "article", "text", "none")
+SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the pipeline does; one field per user-facing option.
+
+    extract: "auto" (article for HTML, text otherwise), "article", "text",
+        or "none" (markup kept, only decoding and encoding repair).
+    script: Chinese script of the output; "auto" converts back to simplified
+        only when a converter's pinyin-annotation signature was found.
+    keep_chrome: keep breadcrumb / counter / badge lines of text pages.
+    """
+
+    extract: str = "auto"
+    script: str = "auto"
+    keep_chrome: bool = False
+
+    def __post_init__(self) -> None:
+        if self.extract not in EXTRACT_MODES:
+            raise ValueError(f"extract must be one of {EXTRACT_MODES}")
+        if self.script not in SCRIPT_MODES:
+            raise ValueError(f"script must be one of {SCRIPT_MODES}")
+
+
+def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "auto",
+                 script: str = "auto", keep_chrome: bool = False) -> Result:
+    """Decode, repair and (unless extract="none") turn a page's bytes into clean text."""
+    decoded = decode_bytes(data, charset)
+    result = _run(decoded.text, Options(extract, script, keep_chrome))
+    return Result(result.text, decoded.encoding, decoded.fixes + result.fixes,
+                  result.changed, result.metadata)
+
+
+def repair_text(text: str, *, extract: str = "auto", script: str = "auto",
+                keep_chrome: bool = False) -> Result:
+    """Repair text that is already decoded (maybe wrongly, long ago)."""
+    return _run(text, Options(extract, script, keep_chrome))
+
+
+def _run(text: str, options: Options) -> Result:
+    fixes: list[Fix] = []
+    metadata: dict = {}
+    out, found = repair_mojibake(text)
+    fixes += found
+    html = looks_like_html(out)
+    if not html:
+        out, found = repair_misaligned_double_byte(out)
+        fixes += found
+    if options.extract != "none":
+        mode = options.extract
+        if mode == "auto":
+            mode = "article" if html else "text"
+        if html and mode == "article":
+            article = extract_article(out)
+            out = article.text
+            metadata = {"title": article.title, "author": article.author, "date": article.date}
+            fixes.append(Fix("markup", detail="article extracted"))
+        elif html:
+            out, found = html_to_text(out)
+            fixes += found
+        else:
+            out, found = strip_markup_fragments(out)
+            fixes += found
+        out, found = repair_chinese_text(out, options.script)
+        fixes += found
+        if not html and not options.keep_chrome:
+            out, found = remove_chrome_lines(out)
+            fixes += found
+        out, found = normalize_whitespace(out)
+        fixes += found
+    return Result(out, None, tuple(fixes), out != text, metadata)
