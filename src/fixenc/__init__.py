@@ -5,5 +5,14 @@ from .pipeline import Options, repair_bytes, repair_text
 from .result import Fix, Result
 
 __version__ = "0.1.0"
-__all__ = ["Fix", "FixencError", "InputTooLargeError", "NotTextError", "Options", "Result",
-           "repair_bytes", "repair_text", "__version__"]
+__all__ = [
+           "Fix",
+           "FixencError",
+           "InputTooLargeError",
+           "NotTextError",
+           "Options",
+           "Result",
+           "__version__",
+           "repair_bytes",
+           "repair_text",
+]

@@ -20,12 +20,11 @@ HTML_SIGNATURE = re.compile(
 )
 DROPPED_TAGS = ("script", "style", "noscript", "template", "head")
 BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article header footer nav aside "
-    "blockquote pre hr dd dt dl figure figcaption main form title item entry".split()
+    ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "dd", "dt", "dl", "figure", "figcaption", "main", "form", "title", "item", "entry"]
 )
 UNPARSEABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
-__all__ = ["looks_like_html", "html_to_text", "strip_markup_fragments"]
+__all__ = ["html_to_text", "looks_like_html", "strip_markup_fragments"]
 
 
 def looks_like_html(text: str) -> bool:
