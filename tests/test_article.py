@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import gzip
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -17,8 +16,8 @@ import fixenc.article
 from fixenc.article import Article, extract_article
 
 FIXTURES = Path(__file__).parent / "fixtures" / "article"
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FIXENC_SHARED", REPO.parent / "shared"))
+from conftest import REPO, SHARED
+
 BENCHMARK = SHARED / "data" / "article-extraction-benchmark"
 
 

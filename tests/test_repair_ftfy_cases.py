@@ -8,14 +8,12 @@ folder next to the repository (or wherever $FIXENC_SHARED points).
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from fixenc.repair import repair_mojibake
 
-SHARED = Path(os.environ.get("FIXENC_SHARED", Path(__file__).parents[1] / ".." / "shared"))
 CASES = SHARED / "data" / "ftfy-test-cases"
 FILES = ("in-the-wild", "synthetic", "negative", "language-names")
 
