@@ -331,6 +331,7 @@ def damaged_span(draw: st.DrawFn, text: str, pair: CodecPair) -> tuple[str, str]
 @example(data=b"<meta charset='rot13'><p>\xe9\xe9</p>", charset=None, extract="auto")
 @example(data=b"\xe9abc\xff", charset="undefined", extract="none")
 @example(data=b"\xe9abc\xff", charset="hex", extract="none")
+@example(data=b"<?xml \x94\x9arsion='1.0'?>", charset="\x00", extract="auto")  # found by atheris
 def test_arbitrary_bytes_give_a_result_or_a_fixenc_error(data, charset, extract):
     assert_result_or_fixenc_error(data, charset, extract)
 
@@ -455,14 +456,21 @@ def test_damaged_corpus_lines_are_never_made_worse_long(shared_data, pair, data)
 # ================================================================= regressions found by the above
 
 
-@pytest.mark.parametrize(
-    "label", ["rot13", "hex", "base64", "zlib", "uu", "undefined", "unicode_escape", "utf-7", "idna"]
-)
+NON_WEB_CODECS = ["rot13", "hex", "base64", "zlib", "uu", "undefined", "unicode_escape", "utf-7",
+                  "idna"]
+
+
+@pytest.mark.parametrize("label", NON_WEB_CODECS)
 def test_a_page_declaring_a_non_web_codec_is_not_decoded_with_it(label):
     """Found by the first property: a page's ``<meta charset=rot13>`` raised LookupError,
     ``charset=undefined`` UnicodeError; escape codecs would have interpreted the input."""
     page = f"<html><meta charset='{label}'><body><p>caf\xe9 \\u0041</p></body></html>"
     result = fixenc.repair_bytes(page.encode("latin-1"), extract="text")
     assert result.encoding != label and "\\u0041" in result.text
+
+
+@pytest.mark.parametrize("label", [*NON_WEB_CODECS, "\x00", "utf-8\x00"])
+def test_a_caller_charset_naming_a_non_web_codec_is_ignored(label):
+    """``charset="\\x00"`` raised ValueError from codecs.lookup (found by atheris)."""
     result = fixenc.repair_bytes(b"caf\xe9 \\u0041", charset=label, extract="none")
     assert "\\u0041" in result.text

@@ -76,7 +76,7 @@ def python_codec(label: str) -> str | None:
     name = WHATWG_LABELS.get(label, label)
     try:
         info = codecs.lookup(name)
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
     if not getattr(info, "_is_text_encoding", True) or info.name in REFUSED_CODECS:
         return None
