@@ -301,7 +301,11 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of words in capitals).
-CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
+# (A row of capitals is matched only from its first capital: tried from every
+# capital of a long run without spaces, the second branch took quadratic time.)
+CYRILLIC_SIGNATURE_RE = re.compile(
+    r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|(?<![А-ЯЁ])[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+"
+)
 
 # A Cyrillic word that no repair should produce: a capital after a small
 # letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
