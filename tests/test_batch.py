@@ -10,7 +10,7 @@ from functools import partial
 import pytest
 from conftest import REPO
 
-from fixenc.batch import BatchError, default_jobs, ordered_map
+from fixenc.batch import IN_FLIGHT_PER_WORKER, BatchError, default_jobs, ordered_map
 from fixenc.streams import StreamSettings, process_stream
 
 DAMAGED = "Café crème, naïve façade: déjà vu à Noël.".encode().decode("cp1252")
@@ -41,7 +41,7 @@ def test_chunks_close_on_size_as_well_as_count():
 
 
 def test_the_reader_is_not_drained_ahead_of_the_workers():
-    """Bounded memory: with 2 jobs at most 2 * 2 chunks wait, so the reader stays close."""
+    """Bounded memory: with 2 jobs at most 2 * IN_FLIGHT_PER_WORKER chunks wait."""
     consumed = 0
 
     def items():
@@ -52,7 +52,7 @@ def test_the_reader_is_not_drained_ahead_of_the_workers():
 
     results = ordered_map(square_plus, items(), jobs=2, chunk_items=10)
     assert next(results) == 0
-    assert consumed <= 10 * (2 * 2 + 1)
+    assert consumed <= 10 * (2 * IN_FLIGHT_PER_WORKER + 1)
     results.close()
 
 

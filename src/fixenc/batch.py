@@ -4,9 +4,9 @@ Why a module of its own: the CLI, the record streams (streams.py) and the benchm
 same promise — results come back in input order and are identical whatever the backend — and the
 same limit — memory stays bounded however long the input is.  Items are grouped into chunks (by
 count and by size) so that inter-process traffic stays small relative to the work; at most
-``in_flight`` chunks are queued or running at once, and the reader is only asked for more when a
-finished chunk has been handed back.  So the items held in memory at any moment are at most
-``in_flight + 1`` chunks, whatever the input size.
+``IN_FLIGHT_PER_WORKER`` chunks per worker are queued or running at once, and the reader is only
+asked for more when a finished chunk has been handed back.  So the items held in memory at any
+moment are at most ``jobs * IN_FLIGHT_PER_WORKER + 1`` chunks, whatever the input size.
 
 Backends:
 - ``jobs == 1``: a plain loop in this process (no pickling; what the others must equal).
@@ -38,12 +38,14 @@ CHUNK_ITEMS = 64
 """Items per chunk: enough to amortise a task's pickling and scheduling (~0.1-1 ms locally,
 more on a cluster) over pages that take ~5-30 ms each."""
 
-CHUNK_BYTES = 1 << 20
-"""A chunk is closed once its items reach this many bytes, so big pages make small chunks."""
+CHUNK_BYTES = 256 << 10
+"""A chunk is closed once its items reach this many bytes, so big pages make small chunks and
+one slow (damaged) stretch of input is spread over several workers."""
 
-IN_FLIGHT_PER_WORKER = 2
-"""Chunks queued per worker: one running, one waiting, so no worker idles while results are
-written; more would only hold more input in memory."""
+IN_FLIGHT_PER_WORKER = 4
+"""Chunks queued or running per worker.  Output is ordered, so a slow chunk holds back the
+results behind it; a window of a few chunks per worker lets the other workers keep going
+meanwhile.  Memory: at most jobs * 4 chunks of CHUNK_BYTES (2 MiB with 2 jobs)."""
 
 
 class BatchError(FixencError):
