@@ -22,8 +22,8 @@ subprocess, start-up included; MB/s counts input bytes (field text as UTF-8, or 
 peak memory is the largest resident set of any one process (``wait4``'s ``ru_maxrss``) and the
 sampled sum over the process tree (psutil, every 20 ms; pool workers included).
 
-``--scale`` runs fixenc (all cores) on JSONL files of those sizes in MB, made by repeating
-texts.jsonl, and prints peak memory per size: it must not grow with the input.  The files are
+``--scale`` runs fixenc (all cores) on WARC files of those sizes in MB, made by repeating the
+HTML pages, and prints peak memory per size: it must not grow with the input.  The files are
 deleted afterwards.  Only ratios within one run mean anything on a shared machine.
 """
 
@@ -42,6 +42,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,21 +116,32 @@ def corpus_pages(data: Path) -> tuple[list[bytes], int]:
     return pages + damaged, len(damaged)
 
 
-def write_jsonl(path: Path, texts: list[str]) -> int:
-    size = 0
-    with path.open("wb") as out:
+def write_jsonl(path: Path, texts: list[str]) -> dict[str, tuple[Path, int, int]]:
+    """Write the mixed corpus to ``path`` and its clean and damaged records to files beside it;
+    return {kind: (file, text bytes, records)} for "mixed", "clean" and "damaged"."""
+    kinds = {kind: [path.with_name(f"{path.stem}-{kind}.jsonl"), 0, 0]
+             for kind in ("clean", "damaged")}
+    kinds["mixed"] = [path, 0, 0]
+    with ExitStack() as stack:
+        outs = {kind: stack.enter_context(entry[0].open("wb")) for kind, entry in kinds.items()}
         for number, text in enumerate(texts):
-            if number % DAMAGE_EVERY == 0:
+            kind = "damaged" if number % DAMAGE_EVERY == 0 else "clean"
+            if kind == "damaged":
                 text = damage(text)
-            size += len(text.encode("utf-8", "surrogatepass"))
-            out.write(json.dumps({"id": number, "text": text}).encode("utf-8") + b"\n")
-    return size
+            line = json.dumps({"id": number, "text": text}).encode("utf-8") + b"\n"
+            for name in (kind, "mixed"):
+                outs[name].write(line)
+                kinds[name][1] += len(text.encode("utf-8", "surrogatepass"))
+                kinds[name][2] += 1
+    return {kind: (entry[0], entry[1], entry[2]) for kind, entry in kinds.items()}
 
 
-def write_warc(path: Path, pages: list[bytes]) -> int:
+def write_warc(path: Path, pages: Iterable[bytes]) -> tuple[int, int]:
+    """Write pages as WARC response records; return (payload bytes, records)."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
+    size = count = 0
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=False)
         for number, page in enumerate(pages):
@@ -136,7 +149,9 @@ def write_warc(path: Path, pages: list[bytes]) -> int:
             writer.write_record(writer.create_warc_record(
                 f"https://example.com/page/{number}", "response", payload=io.BytesIO(page),
                 http_headers=http))
-    return sum(map(len, pages))
+            size += len(page)
+            count += 1
+    return size, count
 
 
 # ---------------------------------------------------------------- contenders (run in a child)
@@ -231,52 +246,58 @@ def contender_command(name: str, source: Path, sink: Path) -> list[str]:
     return [sys.executable, __file__, "--contender", name, str(source), str(sink)]
 
 
-def compare(work: Path, texts: Path, text_bytes: int, text_records: int, pages: Path,
-            page_bytes: int, page_count: int, repeat: int) -> None:
+def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, page_bytes: int,
+            page_count: int, repeat: int) -> None:
+    workloads = [
+        ("JSONL text, mixed", *texts["mixed"], (1, 2), ("naive",)),
+        ("JSONL text, clean", *texts["clean"], (1,), ("naive",)),
+        ("JSONL text, damaged", *texts["damaged"], (1,), ("naive",)),
+        ("HTML pages (WARC)", pages, page_bytes, page_count, (1, 2), ("naive", "trafilatura")),
+    ]
     rows = []
-    for label, source, size, count, contenders in (
-        ("JSONL text fields", texts, text_bytes, text_records, ("naive",)),
-        ("HTML pages (WARC)", pages, page_bytes, page_count, ("naive", "trafilatura")),
-    ):
-        runs = [("fixenc --jobs 1", fixenc_command(source, work / "out.jsonl", 1)),
-                ("fixenc --jobs 2", fixenc_command(source, work / "out.jsonl", 2))]
+    for label, source, size, count, jobs, contenders in workloads:
+        runs = [(f"fixenc --jobs {n}", fixenc_command(source, work / "out.jsonl", n)) for n in jobs]
         runs += [(name, contender_command(name, source, work / "out.jsonl"))
                  for name in contenders]
         for name, command in runs:
             best = min((measure(command) for _ in range(repeat)), key=lambda m: m[0])
             rows.append((label, name, size, count, *best))
-    print(f"\n| {'input':<18} | {'contender':<15} | {'seconds':>7} | {'MB/s':>6} | "
+    print(f"\n| {'input':<19} | {'contender':<15} | {'seconds':>7} | {'MB/s':>6} | "
           f"{'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | {'tree RSS':>8} |")
-    print(f"|{'-' * 20}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 9}|{'-' * 11}|{'-' * 10}|{'-' * 10}|")
+    print(f"|{'-' * 21}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 9}|{'-' * 11}|{'-' * 10}|{'-' * 10}|")
     reference: dict[str, float] = {}
     for label, name, size, count, seconds, peak, tree in rows:
         reference.setdefault(label, seconds)
-        print(f"| {label:<18} | {name:<15} | {seconds:7.2f} | {size / 1e6 / seconds:6.2f} | "
+        print(f"| {label:<19} | {name:<15} | {seconds:7.2f} | {size / 1e6 / seconds:6.2f} | "
               f"{count / seconds:7.1f} | {reference[label] / seconds:8.2f}x | "
               f"{peak:6.0f}MB | {tree:6.0f}MB |")
     print("\n'vs jobs 1' is fixenc --jobs 1's time divided by the contender's (>1: faster than "
           "fixenc --jobs 1).\nSeconds are whole subprocess wall time, start-up included.")
 
 
-def scale(work: Path, texts: Path, sizes_mb: list[int]) -> None:
-    lines = texts.read_bytes().splitlines(keepends=True)
-    print(f"\n| {'input':>9} | {'records':>9} | {'seconds':>8} | {'MB/s':>6} | "
+def repeat_pages(pages: list[bytes], limit: float) -> Iterator[bytes]:
+    written = 0
+    for number in range(10**9):
+        if written >= limit:
+            return
+        page = pages[number % len(pages)]
+        written += len(page)
+        yield page
+
+
+def scale(work: Path, pages: list[bytes], sizes_mb: list[int]) -> None:
+    """fixenc (all cores) on WARC files of each size, made by repeating the HTML pages."""
+    print(f"\n| {'WARC':>9} | {'pages':>9} | {'seconds':>8} | {'MB/s':>6} | "
           f"{'peak RSS':>8} | {'tree RSS':>8} |")
     print(f"|{'-' * 11}|{'-' * 11}|{'-' * 10}|{'-' * 8}|{'-' * 10}|{'-' * 10}|")
     for size_mb in sizes_mb:
-        source = work / f"scale-{size_mb}mb.jsonl"
-        written = records = 0
-        with source.open("wb") as out:
-            while written < size_mb * 1e6:
-                line = lines[records % len(lines)]
-                out.write(line)
-                written += len(line)
-                records += 1
+        source = work / f"scale-{size_mb}mb.warc"
+        written, count = write_warc(source, repeat_pages(pages, size_mb * 1e6))
         try:
             seconds, peak, tree = measure(fixenc_command(source, Path(os.devnull), None))
         finally:
             source.unlink()
-        print(f"| {written / 1e6:7.0f}MB | {records:9,} | {seconds:8.1f} | "
+        print(f"| {written / 1e6:7.0f}MB | {count:9,} | {seconds:8.1f} | "
               f"{written / 1e6 / seconds:6.2f} | {peak:6.0f}MB | {tree:6.0f}MB |")
 
 
@@ -294,20 +315,20 @@ def main() -> None:
         run_contender(args.contender, *args.paths)
         return
     args.work.mkdir(parents=True, exist_ok=True)
-    texts, pages = args.work / "texts.jsonl", args.work / "pages.warc"
+    pages = args.work / "pages.warc"
     text_list = corpus_texts(args.data)
     page_list, damaged_pages = corpus_pages(args.data)
-    text_bytes = write_jsonl(texts, text_list)
-    page_bytes = write_warc(pages, page_list)
-    print(f"corpus: {len(text_list)} text records ({text_bytes / 1e6:.1f} MB of text, every "
-          f"{DAMAGE_EVERY}th damaged); {len(page_list)} HTML pages ({page_bytes / 1e6:.1f} MB, "
+    texts = write_jsonl(args.work / "texts.jsonl", text_list)
+    page_bytes, _ = write_warc(pages, page_list)
+    print(f"corpus: {len(text_list)} text records ({texts['mixed'][1] / 1e6:.1f} MB of text, "
+          f"every {DAMAGE_EVERY}th record damaged: {texts['damaged'][1] / 1e6:.1f} MB); "
+          f"{len(page_list)} HTML pages ({page_bytes / 1e6:.1f} MB, "
           f"{damaged_pages} of them damaged copies); "
           f"{os.cpu_count()} cores")
     if not args.skip_compare:
-        compare(args.work, texts, text_bytes, len(text_list), pages, page_bytes, len(page_list),
-                args.repeat)
+        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat)
     if args.scale:
-        scale(args.work, texts, [int(size) for size in args.scale.split(",")])
+        scale(args.work, page_list, [int(size) for size in args.scale.split(",")])
     shutil.rmtree(args.work, ignore_errors=True)
 
 
