@@ -21,7 +21,10 @@ batch.  An exception that escapes anyway is re-raised here, in order.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -61,13 +64,15 @@ def default_jobs() -> int:
 
 def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
                 scheduler: str | None = None, chunk_items: int = CHUNK_ITEMS,
-                chunk_bytes: int = CHUNK_BYTES,
-                sizeof: Callable[[T], int] | None = None) -> Iterator[R]:
+                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None,
+                prepare: Callable[[], None] | None = None) -> Iterator[R]:
     """Yield ``function(item)`` for every item, in input order.
 
     ``jobs`` processes (default: every core) run the chunks, or the Dask cluster at ``scheduler``
     when it is given.  ``sizeof(item)`` (default: ``len`` for bytes/str, else 0) counts towards
-    ``chunk_bytes``.  Results are identical for every backend and every ``jobs``.
+    ``chunk_bytes``.  ``prepare`` (e.g. loading a model) runs before a process pool starts: once
+    here when workers are forked (they share what it loaded), else in each worker.  Results are
+    identical for every backend and every ``jobs``.
     """
     chunks = _chunked(items, chunk_items, chunk_bytes, sizeof or _default_sizeof)
     if scheduler:
@@ -78,7 +83,7 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | N
         for chunk in chunks:
             yield from _apply_chunk(function, chunk)
         return
-    with _process_pool(jobs) as pool:
+    with _process_pool(jobs, prepare) as pool:
         yield from _executor_map(pool, function, chunks, jobs * IN_FLIGHT_PER_WORKER)
 
 
@@ -106,8 +111,18 @@ def _chunked(items: Iterable[T], chunk_items: int, chunk_bytes: int,
 
 
 @contextmanager
-def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
-    pool = ProcessPoolExecutor(max_workers=jobs)
+def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[ProcessPoolExecutor]:
+    # fork where the platform has it and this process has no other thread (forking a threaded
+    # process can deadlock the child): workers start in milliseconds and share what `prepare`
+    # loaded (the language model) instead of each loading it again.
+    forking = (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+               and threading.active_count() == 1)
+    if prepare and forking:
+        prepare()
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork") if forking else None,
+        initializer=None if forking else prepare)
     try:
         yield pool
     finally:

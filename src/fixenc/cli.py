@@ -13,6 +13,7 @@ from functools import partial
 
 import click
 
+from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
 from .pipeline import EXTRACT_MODES, SCRIPT_MODES, repair_bytes
@@ -89,7 +90,7 @@ def main(paths, output, explain, extract, output_format, charset, script, keep_c
             tasks = [os.path.abspath(path) for path in pending_files]
             for path, (result, error) in zip(pending_files, ordered_map(
                     repair, tasks, jobs=jobs if len(tasks) > 1 else 1,
-                    scheduler=dask_scheduler, chunk_items=1)):
+                    scheduler=dask_scheduler, chunk_items=1, prepare=langmodel.load)):
                 if error:
                     click.echo(f"fixenc: {path}: {error}", err=True)
                     failed += 1

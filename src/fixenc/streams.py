@@ -41,6 +41,7 @@ from typing import IO, NamedTuple
 
 import click
 
+from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
 from .markup import looks_like_html
@@ -429,7 +430,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size):
+                               scheduler=scheduler, sizeof=_item_size, prepare=langmodel.load):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
