@@ -11,6 +11,7 @@ import json
 import sys
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import click
 
@@ -124,10 +125,12 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
                           output_suffix=".json" if output_format == "json" else ".txt",
                           walk=mode != "output" or bool(output_dir) or output_format == "json")
     tasks = [_with_stdin(task, max_size) if task.path == STDIN else task for task in tasks]
-    report_stream = click.open_file(report, "w", encoding="utf-8") if report else None
-    sink = click.open_file(output, "wb") if mode in ("output", "diff") or STDIN in paths else None
     reporter = _Reporter(mode, quiet=quiet, verbose=verbose, explain=explain)
-    try:
+    with ExitStack() as stack:
+        report_stream = (stack.enter_context(click.open_file(report, "w", encoding="utf-8"))
+                         if report else None)
+        sink = (stack.enter_context(click.open_file(output, "wb"))
+                if mode in ("output", "diff") or STDIN in paths else None)
         for outcome in _progress(run_all(tasks, settings), len(tasks), quiet):
             if outcome.output and sink is not None:
                 sink.write(outcome.output)
@@ -135,11 +138,6 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
             if report_stream is not None:
                 report_stream.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
             reporter.add(outcome)
-    finally:
-        if report_stream is not None:
-            report_stream.close()
-        if sink is not None:
-            sink.close()
     reporter.finish()
     sys.exit(reporter.exit_code(exit_non_zero_on_fix))
 

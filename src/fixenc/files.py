@@ -22,6 +22,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
+from .decoding import BINARY_MAGIC
 from .errors import FixencError, InputTooLargeError, NotTextError
 from .formats import repair_keeping_format
 from .pipeline import repair_bytes
@@ -161,7 +162,7 @@ def _walk(root: str, include: tuple[str, ...], exclude: tuple[str, ...],
         relative_folder = os.path.relpath(folder, root)
         kept_dirs = []
         for name in sorted(dirnames):
-            full = os.path.join(folder, name)
+            full = os.path.normpath(os.path.join(folder, name))
             relative = os.path.normpath(os.path.join(relative_folder, name))
             if name in SKIPPED_DIRECTORIES or _matches(relative, name, exclude):
                 continue
@@ -174,7 +175,7 @@ def _walk(root: str, include: tuple[str, ...], exclude: tuple[str, ...],
             kept_dirs.append(name)
         dirnames[:] = kept_dirs
         for name in sorted(filenames):
-            full = os.path.join(folder, name)
+            full = os.path.normpath(os.path.join(folder, name))
             relative = os.path.normpath(os.path.join(relative_folder, name))
             if _matches(relative, name, exclude) or (include and not _matches(relative, name,
                                                                              include)):
@@ -215,14 +216,16 @@ def _mirror(output_dir: str | None, relative: str) -> str | None:
 
 
 def _with_output_suffix(tasks: list[Task], suffix: str) -> list[Task]:
+    """page.html -> page.html.txt, page.txt stays page.txt: names stay apart and recognisable."""
     taken: dict[str, str] = {}
     result = []
     for task in tasks:
         if task.output_path is None or task.skip or task.error:
             result.append(task)
             continue
-        stem, _ = os.path.splitext(task.output_path)
-        output_path = stem + suffix
+        output_path = task.output_path
+        if not output_path.lower().endswith(suffix):
+            output_path += suffix
         key = os.path.normpath(output_path)
         if key in taken:
             error = f"output {display_name(output_path)} would overwrite the output of {taken[key]}"
@@ -257,6 +260,9 @@ def _process(task: Task, settings: Settings) -> Outcome:
             data, before = task.data, None
         else:
             data, before = read_input(task.path, settings.max_size)
+        if data.startswith(BINARY_MAGIC):
+            # before decoding: a zero-heavy image or archive can pass for UTF-16 text
+            raise NotTextError("binary file, not text")
         if settings.mode == "output":
             return _to_text(task, data, settings)
         return _keeping_format(task, data, before, settings)
