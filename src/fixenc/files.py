@@ -283,10 +283,10 @@ def read_input(path: str, max_size: int) -> tuple[bytes, os.stat_result]:
         before = os.fstat(stream.fileno())
         regular = stat.S_ISREG(before.st_mode)
         if max_size and regular and before.st_size > max_size:
-            raise InputTooLargeError(_too_large(before.st_size, max_size))
+            raise InputTooLargeError(_too_large(max_size))
         data = stream.read(max_size + 1 if max_size else -1)
         if max_size and len(data) > max_size:
-            raise InputTooLargeError(_too_large(len(data), max_size))
+            raise InputTooLargeError(_too_large(max_size))
         after = os.fstat(stream.fileno())
     if regular and (_identity(before) != _identity(after) or len(data) != after.st_size):
         raise FileChangedError("changed while being read; left as it is")
@@ -297,13 +297,12 @@ def read_stdin(stream, max_size: int) -> bytes:
     """Standard input's bytes, refused (not truncated) beyond ``max_size``."""
     data = stream.read(max_size + 1 if max_size else -1)
     if max_size and len(data) > max_size:
-        raise InputTooLargeError(_too_large(len(data), max_size))
+        raise InputTooLargeError(_too_large(max_size))
     return data
 
 
-def _too_large(size: int, max_size: int) -> str:
-    return (f"larger than --max-size ({format_size(max_size)}{'+' if size > max_size else ''}); "
-            "refused, not truncated")
+def _too_large(max_size: int) -> str:
+    return f"larger than --max-size ({format_size(max_size)}); refused, not truncated"
 
 
 def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
