@@ -56,8 +56,9 @@ def test_the_reader_is_not_drained_ahead_of_the_workers():
     results.close()
 
 
-def test_an_unreachable_scheduler_is_a_one_line_error():
+def test_an_unreachable_scheduler_is_a_one_line_error(monkeypatch):
     pytest.importorskip("distributed")
+    monkeypatch.setattr("fixenc.batch.CONNECT_TIMEOUT", "1s")
     with pytest.raises(BatchError, match="cannot reach the Dask scheduler"):
         list(ordered_map(square_plus, range(3), scheduler="tcp://127.0.0.1:1"))
 

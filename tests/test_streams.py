@@ -60,11 +60,17 @@ def make_warc(pages: list[tuple[str, str, bytes]], *, gzip_records: bool = True,
 
 
 def test_jsonl_repairs_the_field_and_keeps_every_other_member():
-    lines, report = run(jsonl({"id": 7, "text": DAMAGED, "lang": "fr", "meta": {"a": [1, 2]}}),
-                        "jsonl")
-    record = json.loads(lines[0])
-    assert record == {"id": 7, "text": CLEAN, "lang": "fr", "meta": {"a": [1, 2]}}
+    record = {"id": 7, "text": DAMAGED, "title": DAMAGED, "meta": {"a": [1, DAMAGED]}}
+    lines, report = run(jsonl(record), "jsonl", StreamSettings(fields=("text",)))
+    assert json.loads(lines[0]) == {**record, "text": CLEAN}
     assert report.records == 1 and report.changed == 1
+
+
+def test_without_fields_every_top_level_string_is_repaired():
+    record = {"id": 7, "url": "https://example.com/a?b=1", "text": DAMAGED, "title": DAMAGED,
+              "meta": {"a": [1, DAMAGED]}}
+    lines, _ = run(jsonl(record), "jsonl")
+    assert json.loads(lines[0]) == {**record, "text": CLEAN, "title": CLEAN}
 
 
 def test_clean_jsonl_records_come_back_byte_for_byte():
@@ -76,7 +82,8 @@ def test_clean_jsonl_records_come_back_byte_for_byte():
 
 
 def test_annotate_adds_a_fixenc_object_with_encoding_and_fixes():
-    lines, _ = run(jsonl({"text": DAMAGED}), "jsonl", StreamSettings(annotate=True))
+    lines, _ = run(jsonl({"id": "a", "text": DAMAGED}), "jsonl",
+                   StreamSettings(fields=("text",), annotate=True))
     note = json.loads(lines[0])["fixenc"]
     assert note["changed"] is True
     assert "encoding" in note
@@ -109,7 +116,7 @@ def test_bad_lines_are_written_back_unchanged_and_reported():
     assert json.loads(lines[4])["text"] == CLEAN
     assert report.error_count == 2
     assert report.errors[0].startswith("line 1: not JSON")
-    assert report.skipped["no 'text' field"] == 1
+    assert report.skipped["no string field"] == 1
     assert "2 failed" in report.summary()
 
 
@@ -227,3 +234,98 @@ def test_distinct_ids_get_distinct_names():
     names = {safe_output_name(n) for n in ("a/b", "a_b", "a?b", "a b", "A/B")}
     assert len(names) == 5
     assert safe_output_name("plain-id_42.txt") == "plain-id_42.txt"
+
+
+# ---------------------------------------------------------------- through the CLI
+
+
+def cli(*args: str, input: bytes | None = None, env: dict | None = None):
+    from click.testing import CliRunner
+
+    from fixenc.cli import main
+
+    result = CliRunner().invoke(main, list(args), input=input, env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert "Traceback" not in result.stderr
+    return result
+
+
+def test_cli_streams_a_named_jsonl_file_and_says_what_it_did(tmp_path: Path):
+    source = tmp_path / "crawl.jsonl.gz"
+    source.write_bytes(gzip.compress(jsonl({"id": 1, "text": DAMAGED}, {"id": 2, "text": CLEAN})))
+    result = cli("--field", "text", "--annotate", "--jobs", "1", str(source))
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["text"] for r in records] == [CLEAN, CLEAN]
+    assert records[0]["fixenc"]["changed"] and not records[1]["fixenc"]["changed"]
+    assert "2 records, 1 repaired" in result.stderr
+
+
+def test_cli_sniffs_a_gzipped_warc_on_stdin():
+    warc = make_warc([("http://a/1", "text/html; charset=windows-1252", HTML.encode("cp1252")),
+                      ("http://a/2", "image/png", b"\x89PNG\r\n\x1a\n")])
+    result = cli("--jobs", "1", input=warc)
+    assert result.exit_code == 0
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert record["url"] == "http://a/1" and CLEAN in record["text"]
+    assert "1 skipped (1 not HTML)" in result.stderr
+
+
+def test_cli_plain_stdin_is_still_a_page_after_sniffing():
+    result = cli(input=DAMAGED.encode())
+    assert result.exit_code == 0 and result.stdout.strip() == CLEAN
+
+
+def test_cli_bad_jsonl_lines_exit_2_with_the_line_number(tmp_path: Path):
+    source = tmp_path / "bad.jsonl"
+    source.write_bytes(b'{"text": "ok"}\n{broken\n')
+    result = cli("--jobs", "1", str(source))
+    assert result.exit_code == 2
+    assert "line 2: not JSON" in result.stderr
+    assert result.stdout.splitlines() == ['{"text": "ok"}', "{broken"]
+
+
+def test_cli_jobs_2_writes_exactly_what_jobs_1_writes(tmp_path: Path):
+    source = tmp_path / "many.jsonl"
+    source.write_bytes(jsonl(*({"id": i, "text": DAMAGED if i % 3 else CLEAN} for i in range(200))))
+    pages = []
+    for number in range(4):
+        page = tmp_path / f"page{number}.html"
+        page.write_bytes(HTML.encode("utf-8").decode("cp1252").encode() if number % 2 else
+                         HTML.encode())
+        pages.append(str(page))
+    serial = cli("--jobs", "1", "--format", "json", *pages, str(source))
+    parallel = cli("--jobs", "2", "--format", "json", *pages, str(source))
+    assert serial.exit_code == parallel.exit_code == 0
+    assert parallel.stdout == serial.stdout
+    assert len(serial.stdout.splitlines()) == 204
+
+
+def test_cli_output_dir_gets_the_stream_as_one_jsonl_file(tmp_path: Path):
+    source = tmp_path / "crawl.jsonl"
+    source.write_bytes(jsonl({"text": DAMAGED}))
+    out = tmp_path / "out"
+    result = cli("--jobs", "1", "--output-dir", str(out), str(source))
+    assert result.exit_code == 0
+    (written,) = [path for path in out.rglob("*") if path.is_file()]
+    assert json.loads(written.read_text()) == {"text": CLEAN}
+
+
+def test_cli_never_rewrites_a_warc_in_place(tmp_path: Path):
+    source = tmp_path / "crawl.warc"
+    data = make_warc([("http://a/1", "text/html", DAMAGED.encode())], gzip_records=False)
+    source.write_bytes(data)
+    result = cli("--in-place", str(source))
+    assert result.exit_code == 0 and source.read_bytes() == data
+    assert "skipped" in result.stderr
+
+
+def test_cli_unreachable_dask_scheduler_is_one_line(tmp_path: Path, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr("fixenc.batch.CONNECT_TIMEOUT", "1s")
+    source = tmp_path / "crawl.jsonl"
+    source.write_bytes(jsonl({"text": DAMAGED}))
+    result = cli(str(source), env={"FIXENC_DASK_SCHEDULER": "tcp://127.0.0.1:1"})
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler" in result.stderr

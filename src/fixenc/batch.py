@@ -51,6 +51,10 @@ results behind it; a window of a few chunks per worker lets the other workers ke
 meanwhile.  Memory: at most jobs * 4 chunks of CHUNK_BYTES (2 MiB with 2 jobs)."""
 
 
+CONNECT_TIMEOUT = "30s"
+"""How long to wait for a Dask scheduler before giving up with a one-line error."""
+
+
 class BatchError(FixencError):
     """The parallel backend itself failed (a worker process died, the scheduler went away)."""
 
@@ -151,7 +155,7 @@ def _dask_map(function: Callable[[T], R], chunks: Iterator[list[T]],
     except ImportError:
         raise BatchError("--dask-scheduler needs Dask: pip install 'fixenc[dask]'") from None
     try:
-        client = Client(scheduler, timeout="30s")
+        client = Client(scheduler, timeout=CONNECT_TIMEOUT)
     except OSError as error:
         raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({error})") from None
     with client:

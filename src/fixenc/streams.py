@@ -14,7 +14,8 @@ of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  W
 10 MB one.  The worst case, every record near 32 MiB, is 9 * 32 MiB in flight with 2 jobs.
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
-``field_encoding="base64"``); each is replaced by its repaired text; every other member is kept.
+``field_encoding="base64"``; default: every top-level string member); each is replaced by its
+repaired text; every other member is kept.
 With ``extract="auto"`` a text field that is not HTML only has its encoding damage undone (it is
 already extracted text), so clean text comes back unchanged.
 A record where nothing changed is written back byte for byte.  A line that is not a JSON object is
@@ -70,14 +71,15 @@ MAX_REPORTED_ERRORS = 20
 class StreamSettings:
     """How records are read and repaired; one field per CLI option.
 
-    fields: JSONL members holding page text (or bytes, see field_encoding).
+    fields: JSONL members holding page text (or bytes, see field_encoding); empty: every
+        top-level string member (as ``--field`` means in every mode).
     field_encoding: "text" (a JSON string of text) or "base64" (the page's raw bytes, base64).
     annotate: add a ``fixenc`` member to each JSONL record (encoding, changed, fixes).
     charset: declared charset for base64 JSONL fields (WARC records bring their own).
     extract, script, keep_chrome: as ``pipeline.repair_bytes``.
     """
 
-    fields: tuple[str, ...] = ("text",)
+    fields: tuple[str, ...] = ()
     field_encoding: str = "text"
     annotate: bool = False
     charset: str | None = None
@@ -88,8 +90,6 @@ class StreamSettings:
     def __post_init__(self) -> None:
         if self.field_encoding not in FIELD_ENCODINGS:
             raise ValueError(f"field_encoding must be one of {FIELD_ENCODINGS}")
-        if not self.fields:
-            raise ValueError("at least one field is needed")
 
     @property
     def pipeline_options(self) -> dict:
@@ -206,20 +206,23 @@ def detect_format(name: str, head: bytes) -> str:
     return "text"
 
 
+def sniff(name: str, stream: IO[bytes], input_format: str = "auto") -> tuple[str, IO[bytes]]:
+    """(format, a stream that still starts at the first byte) for an opened input."""
+    if input_format not in INPUT_FORMATS:
+        raise ValueError(f"input_format must be one of {INPUT_FORMATS}")
+    if input_format != "auto":
+        return input_format, stream
+    if name != "-":
+        return detect_format(name, b""), stream
+    head = stream.read(SNIFF_BYTES)
+    return detect_format(name, head), io.BufferedReader(_Prefixed(head, stream))
+
+
 @contextmanager
 def open_input(path: str, input_format: str = "auto") -> Iterator[tuple[str, IO[bytes]]]:
     """Open a file (or '-' for stdin) and yield (format, binary stream from its first byte)."""
-    if input_format not in INPUT_FORMATS:
-        raise ValueError(f"input_format must be one of {INPUT_FORMATS}")
     with click.open_file(path, "rb") as raw:
-        if input_format != "auto":
-            yield input_format, raw
-            return
-        if path != "-":
-            yield detect_format(path, b""), raw
-            return
-        head = raw.read(SNIFF_BYTES)
-        yield detect_format(path, head), io.BufferedReader(_Prefixed(head, raw))
+        yield sniff(path, raw, input_format)
 
 
 def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
@@ -271,7 +274,8 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
     notes: dict[str, dict] = {}
     errors: list[str] = []
     changed = modified = False
-    for name in settings.fields:
+    names = settings.fields or [name for name, value in record.items() if isinstance(value, str)]
+    for name in names:
         value = record.get(name)
         if not isinstance(value, str):
             continue
@@ -321,7 +325,7 @@ def _repair_field(value: str, settings: StreamSettings):
 
 
 def _field_names(settings: StreamSettings) -> str:
-    return "/".join(repr(name) for name in settings.fields)
+    return "/".join(repr(name) for name in settings.fields) or "string"
 
 
 # ---------------------------------------------------------------- WARC
