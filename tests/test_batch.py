@@ -6,11 +6,13 @@ import io
 import json
 import os
 from functools import partial
+from pathlib import Path
 
 import pytest
 from conftest import REPO
 
 from fixenc.batch import IN_FLIGHT_PER_WORKER, BatchError, default_jobs, ordered_map
+from fixenc.files import Settings, collect_tasks, run_all
 from fixenc.streams import StreamSettings, process_stream
 
 DAMAGED = "Café crème, naïve façade: déjà vu à Noël.".encode().decode("cp1252")
@@ -70,7 +72,7 @@ def jsonl_corpus() -> bytes:
 
 
 @pytest.mark.slow
-def test_a_dask_local_cluster_gives_exactly_the_local_result(monkeypatch):
+def test_a_dask_local_cluster_gives_exactly_the_local_result(monkeypatch, tmp_path):
     distributed = pytest.importorskip("distributed")
     # fixenc is not installed in site-packages here: the workers import it from src/.
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
@@ -78,13 +80,23 @@ def test_a_dask_local_cluster_gives_exactly_the_local_result(monkeypatch):
     settings = StreamSettings(annotate=True)
     local = io.BytesIO()
     process_stream(io.BytesIO(jsonl_corpus()), "jsonl", local, settings, jobs=1)
+    # Single files too: tasks that workers read from the (shared) file system.
+    monkeypatch.chdir(tmp_path)
+    for number in range(3):
+        Path(f"page{number}.txt").write_text(f"{DAMAGED} {number}\n", encoding="utf-8")
+    tasks = collect_tasks([f"page{number}.txt" for number in range(3)])
+    file_settings = Settings(output_format="json")
+    local_files = list(run_all(tasks, file_settings, jobs=1))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         remote = io.BytesIO()
         report = process_stream(io.BytesIO(jsonl_corpus()), "jsonl", remote, settings,
                                 scheduler=cluster.scheduler_address)
+        remote_files = list(run_all(tasks, file_settings, scheduler=cluster.scheduler_address))
         with distributed.Client(cluster) as client:
             # Both workers really took part (the work did not silently run in this process).
             assert len(client.scheduler_info()["workers"]) == 2
     assert remote.getvalue() == local.getvalue()
     assert report.records == 200 and report.changed == 40
+    assert remote_files == local_files
+    assert [outcome.status for outcome in remote_files] == ["repaired"] * 3

@@ -161,10 +161,17 @@ def _dask_map(function: Callable[[T], R], chunks: Iterator[list[T]],
     with client:
         workers = max(1, sum(client.nthreads().values()))
         pending: deque = deque()
-        # pure=False: two identical chunks (repeated records) are still two tasks with two results.
-        for chunk in chunks:
-            pending.append(client.submit(_apply_chunk, function, chunk, pure=False))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+        try:
+            # pure=False: identical chunks (repeated records) are still two tasks, two results.
+            for chunk in chunks:
+                pending.append(client.submit(_apply_chunk, function, chunk, pure=False))
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        except (OSError, RuntimeError, TimeoutError, ImportError) as error:
+            # Tasks never raise for bad input, so this is the cluster: a lost worker, or a
+            # scheduler or worker that cannot import fixenc (install it there too).
+            first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            raise BatchError(f"the Dask cluster failed: {type(error).__name__}: {first_line}"
+                             ) from None

@@ -128,6 +128,15 @@ def display_name(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def name_is_utf8(path: str) -> bool:
+    """Whether a path's bytes are UTF-8 (Linux file names are bytes and need not be)."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def collect_tasks(paths: Iterable[str], *, include: tuple[str, ...] = (),
                   exclude: tuple[str, ...] = (), output_dir: str | None = None,
                   output_suffix: str = ".txt", walk: bool = True) -> list[Task]:
@@ -259,7 +268,7 @@ def run_all(tasks: Iterable[Task], settings: Settings, *, jobs: int | None = 1,
 def process(task: Task, settings: Settings) -> Outcome:
     """Everything fixenc does to one input; bad input becomes a failed or skipped outcome."""
     outcome = _process(task, settings)
-    if task.display != task.path and outcome.message is None:
+    if not name_is_utf8(task.path) and outcome.message is None:
         # Linux file names are bytes; one that is not UTF-8 is still processed, shown escaped.
         return replace(outcome, message="file name is not valid UTF-8 (shown with \\x escapes)")
     return outcome
