@@ -329,3 +329,11 @@ def test_cli_unreachable_dask_scheduler_is_one_line(tmp_path: Path, monkeypatch)
     result = cli(str(source), env={"FIXENC_DASK_SCHEDULER": "tcp://127.0.0.1:1"})
     assert result.exit_code == 2
     assert "cannot reach the Dask scheduler" in result.stderr
+
+
+def test_lone_surrogates_stay_escaped_and_the_output_stays_utf8():
+    data = b'{"text": "\\ud800 ' + DAMAGED.encode() + b'"}\n'
+    lines, report = run(data, "jsonl")
+    lines[0].decode("utf-8")
+    assert json.loads(lines[0])["text"].startswith("\ud800")
+    assert report.error_count == 0

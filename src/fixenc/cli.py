@@ -216,7 +216,7 @@ def _sniff_stdin(mode: str, input_format: str) -> tuple[str, IO[bytes]]:
     """Standard input's format and a stream of it from the first byte (sniffing reads ahead)."""
     stdin = click.open_file(STDIN, "rb")
     if mode != "output" or input_format not in ("auto", *STREAM_FORMATS):
-        return input_format, stdin
+        return "text", stdin
     return sniff(STDIN, stdin, input_format)
 
 

@@ -305,8 +305,16 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
         modified = True
     if not modified:
         return RecordOutcome(original, changed=changed, error=error)
-    output = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
+    output = _json_line(record)
     return RecordOutcome(output, changed=changed, error=error)
+
+
+def _json_line(record: dict) -> bytes:
+    """One JSON line as UTF-8; a lone surrogate (legal in JSON escapes) stays escaped."""
+    try:
+        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        return json.dumps(record).encode("ascii") + b"\n"
 
 
 def _repair_field(value: str, settings: StreamSettings):
@@ -407,7 +415,7 @@ def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -
                                         f"{type(error).__name__}: {error}")
     record = {"url": page.url, "record_id": page.record_id, "warc_date": page.warc_date,
               **result.to_dict()}
-    output = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass") + b"\n"
+    output = _json_line(record)
     return RecordOutcome(output, changed=result.changed)
 
 
