@@ -34,6 +34,7 @@ from .pipeline import EXTRACT_MODES, SCRIPT_MODES
 # A progress bar is worth its noise only for runs this long (and only on a terminal).
 PROGRESS_MIN_INPUTS = 20
 EXIT_DONE, EXIT_CHANGES, EXIT_ERRORS = 0, 1, 2
+_BAR: list = []  # the progress bar while one is showing, so stderr lines do not break it
 
 EPILOG = f"""\b
 Modes:
@@ -177,9 +178,13 @@ def _progress(outcomes: Iterator[Outcome], total: int, quiet: bool) -> Iterator[
     from tqdm import tqdm
 
     with tqdm(total=total, file=sys.stderr, unit="file", leave=False) as bar:
-        for outcome in outcomes:
-            yield outcome
-            bar.update()
+        _BAR.append(bar)
+        try:
+            for outcome in outcomes:
+                yield outcome
+                bar.update()
+        finally:
+            _BAR.clear()
 
 
 class _Reporter:
@@ -249,4 +254,8 @@ class _Reporter:
 
 
 def _err(line: str) -> None:
-    click.echo(line, err=True)
+    """A line on stderr, printed above the progress bar when one is showing."""
+    if _BAR:
+        _BAR[0].write(line, file=sys.stderr)
+    else:
+        click.echo(line, err=True)
