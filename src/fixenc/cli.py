@@ -201,14 +201,14 @@ class _Reporter:
             _err(f"fixenc: {outcome.path}: {outcome.message}")
             return
         if outcome.status == "skipped":
-            self.skipped[outcome.message or "skipped"] += 1
+            self.skipped[outcome.reason or "skipped"] += 1
         if outcome.written and self.mode == "in-place":
             click.echo(f"Fixing {outcome.path}")
         elif outcome.changed and self.mode == "check":
             click.echo(f"Would fix {outcome.path}")
         if self.verbose:
             _err(f"{outcome.status:<9} {outcome.path}{self._detail(outcome)}")
-        elif outcome.message and outcome.status != "skipped" and not self.quiet:
+        elif outcome.message and not outcome.reason and not self.quiet:
             _err(f"fixenc: {outcome.path}: {outcome.message}")
         if self.explain and outcome.encoding:
             _err(f"{outcome.path}: decoded as {outcome.encoding}")
@@ -219,7 +219,7 @@ class _Reporter:
     def _detail(outcome: Outcome) -> str:
         parts = [outcome.encoding] if outcome.encoding else []
         repairs = [fix for fix in outcome.fixes if fix.kind not in ("decode", "uncertain")]
-        if repairs:
+        if repairs and outcome.status != "skipped":
             parts.append(f"{sum(fix.count for fix in repairs)} fixes: "
                          + ", ".join(sorted({fix.kind for fix in repairs})))
         if outcome.message:
