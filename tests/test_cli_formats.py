@@ -8,7 +8,7 @@ import pytest
 from clitools import CHINESE, FRENCH, cp1252_mojibake, gbk_mojibake, jsonl, run
 
 from fixenc.errors import FixencError
-from fixenc.formats import detect_format, repair_jsonl, repair_keeping_format
+from fixenc.formats import declare_utf8, detect_format, repair_jsonl, repair_keeping_format
 
 CAFE = cp1252_mojibake("café")
 
@@ -74,9 +74,15 @@ def test_xml_declaration_is_updated():
     assert html_repair(page, "page.xhtml").startswith('<?xml version="1.0" encoding="utf-8"?>')
 
 
-def test_html_without_declaration_gets_one_when_repaired():
+def test_html_without_declaration_stays_without_when_it_was_utf8_already():
     page = f"<html><head><title>{CAFE}</title></head><body><p>{CAFE}</p></body></html>"
-    assert html_repair(page).startswith('<html><head><meta charset="utf-8"><title>café')
+    assert html_repair(page) == page.replace(CAFE, "café")
+
+
+def test_html_read_in_another_encoding_gets_a_declaration():
+    page = "<html><head><title>café</title></head><body></body></html>"
+    assert declare_utf8(page).startswith('<html><head><meta charset="utf-8"><title>')
+    assert declare_utf8(page, insert=False) == page
 
 
 def test_clean_html_in_gbk_is_left_byte_identical():
@@ -89,7 +95,7 @@ def test_clean_html_in_gbk_is_left_byte_identical():
 def test_html_is_recognised_by_content_when_the_name_says_nothing():
     page = f"<html><head><title>{CAFE}</title></head><body><p>x</p></body></html>"
     assert detect_format("page", page) == "html" and detect_format("page.txt", "plain") == "text"
-    assert html_repair(page, "page").startswith('<html><head><meta charset="utf-8">')
+    assert html_repair(page, "page") == page.replace(CAFE, "café")
 
 
 def test_jsonl_keeps_keys_order_style_and_untouched_lines():
@@ -132,3 +138,28 @@ def test_clean_jsonl_is_left_byte_identical():
     data = (jsonl({"text": "café 中文"}, ascii_only=True) + jsonl({"text": "Привет"})).encode()
     kept = repair_jsonl(data)
     assert not kept.changed and kept.data == data
+
+
+def test_repair_on_a_guessed_encoding_is_not_made(monkeypatch):
+    """Two guesses in a row (detector, then repair) could corrupt the only copy: say so instead."""
+    from fixenc import formats
+    from fixenc.decoding import Decoded
+    from fixenc.result import Fix
+
+    guessed = Decoded(CAFE, "hp_roman8",
+                      (Fix("decode", detail=f"hp_roman8: {formats.GUESSED_ENCODING}"),))
+    monkeypatch.setattr(formats, "decode_bytes", lambda data, charset=None: guessed)
+    kept = repair_keeping_format(b"raw bytes", "page.txt")
+    assert not kept.changed and kept.data == b"raw bytes"
+    assert kept.note == "encoding only guessed (hp_roman8); left as is, pass --charset to repair"
+
+
+def test_legacy_corpus_file_misdetected_by_the_detector_is_left_alone(shared_data, tmp_path):
+    source = shared_data / "chardet-corpus" / "iso-8859-1" / "_ude_6.txt"
+    if not source.exists():
+        pytest.skip(f"{source} not in this copy of the shared data")
+    target = tmp_path / source.name
+    target.write_bytes(source.read_bytes())
+    result = run("--in-place", "-v", str(target))
+    assert result.exit_code == 0 and target.read_bytes() == source.read_bytes()
+    assert result.stderr.splitlines()[-1] == "0 repaired, 0 unchanged, 1 skipped (encoding only guessed)"

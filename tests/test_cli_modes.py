@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import shutil
 import stat
 import subprocess
@@ -229,3 +230,15 @@ def test_a_user_repairs_a_folder_from_the_shell(tmp_path):
     assert out.returncode == 1
     assert sorted(out.stdout.splitlines()) == sorted(f"Fixing {name}" for name in DAMAGED)
     assert out.stderr == "3 repaired, 3 unchanged\n"
+
+
+def test_one_input_is_a_picklable_task_and_outcome(tmp_path):
+    """What a process pool needs: top-level function, settings, task and outcome all pickle."""
+    page = tmp_path / "page.txt"
+    page.write_text(DAMAGED_TEXT)
+    settings = files.Settings(mode="check", fields=("text",))
+    task = files.collect_tasks([str(page)])[0]
+    outcome = pickle.loads(pickle.dumps(files.process))(*pickle.loads(pickle.dumps((task,
+                                                                                    settings))))
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
+    assert outcome.status == "repaired" and outcome.changed and not outcome.written

@@ -51,6 +51,7 @@ STREAM_FORMATS = ("jsonl", "warc")
 # A progress bar is worth its noise only for runs this long (and only on a terminal).
 PROGRESS_MIN_INPUTS = 20
 EXIT_DONE, EXIT_CHANGES, EXIT_ERRORS = 0, 1, 2
+_BAR: list = []  # the progress bar while one is showing, so stderr lines do not break it
 
 EPILOG = f"""\b
 Modes:
@@ -318,9 +319,13 @@ def _progress(outcomes: Iterator[Outcome], total: int, quiet: bool) -> Iterator[
     from tqdm import tqdm
 
     with tqdm(total=total, file=sys.stderr, unit="file", leave=False) as bar:
-        for outcome in outcomes:
-            yield outcome
-            bar.update()
+        _BAR.append(bar)
+        try:
+            for outcome in outcomes:
+                yield outcome
+                bar.update()
+        finally:
+            _BAR.clear()
 
 
 class _Reporter:
@@ -337,14 +342,14 @@ class _Reporter:
             _err(f"fixenc: {outcome.path}: {outcome.message}")
             return
         if outcome.status == "skipped":
-            self.skipped[outcome.message or "skipped"] += 1
+            self.skipped[outcome.reason or "skipped"] += 1
         if outcome.written and self.mode == "in-place":
             click.echo(f"Fixing {outcome.path}")
         elif outcome.changed and self.mode == "check":
             click.echo(f"Would fix {outcome.path}")
         if self.verbose:
             _err(f"{outcome.status:<9} {outcome.path}{self._detail(outcome)}")
-        elif outcome.message and outcome.status != "skipped" and not self.quiet:
+        elif outcome.message and not outcome.reason and not self.quiet:
             _err(f"fixenc: {outcome.path}: {outcome.message}")
         if self.explain and outcome.encoding:
             _err(f"{outcome.path}: decoded as {outcome.encoding}")
@@ -355,7 +360,7 @@ class _Reporter:
     def _detail(outcome: Outcome) -> str:
         parts = [outcome.encoding] if outcome.encoding else []
         repairs = [fix for fix in outcome.fixes if fix.kind not in ("decode", "uncertain")]
-        if repairs:
+        if repairs and outcome.status != "skipped":
             parts.append(f"{sum(fix.count for fix in repairs)} fixes: "
                          + ", ".join(sorted({fix.kind for fix in repairs})))
         if outcome.message:
@@ -390,4 +395,8 @@ class _Reporter:
 
 
 def _err(line: str) -> None:
-    click.echo(line, err=True)
+    """A line on stderr, printed above the progress bar when one is showing."""
+    if _BAR:
+        _BAR[0].write(line, file=sys.stderr)
+    else:
+        click.echo(line, err=True)

@@ -96,7 +96,7 @@ class Outcome:
     status: repaired, unchanged, skipped or failed (in check and diff modes
     "repaired" means "would be repaired").  ``output`` is what goes to stdout
     for this input (text, a JSON record or a diff), ``written`` says whether
-    a file was written.
+    a file was written; ``reason`` is a skip's short cause, for the summary.
     """
 
     path: str
@@ -108,6 +108,7 @@ class Outcome:
     changed: bool = False
     written: bool = False
     metadata: dict = field(default_factory=dict)
+    reason: str | None = None
 
     def to_dict(self) -> dict:
         """The `--report` record."""
@@ -120,6 +121,7 @@ class Outcome:
             "fixes": [fix.to_dict() for fix in self.fixes],
             "error": self.message if self.status == "failed" else None,
             "message": self.message,
+            "reason": self.reason,
         }
 
 
@@ -278,7 +280,7 @@ def _process(task: Task, settings: Settings) -> Outcome:
     if task.error:
         return Outcome(task.display, "failed", message=task.error)
     if task.skip:
-        return Outcome(task.display, "skipped", message=task.skip)
+        return Outcome(task.display, "skipped", message=task.skip, reason=task.skip)
     try:
         if task.data is not None:
             data, before = task.data, None
@@ -293,7 +295,8 @@ def _process(task: Task, settings: Settings) -> Outcome:
     except NotTextError as error:
         if settings.mode == "output" and task.named:
             return Outcome(task.display, "failed", message=str(error))
-        return Outcome(task.display, "skipped", message="binary")
+        reason = "binary" if "binary" in str(error) else "not text in a known encoding"
+        return Outcome(task.display, "skipped", message=reason, reason=reason)
     except (OSError, FixencError) as error:
         return Outcome(task.display, "failed", message=describe_error(error))
     except Exception as error:  # noqa: BLE001 - a bug must not stop the other inputs (exit 2)
@@ -356,6 +359,9 @@ def _keeping_format(task: Task, data: bytes, before: os.stat_result | None,
     kept = repair_keeping_format(data, task.path if task.data is None else "",
                                  charset=settings.charset, script=settings.script,
                                  fields=settings.fields)
+    if kept.note:
+        return Outcome(task.display, "skipped", kept.encoding, kept.fixes, message=kept.note,
+                       reason="encoding only guessed")
     outcome = Outcome(task.display, "repaired" if kept.changed else "unchanged", kept.encoding,
                       kept.fixes, changed=kept.changed)
     if settings.mode == "diff":

@@ -8,7 +8,9 @@ Chinese converter damage); extraction, chrome removal and whitespace layout
 never do, so a clean file is left exactly as it was.
 
 A file whose text needs no repair is returned unchanged, whatever its
-encoding: transcoding alone is not a repair.  A repaired file is written as
+encoding: transcoding alone is not a repair.  A file whose encoding could only
+be guessed by a detector is left unchanged too (a note says so): repairing on
+top of a wrong guess would corrupt the only copy.  A repaired file is written as
 UTF-8 (keeping a UTF-8 byte-order mark if it had one); an HTML file then has
 its charset declaration updated to say so.
 """
@@ -60,6 +62,9 @@ MARKUP_CHARACTERS = "<>&\"'"
 # Joins the repairable pieces of a page so the language model sees them together.
 PIECE_SEPARATOR = "\n\ue000\n"
 
+# How decoding marks an encoding it only guessed (no BOM, not UTF-8, nothing declared).
+GUESSED_ENCODING = "detected by charset-normalizer"
+
 JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
 
 
@@ -68,7 +73,8 @@ class Kept:
     """A repaired file in its own format.
 
     ``data`` is the file's new content (the input itself when nothing
-    changed); ``before``/``after`` are its decoded text, for diffs.
+    changed); ``before``/``after`` are its decoded text, for diffs.  ``note``
+    says why a repair that was found was not made.
     """
 
     data: bytes
@@ -78,6 +84,7 @@ class Kept:
     changed: bool
     before: str
     after: str
+    note: str | None = None
 
 
 def detect_format(name: str, text: str = "") -> str:
@@ -109,8 +116,15 @@ def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = 
     fixes = list(decoded.fixes) + fixes
     if after == decoded.text:
         return Kept(data, fmt, decoded.encoding, tuple(fixes), False, decoded.text, after)
+    if any(fix.detail.endswith(GUESSED_ENCODING) for fix in decoded.fixes):
+        # A repair on top of a guessed decoding compounds two guesses; a wrong one would be
+        # written over the only copy.  --charset turns the guess into evidence.
+        note = (f"encoding only guessed ({decoded.encoding}); left as is, "
+                "pass --charset to repair")
+        return Kept(data, fmt, decoded.encoding, tuple(fixes), False, decoded.text,
+                    decoded.text, note)
     if fmt == "html":
-        after = declare_utf8(after)
+        after = declare_utf8(after, insert=decoded.encoding not in ("utf-8", "utf-8-sig"))
     bom = "\ufeff" if decoded.encoding == "utf-8-sig" else ""
     return Kept((bom + after).encode("utf-8"), fmt, decoded.encoding, tuple(fixes), True,
                 decoded.text, after)
@@ -179,8 +193,12 @@ def _same_markup(old: str, new: str) -> bool:
     return all(old.count(char) == new.count(char) for char in MARKUP_CHARACTERS)
 
 
-def declare_utf8(html: str) -> str:
-    """Make the page's charset declarations say UTF-8 (adding one after <head> if none)."""
+def declare_utf8(html: str, insert: bool = True) -> str:
+    """Make the page's charset declarations say UTF-8.
+
+    With ``insert``, a page that declares nothing gets ``<meta charset="utf-8">``
+    after <head>: it was read in another encoding and must not be guessed again.
+    """
     declared = False
     parts: list[str] = []
     position = 0
@@ -198,7 +216,7 @@ def declare_utf8(html: str) -> str:
         position = token.end()
     parts.append(html[position:])
     out = "".join(parts)
-    if not declared:
+    if insert and not declared:
         head = HEAD_TAG.search(out)
         if head:
             out = out[: head.end()] + '<meta charset="utf-8">' + out[head.end():]
