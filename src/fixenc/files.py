@@ -33,6 +33,8 @@ from .result import Fix
 MODES = ("output", "in-place", "check", "diff")
 DEFAULT_MAX_SIZE = 64 * 1024 * 1024
 SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn"})
+# Temp files of atomic writes end so; one left by a killed run is never an input.
+TEMP_SUFFIX = ".fixenc-tmp"
 # Fix kinds that change what the text says; decoding, markup, chrome and
 # whitespace only change its form, so they alone do not make a file "repaired".
 REPAIR_KINDS = frozenset({"mojibake", "misaligned", "pinyin", "script", "width"})
@@ -192,6 +194,8 @@ def _walk(root: str, include: tuple[str, ...], exclude: tuple[str, ...],
             relative = os.path.normpath(os.path.join(relative_folder, name))
             if _matches(relative, name, exclude) or (include and not _matches(relative, name,
                                                                              include)):
+                continue
+            if name.endswith(TEMP_SUFFIX):
                 continue
             if os.path.islink(full):
                 target = os.path.realpath(full)
@@ -397,7 +401,7 @@ def write_atomically(path: str, data: bytes, *, keep_mode_of: os.stat_result | N
     """
     folder = os.path.dirname(path) or "."
     descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
-                                        suffix=".fixenc-tmp")
+                                        suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
