@@ -14,6 +14,10 @@ the process after import and model load; the input's own size included).
     FIXENC_SHARED=/work/shared PYTHONPATH=src nice python benchmarks/hostile.py          # 1/10 MB rows
     ... --full     # the sizes of issue 8 (1 MB, 10 MB, 100,000 tags; a few minutes)
     ... --rows nested-tags,question-marks-every-8
+
+Gzip bombs (JSONL.gz, WARC.gz, a WARC page with Content-Encoding: gzip) go through
+``streams.process_stream``; "bytes" is their compressed size, and the normal
+stream is real pages of the same compressed size.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import resource
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,21 +125,108 @@ ROWS: dict[str, tuple[str, Callable[[int], bytes], str]] = {
 }
 
 
+# Gzip bombs: a small compressed stream that inflates to ``size`` bytes (1 GB in --full).
+
+def _gzip_stream(pieces) -> bytes:
+    """Gzip-compress an iterable of byte pieces without holding them all."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    return b"".join(compressor.compress(piece) for piece in pieces) + compressor.flush()
+
+
+def _zeros(size: int, chunk: int = 1 << 20):
+    for start in range(0, size, chunk):
+        yield b"0" * min(chunk, size - start)
+
+
+def jsonl_bomb(size: int) -> bytes:
+    """One JSONL line whose "text" string inflates to ``size`` bytes."""
+    return _gzip_stream([b'{"text": "', *_zeros(size), b'"}\n'])
+
+
+def _warc_response(payload_size: int, content_encoding: str | None = None) -> bytes:
+    http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+    if content_encoding:
+        http += f"Content-Encoding: {content_encoding}\r\n"
+    http_bytes = (http + "\r\n").encode()
+    return (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://bomb.example/\r\n"
+            f"WARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n"
+            f"WARC-Date: 2026-01-01T00:00:00Z\r\n"
+            "Content-Type: application/http; msgtype=response\r\n"
+            f"Content-Length: {len(http_bytes) + payload_size}\r\n\r\n").encode() + http_bytes
+
+
+def warc_bomb(size: int) -> bytes:
+    """A WARC.gz whose one response record inflates to ``size`` bytes of page."""
+    return _gzip_stream([_warc_response(size), *_zeros(size), b"\r\n\r\n"])
+
+
+def warc_http_gzip_bomb(size: int) -> bytes:
+    """A plain WARC whose page is sent with Content-Encoding: gzip and inflates to ``size``."""
+    body = _gzip_stream(_zeros(size))
+    return _warc_response(len(body), "gzip") + body + b"\r\n\r\n"
+
+
+def normal_stream(kind: str, compressed_size: int) -> bytes:
+    """Real pages as a JSONL.gz or WARC.gz of about ``compressed_size`` bytes."""
+    lines = _normal_lines()
+    records, index, total = [], 0, 0
+    while total < compressed_size * 4:  # real text compresses about 4:1
+        page = "".join(lines[(index + k) % len(lines)] + "\n" for k in range(20))
+        index += 20
+        if kind == "jsonl.gz":
+            record = json.dumps({"id": index, "text": page}, ensure_ascii=False).encode() + b"\n"
+        else:
+            body = f"<html><body><p>{html.escape(page)}</p></body></html>".encode()
+            record = _warc_response(len(body)) + body + b"\r\n\r\n"
+        records.append(record)
+        total += len(record)
+    if kind == "jsonl.gz":
+        return _gzip_stream(records)
+    return b"".join(_gzip_stream([record]) for record in records)  # one gzip member per record
+
+
+BOMBS: dict[str, tuple[str, Callable[[int], bytes], str]] = {
+    "gzip-bomb-jsonl": ("JSONL.gz: one line inflating to 1 GB", jsonl_bomb, "jsonl.gz"),
+    "gzip-bomb-warc": ("WARC.gz: one record inflating to 1 GB", warc_bomb, "warc.gz"),
+    "gzip-bomb-http": ("WARC: a page with Content-Encoding: gzip inflating to 1 GB",
+                       warc_http_gzip_bomb, "warc.gz"),
+}
+
+
+def _process_stream(data: bytes, kind: str) -> str:
+    import io
+
+    from fixenc.streams import StreamSettings, process_stream
+
+    report = process_stream(io.BytesIO(data), "jsonl" if kind.startswith("jsonl") else "warc",
+                            io.BytesIO(), StreamSettings(), jobs=1)
+    return report.summary()
+
+
 def measure(name: str, size: int) -> dict:
-    """Run in the child: build one input, time one repair_bytes call, report peak memory."""
+    """Run in the child: build one input, time one repair, report peak memory."""
     import fixenc
     from fixenc.errors import FixencError
 
     fixenc.repair_bytes(normal_html(20_000))  # load the model and parsers first
     fixenc.repair_bytes(normal_text(20_000))
+    kind = "text"
     if name.startswith("normal-"):
-        data = (normal_html if name == "normal-html" else normal_text)(size)
+        kind = name.removeprefix("normal-")
+        data = {"html": normal_html, "text": normal_text}[kind](size) if kind in (
+            "html", "text") else normal_stream(kind, size)
+    elif name in BOMBS:
+        _, build, kind = BOMBS[name]
+        data = build(size)
     else:
         data = ROWS[name][1](size)
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     try:
-        outcome = f"{len(fixenc.repair_bytes(data).text):,} chars out"
+        if kind in ("html", "text"):
+            outcome = f"{len(fixenc.repair_bytes(data).text):,} chars out"
+        else:
+            outcome = _process_stream(data, kind)
     except FixencError as error:
         outcome = f"refused: {type(error).__name__}: {error}"
     seconds = time.perf_counter() - start
@@ -172,15 +264,17 @@ def main() -> None:
         print(json.dumps(measure(args.child, args.size)))
         return
     scale = 1 if args.full else 10
-    names = args.rows.split(",") if args.rows else list(ROWS)
+    names = args.rows.split(",") if args.rows else [*ROWS, *BOMBS]
     sizes = {name: (10 * MB if name == "single-line" else MB) // scale for name in names}
     if "nested-tags" in sizes:
         sizes["nested-tags"] = 100_000 * 11 // scale  # 100,000 nested tags in --full
+    for name in BOMBS:
+        sizes[name] = 1000 * MB // scale  # inflated size: 1 GB in --full
     normals: dict[tuple[str, int], dict] = {}
     print(f"{'input':24} {'bytes':>11} {'seconds':>8} {'normal s':>8} {'ratio':>6} {'peak MB':>8}"
           "  outcome")
     for name in names:
-        kind = ROWS[name][2]
+        kind = (ROWS.get(name) or BOMBS[name])[2]
         result = run(name, sizes[name], args.timeout)
         key = (kind, result["bytes"])
         if key not in normals:
@@ -190,7 +284,8 @@ def main() -> None:
         print(f"{name:24} {result['bytes']:>11,} {result['seconds']:>8.3f} "
               f"{normal['seconds']:>8.3f} {ratio:>5.1f}x {result['peak_mb']:>8.1f}  "
               f"{result['outcome']}", flush=True)
-    print("\nnormal pages (real lines repeated; HTML: the same lines as <p> of one article):")
+    print("\nnormal pages (real lines repeated; HTML: the same lines as <p> of one article;"
+          " streams: real pages as records, the same compressed size as the bomb):")
     for (kind, size), normal in sorted(normals.items()):
         print(f"  {kind:5} {size:>11,} bytes {normal['seconds']:8.3f} s  peak {normal['peak_mb']:.1f}"
               f" MB  {normal['outcome']}")

@@ -245,13 +245,20 @@ def read_jsonl_lines(stream: IO[bytes]) -> Iterator[JsonlLine | SkippedRecord]:
     stream = _gunzipped(stream)
     number = 0
     while True:
-        line = stream.readline(MAX_RECORD_BYTES + 1)
-        if not line:
+        try:
+            line = stream.readline(MAX_RECORD_BYTES + 1)
+            too_large = len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n")
+            while too_large and line and not line.endswith(b"\n"):
+                line = stream.readline(MAX_RECORD_BYTES)
+        except (OSError, EOFError, zlib.error) as error:
+            # A cut or corrupt gzip layer (found by fuzz/fuzz_jsonl.py: it escaped as a traceback).
+            yield SkippedRecord("unreadable gzip", f"unreadable after line {number}: "
+                                                   f"{type(error).__name__}: {error}")
+            return
+        if not line and not too_large:
             return
         number += 1
-        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
-            while line and not line.endswith(b"\n"):
-                line = stream.readline(MAX_RECORD_BYTES)
+        if too_large:
             yield SkippedRecord("too large", f"line {number}: longer than "
                                              f"{MAX_RECORD_BYTES >> 20} MiB, left out")
             continue
