@@ -7,8 +7,15 @@ took hours (the benchmark reports the times).
 
 from __future__ import annotations
 
+import gzip
+import io
+import zlib
+
+import pytest
+from clitools import run
+
 import fixenc
-from fixenc import misaligned
+from fixenc import misaligned, streams
 from fixenc.chrome import strip_markup_fragments
 from fixenc.markup import MAX_NESTING, flat_text, nests_too_deep
 from fixenc.repair import CYRILLIC_SIGNATURE_RE
@@ -65,3 +72,62 @@ def test_lossy_utf8_read_as_big5_is_not_reread_out_of_phase():
     """Runs of U+FFFD are an in-phase decoder's losses; re-reading them garbled the text."""
     damaged = "受講期間（6ヶ月）内に".encode().decode("cp950", "replace")
     assert misaligned.repair_misaligned_double_byte(damaged) == (damaged, [])
+
+
+# ---------------------------------------------------------------- streams: cut, corrupt, bombs
+
+
+def _jsonl_stream(data: bytes, **options) -> streams.StreamReport:
+    sink = io.BytesIO()
+    report = streams.process_stream(io.BytesIO(data), "jsonl", sink, streams.StreamSettings(
+        **options), jobs=1)
+    return report
+
+
+@pytest.mark.parametrize("data", [
+    gzip.compress(b'{"text": "caf\\u00c3\\u00a9"}\n')[:20],  # cut
+    b"\x1f\x8b\x08\x00garbage-not-deflate",  # corrupt
+    b"\x1f\x8b\x08\x00-?",  # found by fuzz/fuzz_jsonl.py
+    gzip.compress(b'{"text": "a"}\n') + b"\x1f\x8b",  # a second member cut short
+])
+def test_a_cut_or_corrupt_gzip_jsonl_is_reported_not_raised(data):
+    """EOFError and zlib.error escaped read_jsonl_lines: a traceback (and click's 'Aborted!')."""
+    report = _jsonl_stream(data)
+    assert report.error_count >= 1
+
+
+def test_a_cut_gzip_jsonl_through_the_cli(tmp_path):
+    path = tmp_path / "crawl.jsonl.gz"
+    lines = b"".join(b'{"id": %d, "text": "caf\\u00c3\\u00a9"}\n' % n for n in range(5000))
+    data = gzip.compress(lines)
+    path.write_bytes(data[: len(data) // 2])
+    result = run("--jobs", "1", str(path))
+    assert result.exit_code == 2 and "unreadable" in result.stderr
+
+
+def _gzip_zeros(prefix: bytes, size: int, suffix: bytes) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = b"0" * (1 << 20)
+    body = b"".join(compressor.compress(chunk) for _ in range(size >> 20))
+    return compressor.compress(prefix) + body + compressor.compress(suffix) + compressor.flush()
+
+
+def test_a_gzip_bomb_line_is_refused_by_the_record_limit(monkeypatch):
+    """benchmarks/hostile.py inflates 1 GB; here 8 MiB against a 1 MiB limit."""
+    monkeypatch.setattr(streams, "MAX_RECORD_BYTES", 1 << 20)
+    bomb = gzip.compress(b'{"text": "' + b"0" * (8 << 20) + b'"}\n' + b'{"text": "ok"}\n')
+    report = _jsonl_stream(bomb)
+    assert report.skipped["too large"] == 1 and report.records == 2
+
+
+def test_a_gzip_bomb_page_in_a_warc_is_refused_by_the_record_limit(monkeypatch):
+    monkeypatch.setattr(streams, "MAX_RECORD_BYTES", 1 << 20)
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\r\n"
+    body = _gzip_zeros(b"", 8 << 20, b"")
+    record = (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: http://bomb.example/\r\n"
+              b"WARC-Record-ID: <urn:uuid:1>\r\nContent-Type: application/http; msgtype=response\r\n"
+              b"Content-Length: " + str(len(http) + len(body)).encode() + b"\r\n\r\n"
+              + http + body + b"\r\n\r\n")
+    report = streams.process_stream(io.BytesIO(record), "warc", io.BytesIO(),
+                                    streams.StreamSettings(), jobs=1)
+    assert report.skipped["too large"] == 1
