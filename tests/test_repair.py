@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixenc.pipeline import repair_text
 from fixenc.repair import CODEC_PAIRS, looks_damaged, repair_mojibake
 
 CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
@@ -161,3 +162,27 @@ def test_repair_is_idempotent(case: tuple[str, str, str], extra: int) -> None:
     damaged = clean.encode(true).decode(wrong) + " " + " ".join(SENTENCES[:extra])
     once = repair_mojibake(damaged)[0]
     assert repair_mojibake(once)[0] == once
+
+
+@pytest.mark.parametrize("errors", ["replace", "ignore", "question"])
+@pytest.mark.parametrize(
+    "original", ["发布时间是今天上午，会议在北京召开。", "会议在北京召开，发布时间是今天上午。"]
+)
+def test_the_pipeline_never_makes_lossy_utf8_read_as_gbk_worse(original: str, errors: str) -> None:
+    data = original.encode()
+    if errors == "question":
+        damaged = data.decode("gbk", "replace").replace("\ufffd", "?")
+    else:
+        damaged = data.decode("gbk", errors)
+    out = repair_text(damaged, extract="none").text
+    assert _distance(original, out) <= _distance(original, damaged)
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ch in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other)))
+        previous = current
+    return previous[-1]

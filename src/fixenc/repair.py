@@ -438,6 +438,16 @@ def looks_damaged(text: str) -> bool:
     return bool(not text.isascii() and _possible_families(text))
 
 
+def has_utf8_as_cjk_signature(text: str) -> bool:
+    """Does ``text`` hold the signature of UTF-8 read as a CJK code page (鍙戝竷, 锟斤拷)?
+
+    Other stages use it to keep their hands off such text: its '?' and U+FFFD
+    are bytes that UTF-8 decoding lost, not a sign of their own damage.
+    """
+    tables = _cjk_tables()
+    return bool(tables.signature_re.search(text))
+
+
 def _possible_families(text: str) -> set[str]:
     """Which families of damage the characters present allow, from one pass over the text.
 
