@@ -192,11 +192,23 @@ GUESS_SHORTLIST = 6
 # A lossy repair may leave at most this share of its characters as U+FFFD;
 # beyond it the damage is left as it is (and reported as uncertain).
 MAX_LOST_SHARE = 0.1
+# The decoders that may really have lost bytes for each wrong codec of
+# ``CODEC_PAIRS``: the strict standard it extends gives up on more byte pairs
+# (GBK on the user-defined rows that GB18030 maps to private use).
+LOSSY_DECODERS = {
+    "gb18030": ("gb18030", "gbk"),
+    "cp950": ("cp950", "big5"),
+    "cp932": ("cp932", "shift_jis"),
+    "cp949": ("cp949", "euc_kr"),
+}
 # A span whose upper-half bytes are at least this share valid UTF-8 is not
 # legacy double-byte or Cyrillic text read as Latin-1.
 UTF8_SHARE = 0.85
 # Share of a span that must be encodable in a pair's wrong code page.
 MIN_ENCODABLE = 0.8
+# Member characters a run of UTF-8 read as a CJK code page reaches beyond
+# its outermost signature hits (see ``_runs_around``).
+RUN_REACH = 24
 # Spans longer than this are cut into pieces of this size before repair, to
 # bound the work per decision.
 MAX_SPAN = 4000
@@ -251,57 +263,82 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
 SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
 
 
-# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS).
+# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS);
+# UTF-8 read as KOI8-R is not among them, so its signature would only cost time.
 FTFY_CODECS = (
-    *SINGLE_BYTE_CODECS,
     "latin-1",
-    "iso-8859-2",
+    "windows-1252",
+    "windows-1251",
+    "windows-1250",
     "windows-1253",
     "windows-1254",
     "windows-1257",
+    "iso-8859-2",
+    "mac-roman",
     "cp437",
 )
 
 
-def _utf8_signature_sets() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """(lead characters, continuation characters) of UTF-8 bytes in each of ftfy's code pages."""
-    sets = []
+def _utf8_byte_classes() -> tuple[set[str], set[str], set[str], set[str]]:
+    """Characters of UTF-8 lead bytes of 2, 3 and 4-byte sequences, and of continuation bytes.
+
+    Union over ftfy's code pages; sloppy, so C1 controls stand for undefined bytes.
+    """
+    two, three, four, continuation = set(), set(), set(), set()
     for chars, _ in map(_single_byte_tables, FTFY_CODECS):
-        sets.append((frozenset(chars[0xC2:0xF5]) - {" "}, frozenset(chars[0x80:0xC0])))
-    return tuple(sets)
-
-
-# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
-NBSP_AS_SPACE_SETS = (frozenset("ÂÃÅÎÐÙ"), frozenset(" "))
-UTF8_SIGNATURE_SETS = (*_utf8_signature_sets(), NBSP_AS_SPACE_SETS)
-
-
-def _utf8_signature_pattern() -> str:
-    """Regex of a UTF-8 lead byte followed by a continuation byte, in ftfy's code pages."""
-    leads = set().union(*(leads for leads, _ in UTF8_SIGNATURE_SETS[:-1]))
-    conts = set().union(*(conts for _, conts in UTF8_SIGNATURE_SETS[:-1]))
-    return f"[{_char_class(leads)}][{_char_class(conts)}]|[ÂÃÅÎÐÙ] "
+        two.update(chars[0xC2:0xE0])
+        three.update(chars[0xE0:0xF0])
+        four.update(chars[0xF0:0xF5])
+        continuation.update(chars[0x80:0xC0])
+    return two - {" "}, three - {" "}, four - {" "}, continuation
 
 
 def _char_class(chars: set[str]) -> str:
     return "".join(re.escape(ch) for ch in sorted(chars))
 
 
+# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
+NBSP_LEADS = "ÂÃÅÎÐÙ"
+
+
+def _utf8_signature_pattern() -> str:
+    """A UTF-8 sequence of ftfy's code pages, anchored on its first continuation byte.
+
+    Every branch starts at one character class, so the regex engine skips
+    ahead in C to the next continuation-byte character instead of trying an
+    alternation at every position; the lead byte is checked behind it.  A
+    three or four-byte sequence needs a second continuation byte (or U+FFFD
+    where a lossy decoder lost it), so that a lead letter before a closing
+    quote or an ё ("слово» ", "её") is not taken for one.
+    """
+    classes = _utf8_byte_classes()
+    two, three, four, cont = map(_char_class, classes)
+    later = rf"[{cont}\ufffd]"
+    first = _char_class(classes[3] | set(NBSP_LEADS) | {"\ufffd"})
+    return (
+        f"[{first}](?:(?<=[{two}][{cont}])|(?<=[{three}][{cont}]){later}"
+        rf"|(?<=[{four}][{cont}]){later}|(?<=[{NBSP_LEADS}]) |(?<=[\ufffd\x80-\x9f]))"
+    )
+
+
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
 
 _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 
-# Signatures, one regex each, searched over the whole text by the fast path.
+# Signatures, one regex each, searched over the whole text by the fast path;
+# each starts with one character class so that clean text is skipped in C.
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
 # C1 controls and U+FFFD are what lossy decoders leave.
-UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
+UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
-LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH_CLASS}]")
+LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}])")
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of words in capitals).
-CYRILLIC_SIGNATURE_RE = re.compile(r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+")
+CYRILLIC_SIGNATURE_RE = re.compile(
+    r"[А-ЯЁ](?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+)+)"
+)
 
 # A Cyrillic word that no repair should produce: a capital after a small
 # letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
@@ -311,9 +348,6 @@ CYRILLIC_BROKEN_WORD_RE = re.compile(
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
-LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
-LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
-CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
@@ -355,32 +389,23 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             run = text[start:end]
             pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
-    # Spans of single-byte families without their signature, examined only
-    # once the page has shown that damage (see below).
-    unsigned: list[tuple[int, int, tuple[CodecPair, ...]]] = []
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
-        if family in families and signature_re.search(text):
+        if family in families:
             for match in span_re.finditer(text):
                 if signature_re.search(match.group()) and _shaped_like(family, match.group()):
                     candidates.extend(_span_candidates(text, *match.span(), family_pairs))
-                else:
-                    unsigned.append((*match.span(), family_pairs))
     if "utf8" in families:
         for start, end in _line_runs_around(text, UTF8_SIGNATURE_RE):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
-    extra_pairs = [
-        (start, end, tuple(p for p in family_pairs if (p.wrong, p.right) in trusted))
-        for start, end, family_pairs in unsigned
-    ]
-    if any(pairs for _, _, pairs in extra_pairs):
+    unsigned = _unsigned_spans(text, families, trusted)
+    if unsigned:
         # The page shows this damage: its spans without the signature (a Big5
         # character whose second byte is ASCII shows one upper-half character,
         # a one-letter Cyrillic word) are read with the pair the page uses.
-        for start, end, pairs in extra_pairs:
-            if pairs:
-                candidates.extend(_span_candidates(text, start, end, pairs))
+        for start, end, pairs in unsigned:
+            candidates.extend(_span_candidates(text, start, end, pairs))
         accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
@@ -394,6 +419,24 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     fixes.extend(_uncertain(text, candidates, accepted))
     fixes.sort(key=lambda fix: fix.start)
     return ("".join(pieces) if accepted else text), fixes
+
+
+def _unsigned_spans(
+    text: str, families: set[str], trusted: set[tuple[str, ...]]
+) -> list[tuple[int, int, tuple[CodecPair, ...]]]:
+    """Spans of single-byte families without their signature, with the pairs the page trusts.
+
+    Looked for only once a pair of that family has repaired something here.
+    """
+    spans = []
+    for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
+        pairs = tuple(p for p in family_pairs if (p.wrong, p.right) in trusted)
+        if family not in families or not pairs:
+            continue
+        for match in span_re.finditer(text):
+            if not (signature_re.search(match.group()) and _shaped_like(family, match.group())):
+                spans.append((*match.span(), pairs))
+    return spans
 
 
 def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidate]) -> list[Fix]:
@@ -449,27 +492,19 @@ def has_utf8_as_cjk_signature(text: str) -> bool:
 
 
 def _possible_families(text: str) -> set[str]:
-    """Which families of damage the characters present allow, from one pass over the text.
+    """Which families of damage show their signature somewhere in ``text``.
 
-    The set of distinct characters is enough to rule most families out: UTF-8
-    read as a code page needs both its lead and its continuation characters,
-    legacy bytes read as Latin-1 need Latin-1 letters or signs, and so on.
-    Each family that remains is then confirmed by its signature regex.
+    One regex search per family; each regex opens with a single character
+    class, so on clean text the engine skips in C from one rare character to
+    the next.  This is the whole cost of the clean path.
     """
-    chars = set(text)
     families = set()
-    utf8_possible = not chars.isdisjoint(LOSSY_MARKS) or any(
-        not chars.isdisjoint(leads) and not chars.isdisjoint(conts)
-        for leads, conts in UTF8_SIGNATURE_SETS
-    )
-    if utf8_possible and UTF8_SIGNATURE_RE.search(text):
+    if UTF8_SIGNATURE_RE.search(text):
         families.add("utf8")
-    if not chars.isdisjoint(LATIN1_UPPER_HALF):
-        families.add("legacy")
-    if not chars.isdisjoint(CYRILLIC_CAPITAL):
-        families.add("cyrillic")
-    tables = _cjk_tables()
-    if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
+    for family, signature_re, _, _ in SINGLE_BYTE_FAMILIES:
+        if signature_re.search(text):
+            families.add(family)
+    if _cjk_tables().signature_re.search(text):
         families.add("cjk")
     return families
 
@@ -496,26 +531,40 @@ def _span_candidates(
 
 
 def _runs_around(text: str, signature_re: re.Pattern, is_member) -> list[tuple[int, int]]:
-    """The maximal runs of member characters (at most MAX_SPAN long) around each signature hit.
+    """Runs of member characters around clusters of signature hits (at most MAX_SPAN long).
 
-    Walking out from the hits keeps the cost proportional to the damage, not
-    to the length of the text.
+    Mojibake shows its signature every few characters, so a run reaches only
+    ``RUN_REACH`` member characters beyond its outermost hits: the damage and
+    some context, not the whole clean paragraph that a stray hit sits in.
+    That keeps the cost proportional to the damage, not to the text.
     """
     runs: list[tuple[int, int]] = []
-    end = 0
+    start = end = -1
     for hit in signature_re.finditer(text):
-        if hit.start() < end:
-            continue
-        start = hit.start()
-        limit = max(0, start - MAX_SPAN // 2, end)
-        while start > limit and is_member(text[start - 1]):
-            start -= 1
-        end = hit.end()
-        limit = min(len(text), start + MAX_SPAN)
-        while end < limit and is_member(text[end]):
-            end += 1
-        runs.append((start, end))
+        if start >= 0 and hit.start() <= end + RUN_REACH and hit.end() - start <= MAX_SPAN:
+            gap = text[end : hit.start()]
+            if all(map(is_member, gap)):
+                end = hit.end()
+                continue
+        if start >= 0:
+            runs.append(_reach(text, start, end, is_member, runs))
+        start, end = hit.start(), hit.end()
+    if start >= 0:
+        runs.append(_reach(text, start, end, is_member, runs))
     return runs
+
+
+def _reach(
+    text: str, start: int, end: int, is_member, runs: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Extend [start, end) by up to RUN_REACH member characters each side, not into ``runs``."""
+    limit = max(0, start - RUN_REACH, runs[-1][1] if runs else 0)
+    while start > limit and is_member(text[start - 1]):
+        start -= 1
+    limit = min(len(text), end + RUN_REACH)
+    while end < limit and is_member(text[end]):
+        end += 1
+    return start, end
 
 
 def _line_runs_around(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
@@ -553,7 +602,6 @@ class _CJKTables:
     signature_re: re.Pattern
     pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
     run_chars: frozenset[str]
-    signature_chars: frozenset[str]
 
 
 _CJK_LOCK = threading.Lock()
@@ -624,7 +672,6 @@ def _build_cjk_tables() -> _CJKTables:
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
-        signature_chars=frozenset().union(*signatures.values(), *two_byte.values()),
     )
 
 
@@ -636,8 +683,14 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
     """
-    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte)
-    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}|锟斤拷")
+    two_byte_chars = {ch for chars in two_byte for ch in chars}
+    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte_chars)
+    # One leading class, then the branch is checked behind it (see UTF8_SIGNATURE_RE).
+    return re.compile(
+        f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
+        f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
+        "|(?<=锟)斤拷)"
+    )
 
 
 # --------------------------------------------------------------------------- transcoding
@@ -871,10 +924,15 @@ def _guess_gaps(
     byte (some value makes the bytes around it decode with fewer errors); the
     others were a real '?' or U+FFFD and keep a byte that ends any island.
     """
-    options = _lost_byte_options(pair)
+    all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
-    for gap in gaps if options else ():
+    gap_set = set(gaps)
+    for gap in gaps if all_options else ():
         position = offsets[gap]
+        following = b""
+        if gap + 1 < len(unit) and gap + 1 not in gap_set:
+            following = bytes(data[offsets[gap + 1] : offsets[gap + 2]])
+        options = _consistent_lost_bytes(pair.wrong, following) or all_options
         window_start = offsets[max(0, gap - 3)]
         window_end = offsets[min(len(offsets) - 1, gap + 4)]
         data[position] = 0
@@ -905,6 +963,26 @@ def _guess_gaps(
         data[position] = best
         guessed[gap] = (best, confidence)
     return guessed
+
+
+@lru_cache(maxsize=4096)
+def _consistent_lost_bytes(wrong: str, following: bytes) -> tuple[int, ...]:
+    """Lost byte values the wrong decoder would really have lost before ``following``.
+
+    The surviving text pins the lost byte down: the wrong decoder gave up on
+    it (alone, or with ``following`` as its would-be trail) and then read
+    ``following`` unchanged.  UTF-8's continuation byte of 议 (AE) is lost
+    before GBK's E5 but that of 计 (A1) is not, since A1E5 is a GBK character.
+    """
+    consistent = set()
+    for decoder in LOSSY_DECODERS.get(wrong, (wrong,)):
+        expected = "\ufffd" + following.decode(decoder, "replace")
+        consistent.update(
+            value
+            for value in range(0x80, 0x100)
+            if (bytes((value,)) + following).decode(decoder, "replace") == expected
+        )
+    return tuple(sorted(consistent))
 
 
 def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
