@@ -255,14 +255,30 @@ def _lower(ch: str) -> str:
     return ch.casefold()[:1] or ch
 
 
+# Per character: (script family, lower-case form, is a small letter); filled
+# lazily, as plain dict lookups are what keeps ``text_score`` cheap.
+_CHAR_INFO: dict[str, tuple[str, str, bool]] = {}
+
+
+def _char_info(ch: str) -> tuple[str, str, bool]:
+    lowered = _lower(ch)
+    info = (script_of(ch), lowered, lowered == ch and ch.upper() != ch)
+    _CHAR_INFO[ch] = info
+    return info
+
+
+@lru_cache(maxsize=2048)
 def text_score(text: str) -> Score:
     """Total log-probability of ``text`` with the number of characters and the main language.
 
     Letters are split into runs (a run ends at any neutral character or symbol)
     and the runs are grouped by script family; each family is scored under its
     best language.  Neutral characters and symbols add fixed log-probabilities.
+    Cached: the repair stage scores the same damaged span against each of its
+    candidates.
     """
     model = _model()
+    char_info = _CHAR_INFO.get
     runs_by_script: dict[str, list[str]] = {}
     fixed = 0.0
     run: list[str] = []
@@ -270,7 +286,7 @@ def text_score(text: str) -> Score:
     previous = "neutral"
     previous_was_small = False
     for ch in text:
-        script = script_of(ch)
+        script, lowered, is_small = char_info(ch) or _char_info(ch)
         if script in FIXED_SCORES:
             fixed += FIXED_SCORES[script]
             if script == "symbol" and previous != "neutral":
@@ -287,10 +303,9 @@ def text_score(text: str) -> Score:
             if script != "cjk" and run_script != "cjk":
                 fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
-        lowered = _lower(ch)
         if lowered != ch and run:
             fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
-        previous_was_small = lowered == ch and ch.upper() != ch
+        previous_was_small = is_small
         run.append(lowered)
     if run:
         runs_by_script.setdefault(run_script, []).append("".join(run))

@@ -49,6 +49,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -321,6 +322,19 @@ def _utf8_signature_pattern() -> str:
     )
 
 
+def _utf8_codec_tables() -> tuple[tuple[dict[str, int], frozenset[str]], ...]:
+    """Per ftfy code page: continuation bytes each lead character needs, and the continuations."""
+    tables = []
+    for codec in FTFY_CODECS:
+        chars, _ = _single_byte_tables(codec)
+        needs = {chars[byte]: 1 + (byte >= 0xE0) + (byte >= 0xF0) for byte in range(0xC2, 0xF5)}
+        tables.append((needs, frozenset(chars[0x80:0xC0])))
+    return tuple(tables)
+
+
+UTF8_CODEC_TABLES = _utf8_codec_tables()
+
+
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
 
 _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
@@ -335,9 +349,10 @@ UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}])")
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
-# (or, without capitals, into a row of words in capitals).
+# (or, without capitals, into a row of whole words in capitals: "РИА Новости"
+# is an acronym before a word, not one).
 CYRILLIC_SIGNATURE_RE = re.compile(
-    r"[А-ЯЁ](?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+)+)"
+    r"[А-ЯЁ](?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
@@ -391,11 +406,12 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         if family in families:
-            for match in span_re.finditer(text):
-                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
-                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+            for line_start, line_end in _lines_with(text, signature_re):
+                for match in span_re.finditer(text, line_start, line_end):
+                    if signature_re.search(match.group()) and _shaped_like(family, match.group()):
+                        candidates.extend(_span_candidates(text, *match.span(), family_pairs))
     if "utf8" in families:
-        for start, end in _line_runs_around(text, UTF8_SIGNATURE_RE):
+        for start, end in _line_runs_around(text, _utf8_hits(text)):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
@@ -419,6 +435,17 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     fixes.extend(_uncertain(text, candidates, accepted))
     fixes.sort(key=lambda fix: fix.start)
     return ("".join(pieces) if accepted else text), fixes
+
+
+def _lines_with(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+    """The lines holding a signature hit: the span regexes never cross a line break."""
+    lines: list[tuple[int, int]] = []
+    for hit in signature_re.finditer(text):
+        if lines and hit.start() < lines[-1][1]:
+            continue
+        end = text.find("\n", hit.end())
+        lines.append((text.rfind("\n", 0, hit.start()) + 1, len(text) if end < 0 else end))
+    return lines
 
 
 def _unsigned_spans(
@@ -491,6 +518,33 @@ def has_utf8_as_cjk_signature(text: str) -> bool:
     return bool(tables.signature_re.search(text))
 
 
+def _utf8_hits(text: str) -> Iterator[re.Match]:
+    """Hits of ``UTF8_SIGNATURE_RE`` whose lead and continuations all come from one code page.
+
+    The regex joins the characters of all of ftfy's code pages; a Greek
+    capital (Windows-1253 lead) before Ω (a Mac Roman continuation) is no
+    UTF-8 sequence in any single one of them.
+    """
+    for hit in UTF8_SIGNATURE_RE.finditer(text):
+        index = hit.start()
+        first = text[index]
+        if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
+            yield hit  # what a lossy decoder left, or a NBSP turned space
+            continue
+        lead = text[index - 1]
+        for needs, continuations in UTF8_CODEC_TABLES:
+            need = needs.get(lead)
+            tail = text[index : index + need] if need else ""
+            if (
+                need
+                and len(tail) == need
+                and tail[0] in continuations
+                and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
+            ):
+                yield hit
+                break
+
+
 def _possible_families(text: str) -> set[str]:
     """Which families of damage show their signature somewhere in ``text``.
 
@@ -499,7 +553,7 @@ def _possible_families(text: str) -> set[str]:
     the next.  This is the whole cost of the clean path.
     """
     families = set()
-    if UTF8_SIGNATURE_RE.search(text):
+    if UTF8_SIGNATURE_RE.search(text) and any(_utf8_hits(text)):
         families.add("utf8")
     for family, signature_re, _, _ in SINGLE_BYTE_FAMILIES:
         if signature_re.search(text):
@@ -567,11 +621,11 @@ def _reach(
     return start, end
 
 
-def _line_runs_around(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+def _line_runs_around(text: str, hits: Iterable[re.Match]) -> list[tuple[int, int]]:
     """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters."""
     runs: list[tuple[int, int]] = []
     end = 0
-    for hit in signature_re.finditer(text):
+    for hit in hits:
         if hit.start() < end:
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
@@ -665,10 +719,11 @@ def _build_cjk_tables() -> _CJKTables:
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
     return _CJKTables(
         signature_re=_signature_re(
-            set().union(*signatures.values()), set().union(*two_byte.values())
+            set().union(*signatures.values()), set().union(*two_byte.values()) - common
         ),
         pair_signature_res={
-            pair: _signature_re(signatures[pair], two_byte[pair]) for pair in UTF8_AS_CJK_PAIRS
+            pair: _signature_re(signatures[pair], two_byte[pair] - common)
+            for pair in UTF8_AS_CJK_PAIRS
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
