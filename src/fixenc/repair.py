@@ -209,7 +209,7 @@ UTF8_SHARE = 0.85
 MIN_ENCODABLE = 0.8
 # Member characters a run of UTF-8 read as a CJK code page reaches beyond
 # its outermost signature hits (see ``_runs_around``).
-RUN_REACH = 24
+RUN_REACH = 40
 # Spans longer than this are cut into pieces of this size before repair, to
 # bound the work per decision.
 MAX_SPAN = 4000
@@ -689,6 +689,9 @@ def _build_cjk_tables() -> _CJKTables:
     byte_pairs = [(a, b) for a in lead for b in continuation]
     byte_pairs += [(a, b) for a in continuation for b in (*continuation, *lead, *ascii_trail)]
     common = langmodel.common_chars(COMMON_CJK_CHARS)
+    # Big5's extension reads UTF-8 two-byte sequences as kana: four in a row of
+    # common kana is Japanese, not Cyrillic or Greek read as Big5.
+    common_kana = {ch for ch in common if "\u3040" <= ch <= "\u30ff"}
     chars: set[str] = set()
     signatures: dict[CodecPair, set[str]] = {}
     two_byte: dict[CodecPair, set[str]] = {}
@@ -719,10 +722,10 @@ def _build_cjk_tables() -> _CJKTables:
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
     return _CJKTables(
         signature_re=_signature_re(
-            set().union(*signatures.values()), set().union(*two_byte.values()) - common
+            set().union(*signatures.values()), set().union(*two_byte.values()) - common_kana
         ),
         pair_signature_res={
-            pair: _signature_re(signatures[pair], two_byte[pair] - common)
+            pair: _signature_re(signatures[pair], two_byte[pair] - common_kana)
             for pair in UTF8_AS_CJK_PAIRS
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
