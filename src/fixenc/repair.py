@@ -662,6 +662,9 @@ _CJK_LOCK = threading.Lock()
 _CJK_TABLES: _CJKTables | None = None
 # Characters this common in some CJK language are never a signature by themselves.
 COMMON_CJK_CHARS = 3000
+# Letters per language (most frequent first) whose two UTF-8 bytes make the
+# second CJK signature.
+TWO_BYTE_LETTERS = 120
 
 
 def _cjk_tables() -> _CJKTables:
@@ -692,17 +695,17 @@ def _build_cjk_tables() -> _CJKTables:
     # Big5's extension reads UTF-8 two-byte sequences as kana: four in a row of
     # common kana is Japanese, not Cyrillic or Greek read as Big5.
     common_kana = {ch for ch in common if "\u3040" <= ch <= "\u30ff"}
+    letters = _two_byte_letters()
     chars: set[str] = set()
     signatures: dict[CodecPair, set[str]] = {}
     two_byte: dict[CodecPair, set[str]] = {}
     for pair in UTF8_AS_CJK_PAIRS:
         two_byte[pair] = set()
-        for a in range(0xC2, 0xE0):
-            for b in continuation:
-                try:
-                    two_byte[pair].add(bytes((a, b)).decode(pair.wrong))
-                except UnicodeDecodeError:
-                    continue
+        for letter in letters:
+            try:
+                two_byte[pair].add(letter.encode("utf-8").decode(pair.wrong))
+            except UnicodeDecodeError:
+                continue
         pair_chars = set()
         for a, b in byte_pairs:
             try:
@@ -731,6 +734,20 @@ def _build_cjk_tables() -> _CJKTables:
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
     )
+
+
+def _two_byte_letters() -> set[str]:
+    """Common letters of the alphabets the model knows that UTF-8 writes in two bytes.
+
+    Their readings in a CJK code page are the material of the second signature
+    (Cyrillic, Greek, accented Latin read as GBK); any two bytes would also
+    match runs of ordinary Chinese characters.
+    """
+    letters = set()
+    for script in ("latin", "cyrillic", "greek", "hebrew", "arabic"):
+        for ch in langmodel.common_chars(TWO_BYTE_LETTERS, script):
+            letters.update(ch + ch.upper())
+    return {ch for ch in letters if len(ch.encode("utf-8")) == 2}
 
 
 def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
