@@ -190,21 +190,34 @@ class _Model:
         languages = self.by_script.get(script)
         if not languages:
             return SYMBOL_LOGPROB * sum(map(len, runs)), ""
-        if len(languages) > LANGUAGE_SHORTLIST and sum(map(len, runs)) > LANGUAGE_PROBE_CHARS:
-            probe, size = [], 0
-            for run in runs:
-                probe.append(run)
-                size += len(run)
-                if size >= LANGUAGE_PROBE_CHARS:
-                    break
-            ranked = sorted(languages, key=lambda lang: -sum(lang.score_run(run) for run in probe))
-            languages = ranked[:LANGUAGE_SHORTLIST]
+        # Every language scores the first runs (one cached call per run); only
+        # the best few score the rest.
+        totals = [0.0] * len(languages)
+        probed = size = 0
+        for run in runs:
+            for index, score in enumerate(_run_scores(script, run)):
+                totals[index] += score
+            probed += 1
+            size += len(run)
+            if size >= LANGUAGE_PROBE_CHARS:
+                break
+        order = range(len(languages))
+        if probed < len(runs) and len(languages) > LANGUAGE_SHORTLIST:
+            order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
+        rest = runs[probed:]
         best, best_name = -math.inf, ""
-        for language in languages:
-            total = sum(language.score_run(run) for run in runs)
+        for index in order:
+            language = languages[index]
+            total = totals[index] + sum(language.score_run(run) for run in rest)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_scores(script: str, run: str) -> tuple[float, ...]:
+    """The score of one run under each language of its script family, in model order."""
+    return tuple(language.score_run(run) for language in _model().by_script[script])
 
 
 _MODEL: _Model | None = None
