@@ -190,25 +190,29 @@ class _Model:
         languages = self.by_script.get(script)
         if not languages:
             return SYMBOL_LOGPROB * sum(map(len, runs)), ""
-        # Every language scores the first runs (one cached call per run); only
-        # the best few score the rest.
+        # Every language scores the first LANGUAGE_PROBE_CHARS letters (one
+        # cached call per run); only the best few score the whole text.
         totals = [0.0] * len(languages)
         probed = size = 0
         for run in runs:
-            for index, score in enumerate(_run_scores(script, run)):
+            probe = run[: LANGUAGE_PROBE_CHARS - size]
+            for index, score in enumerate(_run_scores(script, probe)):
                 totals[index] += score
-            probed += 1
-            size += len(run)
-            if size >= LANGUAGE_PROBE_CHARS:
+            size += len(probe)
+            if len(probe) < len(run) or size >= LANGUAGE_PROBE_CHARS:
                 break
+            probed += 1
         order = range(len(languages))
         if probed < len(runs) and len(languages) > LANGUAGE_SHORTLIST:
             order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
-        rest = runs[probed:]
+        if probed == len(runs):
+            rest, partial = [], totals
+        else:
+            rest, partial = runs, [0.0] * len(languages)
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]
-            total = totals[index] + sum(language.score_run(run) for run in rest)
+            total = partial[index] + sum(language.score_run(run) for run in rest)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name
