@@ -130,6 +130,41 @@ def test_ascii_and_plain_text_take_the_fast_path() -> None:
     assert looks_damaged("鍙戝竷鏃堕棿")
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "ありがとうございます。とても助かりました。",  # Big5 also reads UTF-8 pairs as kana
+        "作业系统一途，网站的要求是功能十分强大",  # common GBK characters four in a row
+        "Сообщает РИА Новости, что всё «решено» ",  # acronym before a word, ё, closing quote
+        "Η ΤΩΡΙΝΗ κατάσταση, άποψη",  # Greek capitals are not Mac Roman continuations
+    ],
+)
+def test_clean_text_shows_no_signature(clean: str) -> None:
+    # The fast path is the whole cost of clean text: it must not even look closer.
+    assert not looks_damaged(clean)
+
+
+@pytest.mark.parametrize(
+    "clean", ["Сообщает ООО НПО «Её» и всё", "Szabályzat a láír kérdésben"]
+)
+def test_clean_text_with_a_signature_is_examined_and_left_alone(clean: str) -> None:
+    assert looks_damaged(clean)
+    assert repair_mojibake(clean) == (clean, [])
+
+
+@pytest.mark.parametrize(
+    "original, wrong",
+    [
+        ("Привет, как дела?", "gb18030"),  # Cyrillic read as GBK: the two-byte signature
+        ("Ελληνικά γράμματα", "gb18030"),
+        ("élève café", "windows-1252"),
+        ("Привет мир", "windows-1251"),
+    ],
+)
+def test_damage_shows_its_signature(original: str, wrong: str) -> None:
+    assert looks_damaged(original.encode("utf-8").decode(wrong))
+
+
 def test_doubtful_span_is_reported_not_changed() -> None:
     damaged = "¸í°è ¹é¿Á·ç ~ Possessed by Phoenix ~"
     fixed, fixes = repair_mojibake(damaged)
