@@ -5,10 +5,15 @@ with the codec that wrongly decoded them and decode the bytes with the right
 one.  The hard part is knowing *when* to do it, because most text also "decodes"
 under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So:
 
-1. A fast path proves most clean text clean from its set of distinct
-   characters and one signature regex per family of damage (UTF-8 read as a
-   single-byte page, legacy bytes read as Latin-1, Cyrillic pages swapped, UTF-8
-   read as a CJK page): no signature, nothing to do.
+1. A fast path proves most clean text clean with one signature regex per
+   family of damage (UTF-8 read as a single-byte page, legacy bytes read as
+   Latin-1, Cyrillic pages swapped, UTF-8 read as a CJK page), each opening
+   with one character class so the regex engine skips clean text in C: no
+   signature, nothing to do.  Signatures are structural (a whole UTF-8
+   sequence of one code page; rare CJK characters close together; four
+   common letters of an alphabet read as a CJK code page), so clean text in
+   any language seldom shows one, and where it does only the few dozen
+   characters around the hits are examined.
 2. Around each signature hit, a span (the run of characters that damage is made
    of, with its ASCII glue) is transcoded with the family's pairs of
    ``CODEC_PAIRS``; only the "islands" whose bytes form valid characters of the
