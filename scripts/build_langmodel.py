@@ -11,6 +11,7 @@ OpenCC's ``s2t`` conversion.
 Only the most frequent characters and bigrams are kept, quantised to 1/8 nat, so
 the whole model stays well under a few MB.  Run:
 
+    pip install '.[build]'                       # wordfreq, the `build` extra
     python scripts/build_langmodel.py            # writes src/fixenc/data/langmodel.json.gz
 
 The output is deterministic for a given wordfreq version.

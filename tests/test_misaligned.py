@@ -108,3 +108,18 @@ def test_closing_an_open_quotation_counts_as_evidence():
     assert fix.after == "。”<"
     assert repaired == "他说：“我们明天出发。”</span>\n"
     assert repair_misaligned_double_byte("他说：我们明天出发?!?/span>\n")[1] == []
+
+
+@pytest.mark.parametrize(
+    "damaged",
+    [
+        "发布时间是今天上午，会议在北京召开。".encode().decode("gbk", "replace"),
+        "发布时间是今天上午，会议在北京召开。".encode().decode("gbk", "ignore"),
+        "发布时间是今天上午，会议在北京召开。".encode().decode("gb18030", "replace"),
+        "会议在北京召开。".encode().decode("gbk", "replace").replace("\ufffd", "?"),
+    ],
+)
+def test_lossy_utf8_read_as_gbk_is_not_re_read_out_of_phase(damaged: str) -> None:
+    # Its '?' and U+FFFD are bytes lost by the UTF-8-as-GBK damage, not a
+    # decoder out of phase; re-reading would trade one garble for another.
+    assert repair_misaligned_double_byte(damaged) == (damaged, [])

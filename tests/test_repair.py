@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixenc.pipeline import repair_text
 from fixenc.repair import CODEC_PAIRS, looks_damaged, repair_mojibake
 
 CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
@@ -129,6 +130,41 @@ def test_ascii_and_plain_text_take_the_fast_path() -> None:
     assert looks_damaged("鍙戝竷鏃堕棿")
 
 
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "ありがとうございます。とても助かりました。",  # Big5 also reads UTF-8 pairs as kana
+        "作业系统一途，网站的要求是功能十分强大",  # common GBK characters four in a row
+        "Сообщает РИА Новости, что всё «решено» ",  # acronym before a word, ё, closing quote
+        "Η ΤΩΡΙΝΗ κατάσταση, άποψη",  # Greek capitals are not Mac Roman continuations
+    ],
+)
+def test_clean_text_shows_no_signature(clean: str) -> None:
+    # The fast path is the whole cost of clean text: it must not even look closer.
+    assert not looks_damaged(clean)
+
+
+@pytest.mark.parametrize(
+    "clean", ["Сообщает ООО НПО «Её» и всё", "Szabályzat a láír kérdésben"]
+)
+def test_clean_text_with_a_signature_is_examined_and_left_alone(clean: str) -> None:
+    assert looks_damaged(clean)
+    assert repair_mojibake(clean) == (clean, [])
+
+
+@pytest.mark.parametrize(
+    "original, wrong",
+    [
+        ("Привет, как дела?", "gb18030"),  # Cyrillic read as GBK: the two-byte signature
+        ("Ελληνικά γράμματα", "gb18030"),
+        ("élève café", "windows-1252"),
+        ("Привет мир", "windows-1251"),
+    ],
+)
+def test_damage_shows_its_signature(original: str, wrong: str) -> None:
+    assert looks_damaged(original.encode("utf-8").decode(wrong))
+
+
 def test_doubtful_span_is_reported_not_changed() -> None:
     damaged = "¸í°è ¹é¿Á·ç ~ Possessed by Phoenix ~"
     fixed, fixes = repair_mojibake(damaged)
@@ -161,3 +197,27 @@ def test_repair_is_idempotent(case: tuple[str, str, str], extra: int) -> None:
     damaged = clean.encode(true).decode(wrong) + " " + " ".join(SENTENCES[:extra])
     once = repair_mojibake(damaged)[0]
     assert repair_mojibake(once)[0] == once
+
+
+@pytest.mark.parametrize("errors", ["replace", "ignore", "question"])
+@pytest.mark.parametrize(
+    "original", ["发布时间是今天上午，会议在北京召开。", "会议在北京召开，发布时间是今天上午。"]
+)
+def test_the_pipeline_never_makes_lossy_utf8_read_as_gbk_worse(original: str, errors: str) -> None:
+    data = original.encode()
+    if errors == "question":
+        damaged = data.decode("gbk", "replace").replace("\ufffd", "?")
+    else:
+        damaged = data.decode("gbk", errors)
+    out = repair_text(damaged, extract="none").text
+    assert _distance(original, out) <= _distance(original, damaged)
+
+
+def _distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ch in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other)))
+        previous = current
+    return previous[-1]

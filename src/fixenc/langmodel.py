@@ -190,21 +190,38 @@ class _Model:
         languages = self.by_script.get(script)
         if not languages:
             return SYMBOL_LOGPROB * sum(map(len, runs)), ""
-        if len(languages) > LANGUAGE_SHORTLIST and sum(map(len, runs)) > LANGUAGE_PROBE_CHARS:
-            probe, size = [], 0
-            for run in runs:
-                probe.append(run)
-                size += len(run)
-                if size >= LANGUAGE_PROBE_CHARS:
-                    break
-            ranked = sorted(languages, key=lambda lang: -sum(lang.score_run(run) for run in probe))
-            languages = ranked[:LANGUAGE_SHORTLIST]
+        # Every language scores the first LANGUAGE_PROBE_CHARS letters (one
+        # cached call per run); only the best few score the whole text.
+        totals = [0.0] * len(languages)
+        probed = size = 0
+        for run in runs:
+            probe = run[: LANGUAGE_PROBE_CHARS - size]
+            for index, score in enumerate(_run_scores(script, probe)):
+                totals[index] += score
+            size += len(probe)
+            if len(probe) < len(run) or size >= LANGUAGE_PROBE_CHARS:
+                break
+            probed += 1
+        order = range(len(languages))
+        if probed < len(runs) and len(languages) > LANGUAGE_SHORTLIST:
+            order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
+        if probed == len(runs):
+            rest, partial = [], totals
+        else:
+            rest, partial = runs, [0.0] * len(languages)
         best, best_name = -math.inf, ""
-        for language in languages:
-            total = sum(language.score_run(run) for run in runs)
+        for index in order:
+            language = languages[index]
+            total = partial[index] + sum(language.score_run(run) for run in rest)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name
+
+
+@lru_cache(maxsize=1 << 16)
+def _run_scores(script: str, run: str) -> tuple[float, ...]:
+    """The score of one run under each language of its script family, in model order."""
+    return tuple(language.score_run(run) for language in _model().by_script[script])
 
 
 _MODEL: _Model | None = None
@@ -255,14 +272,30 @@ def _lower(ch: str) -> str:
     return ch.casefold()[:1] or ch
 
 
+# Per character: (script family, lower-case form, is a small letter); filled
+# lazily, as plain dict lookups are what keeps ``text_score`` cheap.
+_CHAR_INFO: dict[str, tuple[str, str, bool]] = {}
+
+
+def _char_info(ch: str) -> tuple[str, str, bool]:
+    lowered = _lower(ch)
+    info = (script_of(ch), lowered, lowered == ch and ch.upper() != ch)
+    _CHAR_INFO[ch] = info
+    return info
+
+
+@lru_cache(maxsize=2048)
 def text_score(text: str) -> Score:
     """Total log-probability of ``text`` with the number of characters and the main language.
 
     Letters are split into runs (a run ends at any neutral character or symbol)
     and the runs are grouped by script family; each family is scored under its
     best language.  Neutral characters and symbols add fixed log-probabilities.
+    Cached: the repair stage scores the same damaged span against each of its
+    candidates.
     """
     model = _model()
+    char_info = _CHAR_INFO.get
     runs_by_script: dict[str, list[str]] = {}
     fixed = 0.0
     run: list[str] = []
@@ -270,7 +303,7 @@ def text_score(text: str) -> Score:
     previous = "neutral"
     previous_was_small = False
     for ch in text:
-        script = script_of(ch)
+        script, lowered, is_small = char_info(ch) or _char_info(ch)
         if script in FIXED_SCORES:
             fixed += FIXED_SCORES[script]
             if script == "symbol" and previous != "neutral":
@@ -287,10 +320,9 @@ def text_score(text: str) -> Score:
             if script != "cjk" and run_script != "cjk":
                 fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
-        lowered = _lower(ch)
         if lowered != ch and run:
             fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
-        previous_was_small = lowered == ch and ch.upper() != ch
+        previous_was_small = is_small
         run.append(lowered)
     if run:
         runs_by_script.setdefault(run_script, []).append("".join(run))

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from fixenc.langmodel import NEUTRAL_LOGPROB, SYMBOL_LOGPROB, script_of, text_score
+from fixenc.repair import has_utf8_as_cjk_signature
 from fixenc.result import Fix
 
 # Characters a decoder emits for bytes it could not decode.
@@ -275,14 +276,20 @@ def _mostly_lost(text: str) -> bool:
 
 
 def _candidate_starts(text: str) -> list[int]:
-    """Lost-character marks with East Asian text nearby."""
-    return [
-        match.start()
-        for match in _START.finditer(text)
-        if _EAST_ASIAN.search(
-            text, max(0, match.start() - CJK_NEIGHBOURHOOD), match.start() + CJK_NEIGHBOURHOOD
-        )
-    ]
+    """Lost-character marks with East Asian text nearby, but not inside UTF-8 read as CJK.
+
+    Lossy UTF-8 read as GBK ("鏄�浠婂") also leaves '?' and U+FFFD among rare
+    characters; re-reading such a span out of phase only trades one garble for
+    another, so marks near that signature are left to the repair stage.
+    """
+    starts = []
+    for match in _START.finditer(text):
+        window = text[
+            max(0, match.start() - CJK_NEIGHBOURHOOD) : match.start() + CJK_NEIGHBOURHOOD
+        ]
+        if _EAST_ASIAN.search(window) and not has_utf8_as_cjk_signature(window):
+            starts.append(match.start())
+    return starts
 
 
 def _repairs(page: _Page, starts: list[int], proven: set[tuple[str, str]] | None) -> list[_Repair]:
@@ -401,8 +408,8 @@ def _best_repair(
         if decoded is None:
             continue
         after, guessed, certainty, structural = decoded
-        if after == text[start:end]:
-            continue
+        if after == text[start:end] or has_utf8_as_cjk_signature(left + after + tail):
+            continue  # unchanged, or still reads as UTF-8 decoded as a CJK code page
         repaired = left + after + text[end:extent_end] + tail
         gain = _plausibility(repaired, page, own, quote_open) - baseline
         if structural:

@@ -5,10 +5,15 @@ with the codec that wrongly decoded them and decode the bytes with the right
 one.  The hard part is knowing *when* to do it, because most text also "decodes"
 under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So:
 
-1. A fast path proves most clean text clean from its set of distinct
-   characters and one signature regex per family of damage (UTF-8 read as a
-   single-byte page, legacy bytes read as Latin-1, Cyrillic pages swapped, UTF-8
-   read as a CJK page): no signature, nothing to do.
+1. A fast path proves most clean text clean with one signature regex per
+   family of damage (UTF-8 read as a single-byte page, legacy bytes read as
+   Latin-1, Cyrillic pages swapped, UTF-8 read as a CJK page), each opening
+   with one character class so the regex engine skips clean text in C: no
+   signature, nothing to do.  Signatures are structural (a whole UTF-8
+   sequence of one code page; rare CJK characters close together; four
+   common letters of an alphabet read as a CJK code page), so clean text in
+   any language seldom shows one, and where it does only the few dozen
+   characters around the hits are examined.
 2. Around each signature hit, a span (the run of characters that damage is made
    of, with its ASCII glue) is transcoded with the family's pairs of
    ``CODEC_PAIRS``; only the "islands" whose bytes form valid characters of the
@@ -49,6 +54,7 @@ import math
 import re
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -168,6 +174,8 @@ CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
 # Spans with fewer non-ASCII characters than this are too short to pick their pair.
 SHORT_SPAN = 8
+# Characters of a span on which its pair is picked (see ``_pair_reading_logprob``).
+PAIR_WINDOW = 400
 # Trusting the page: a pair that repaired this much (margin x characters)
 # lets its short islands elsewhere on the page pass with a smaller margin.
 TRUSTED_PAGE_WEIGHT = 20.0
@@ -192,11 +200,23 @@ GUESS_SHORTLIST = 6
 # A lossy repair may leave at most this share of its characters as U+FFFD;
 # beyond it the damage is left as it is (and reported as uncertain).
 MAX_LOST_SHARE = 0.1
+# The decoders that may really have lost bytes for each wrong codec of
+# ``CODEC_PAIRS``: the strict standard it extends gives up on more byte pairs
+# (GBK on the user-defined rows that GB18030 maps to private use).
+LOSSY_DECODERS = {
+    "gb18030": ("gb18030", "gbk"),
+    "cp950": ("cp950", "big5"),
+    "cp932": ("cp932", "shift_jis"),
+    "cp949": ("cp949", "euc_kr"),
+}
 # A span whose upper-half bytes are at least this share valid UTF-8 is not
 # legacy double-byte or Cyrillic text read as Latin-1.
 UTF8_SHARE = 0.85
 # Share of a span that must be encodable in a pair's wrong code page.
 MIN_ENCODABLE = 0.8
+# Member characters a run of UTF-8 read as a CJK code page reaches beyond
+# its outermost signature hits (see ``_runs_around``).
+RUN_REACH = 40
 # Spans longer than this are cut into pieces of this size before repair, to
 # bound the work per decision.
 MAX_SPAN = 4000
@@ -251,60 +271,96 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
 SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
 
 
-# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS).
+# The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS);
+# UTF-8 read as KOI8-R is not among them, so its signature would only cost time.
 FTFY_CODECS = (
-    *SINGLE_BYTE_CODECS,
     "latin-1",
-    "iso-8859-2",
+    "windows-1252",
+    "windows-1251",
+    "windows-1250",
     "windows-1253",
     "windows-1254",
     "windows-1257",
+    "iso-8859-2",
+    "mac-roman",
     "cp437",
 )
 
 
-def _utf8_signature_sets() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
-    """(lead characters, continuation characters) of UTF-8 bytes in each of ftfy's code pages."""
-    sets = []
+def _utf8_byte_classes() -> tuple[set[str], set[str], set[str], set[str]]:
+    """Characters of UTF-8 lead bytes of 2, 3 and 4-byte sequences, and of continuation bytes.
+
+    Union over ftfy's code pages; sloppy, so C1 controls stand for undefined bytes.
+    """
+    two, three, four, continuation = set(), set(), set(), set()
     for chars, _ in map(_single_byte_tables, FTFY_CODECS):
-        sets.append((frozenset(chars[0xC2:0xF5]) - {" "}, frozenset(chars[0x80:0xC0])))
-    return tuple(sets)
-
-
-# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
-NBSP_AS_SPACE_SETS = (frozenset("ÂÃÅÎÐÙ"), frozenset(" "))
-UTF8_SIGNATURE_SETS = (*_utf8_signature_sets(), NBSP_AS_SPACE_SETS)
-
-
-def _utf8_signature_pattern() -> str:
-    """Regex of a UTF-8 lead byte followed by a continuation byte, in ftfy's code pages."""
-    leads = set().union(*(leads for leads, _ in UTF8_SIGNATURE_SETS[:-1]))
-    conts = set().union(*(conts for _, conts in UTF8_SIGNATURE_SETS[:-1]))
-    return f"[{_char_class(leads)}][{_char_class(conts)}]|[ÂÃÅÎÐÙ] "
+        two.update(chars[0xC2:0xE0])
+        three.update(chars[0xE0:0xF0])
+        four.update(chars[0xF0:0xF5])
+        continuation.update(chars[0x80:0xC0])
+    return two - {" "}, three - {" "}, four - {" "}, continuation
 
 
 def _char_class(chars: set[str]) -> str:
     return "".join(re.escape(ch) for ch in sorted(chars))
 
 
+# ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
+NBSP_LEADS = "ÂÃÅÎÐÙ"
+
+
+def _utf8_signature_pattern() -> str:
+    """A UTF-8 sequence of ftfy's code pages, anchored on its first continuation byte.
+
+    Every branch starts at one character class, so the regex engine skips
+    ahead in C to the next continuation-byte character instead of trying an
+    alternation at every position; the lead byte is checked behind it.  A
+    three or four-byte sequence needs a second continuation byte (or U+FFFD
+    where a lossy decoder lost it), so that a lead letter before a closing
+    quote or an ё ("слово» ", "её") is not taken for one.
+    """
+    classes = _utf8_byte_classes()
+    two, three, four, cont = map(_char_class, classes)
+    later = rf"[{cont}\ufffd]"
+    first = _char_class(classes[3] | set(NBSP_LEADS) | {"\ufffd"})
+    return (
+        f"[{first}](?:(?<=[{two}][{cont}])|(?<=[{three}][{cont}]){later}"
+        rf"|(?<=[{four}][{cont}]){later}|(?<=[{NBSP_LEADS}]) |(?<=[\ufffd\x80-\x9f]))"
+    )
+
+
+def _utf8_codec_tables() -> tuple[tuple[dict[str, int], frozenset[str]], ...]:
+    """Per ftfy code page: continuation bytes each lead character needs, and the continuations."""
+    tables = []
+    for codec in FTFY_CODECS:
+        chars, _ = _single_byte_tables(codec)
+        needs = {chars[byte]: 1 + (byte >= 0xE0) + (byte >= 0xF0) for byte in range(0xC2, 0xF5)}
+        tables.append((needs, frozenset(chars[0x80:0xC0])))
+    return tuple(tables)
+
+
+UTF8_CODEC_TABLES = _utf8_codec_tables()
+
+
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
 
 _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 
-# Signatures, one regex each, searched over the whole text by the fast path.
+# Signatures, one regex each, searched over the whole text by the fast path;
+# each starts with one character class so that clean text is skipped in C.
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
 # C1 controls and U+FFFD are what lossy decoders leave.
-UTF8_SIGNATURE_RE = re.compile(f"{_utf8_signature_pattern()}|[\ufffd\x80-\x9f]")
+UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
-LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}][\xa0-\xff]|[\xa0-\xff][{_HIGH_CLASS}]")
+LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}])")
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
-# (or, without capitals, into a row of words in capitals).
-# (A row of capitals is matched only from its first capital: tried from every
-# capital of a long run without spaces, the second branch took quadratic time.)
+# (or, without capitals, into a row of whole words in capitals: "РИА Новости"
+# is an acronym before a word, not one).  Matches start only at a run's first
+# capital: tried from every capital of a long run, it took quadratic time.
 CYRILLIC_SIGNATURE_RE = re.compile(
-    r"(?<![\w-])[а-яё][А-ЯЁ]{2,}|(?<![А-ЯЁ])[А-ЯЁ]{2,}(?:[ ,.]+[А-ЯЁ]+)+"
+    r"(?<![А-ЯЁ])[А-ЯЁ](?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
@@ -315,9 +371,6 @@ CYRILLIC_BROKEN_WORD_RE = re.compile(
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
-LATIN1_UPPER_HALF = frozenset(map(chr, range(0xA0, 0x100)))
-LOSSY_MARKS = frozenset("\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
-CYRILLIC_CAPITAL = frozenset("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
@@ -359,32 +412,24 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             run = text[start:end]
             pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
-    # Spans of single-byte families without their signature, examined only
-    # once the page has shown that damage (see below).
-    unsigned: list[tuple[int, int, tuple[CodecPair, ...]]] = []
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
-        if family in families and signature_re.search(text):
-            for match in span_re.finditer(text):
-                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
-                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
-                else:
-                    unsigned.append((*match.span(), family_pairs))
+        if family in families:
+            for line_start, line_end in _lines_with(text, signature_re):
+                for match in span_re.finditer(text, line_start, line_end):
+                    if signature_re.search(match.group()) and _shaped_like(family, match.group()):
+                        candidates.extend(_span_candidates(text, *match.span(), family_pairs))
     if "utf8" in families:
-        for start, end in _line_runs_around(text, UTF8_SIGNATURE_RE):
+        for start, end in _line_runs_around(text, _utf8_hits(text)):
             candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
-    extra_pairs = [
-        (start, end, tuple(p for p in family_pairs if (p.wrong, p.right) in trusted))
-        for start, end, family_pairs in unsigned
-    ]
-    if any(pairs for _, _, pairs in extra_pairs):
+    unsigned = _unsigned_spans(text, families, trusted)
+    if unsigned:
         # The page shows this damage: its spans without the signature (a Big5
         # character whose second byte is ASCII shows one upper-half character,
         # a one-letter Cyrillic word) are read with the pair the page uses.
-        for start, end, pairs in extra_pairs:
-            if pairs:
-                candidates.extend(_span_candidates(text, start, end, pairs))
+        for start, end, pairs in unsigned:
+            candidates.extend(_span_candidates(text, start, end, pairs))
         accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
@@ -398,6 +443,35 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     fixes.extend(_uncertain(text, candidates, accepted))
     fixes.sort(key=lambda fix: fix.start)
     return ("".join(pieces) if accepted else text), fixes
+
+
+def _lines_with(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+    """The lines holding a signature hit: the span regexes never cross a line break."""
+    lines: list[tuple[int, int]] = []
+    for hit in signature_re.finditer(text):
+        if lines and hit.start() < lines[-1][1]:
+            continue
+        end = text.find("\n", hit.end())
+        lines.append((text.rfind("\n", 0, hit.start()) + 1, len(text) if end < 0 else end))
+    return lines
+
+
+def _unsigned_spans(
+    text: str, families: set[str], trusted: set[tuple[str, ...]]
+) -> list[tuple[int, int, tuple[CodecPair, ...]]]:
+    """Spans of single-byte families without their signature, with the pairs the page trusts.
+
+    Looked for only once a pair of that family has repaired something here.
+    """
+    spans = []
+    for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
+        pairs = tuple(p for p in family_pairs if (p.wrong, p.right) in trusted)
+        if family not in families or not pairs:
+            continue
+        for match in span_re.finditer(text):
+            if not (signature_re.search(match.group()) and _shaped_like(family, match.group())):
+                spans.append((*match.span(), pairs))
+    return spans
 
 
 def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidate]) -> list[Fix]:
@@ -442,28 +516,57 @@ def looks_damaged(text: str) -> bool:
     return bool(not text.isascii() and _possible_families(text))
 
 
-def _possible_families(text: str) -> set[str]:
-    """Which families of damage the characters present allow, from one pass over the text.
+def has_utf8_as_cjk_signature(text: str) -> bool:
+    """Does ``text`` hold the signature of UTF-8 read as a CJK code page (鍙戝竷, 锟斤拷)?
 
-    The set of distinct characters is enough to rule most families out: UTF-8
-    read as a code page needs both its lead and its continuation characters,
-    legacy bytes read as Latin-1 need Latin-1 letters or signs, and so on.
-    Each family that remains is then confirmed by its signature regex.
+    Other stages use it to keep their hands off such text: its '?' and U+FFFD
+    are bytes that UTF-8 decoding lost, not a sign of their own damage.
     """
-    chars = set(text)
-    families = set()
-    utf8_possible = not chars.isdisjoint(LOSSY_MARKS) or any(
-        not chars.isdisjoint(leads) and not chars.isdisjoint(conts)
-        for leads, conts in UTF8_SIGNATURE_SETS
-    )
-    if utf8_possible and UTF8_SIGNATURE_RE.search(text):
-        families.add("utf8")
-    if not chars.isdisjoint(LATIN1_UPPER_HALF):
-        families.add("legacy")
-    if not chars.isdisjoint(CYRILLIC_CAPITAL):
-        families.add("cyrillic")
     tables = _cjk_tables()
-    if not chars.isdisjoint(tables.signature_chars) and tables.signature_re.search(text):
+    return bool(tables.signature_re.search(text))
+
+
+def _utf8_hits(text: str) -> Iterator[re.Match]:
+    """Hits of ``UTF8_SIGNATURE_RE`` whose lead and continuations all come from one code page.
+
+    The regex joins the characters of all of ftfy's code pages; a Greek
+    capital (Windows-1253 lead) before Ω (a Mac Roman continuation) is no
+    UTF-8 sequence in any single one of them.
+    """
+    for hit in UTF8_SIGNATURE_RE.finditer(text):
+        index = hit.start()
+        first = text[index]
+        if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
+            yield hit  # what a lossy decoder left, or a NBSP turned space
+            continue
+        lead = text[index - 1]
+        for needs, continuations in UTF8_CODEC_TABLES:
+            need = needs.get(lead)
+            tail = text[index : index + need] if need else ""
+            if (
+                need
+                and len(tail) == need
+                and tail[0] in continuations
+                and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
+            ):
+                yield hit
+                break
+
+
+def _possible_families(text: str) -> set[str]:
+    """Which families of damage show their signature somewhere in ``text``.
+
+    One regex search per family; each regex opens with a single character
+    class, so on clean text the engine skips in C from one rare character to
+    the next.  This is the whole cost of the clean path.
+    """
+    families = set()
+    if UTF8_SIGNATURE_RE.search(text) and any(_utf8_hits(text)):
+        families.add("utf8")
+    for family, signature_re, _, _ in SINGLE_BYTE_FAMILIES:
+        if signature_re.search(text):
+            families.add(family)
+    if _cjk_tables().signature_re.search(text):
         families.add("cjk")
     return families
 
@@ -490,33 +593,47 @@ def _span_candidates(
 
 
 def _runs_around(text: str, signature_re: re.Pattern, is_member) -> list[tuple[int, int]]:
-    """The maximal runs of member characters (at most MAX_SPAN long) around each signature hit.
+    """Runs of member characters around clusters of signature hits (at most MAX_SPAN long).
 
-    Walking out from the hits keeps the cost proportional to the damage, not
-    to the length of the text.
+    Mojibake shows its signature every few characters, so a run reaches only
+    ``RUN_REACH`` member characters beyond its outermost hits: the damage and
+    some context, not the whole clean paragraph that a stray hit sits in.
+    That keeps the cost proportional to the damage, not to the text.
     """
     runs: list[tuple[int, int]] = []
-    end = 0
+    start = end = -1
     for hit in signature_re.finditer(text):
-        if hit.start() < end:
-            continue
-        start = hit.start()
-        limit = max(0, start - MAX_SPAN // 2, end)
-        while start > limit and is_member(text[start - 1]):
-            start -= 1
-        end = hit.end()
-        limit = min(len(text), start + MAX_SPAN)
-        while end < limit and is_member(text[end]):
-            end += 1
-        runs.append((start, end))
+        if start >= 0 and hit.start() <= end + RUN_REACH and hit.end() - start <= MAX_SPAN:
+            gap = text[end : hit.start()]
+            if all(map(is_member, gap)):
+                end = hit.end()
+                continue
+        if start >= 0:
+            runs.append(_reach(text, start, end, is_member, runs))
+        start, end = hit.start(), hit.end()
+    if start >= 0:
+        runs.append(_reach(text, start, end, is_member, runs))
     return runs
 
 
-def _line_runs_around(text: str, signature_re: re.Pattern) -> list[tuple[int, int]]:
+def _reach(
+    text: str, start: int, end: int, is_member, runs: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Extend [start, end) by up to RUN_REACH member characters each side, not into ``runs``."""
+    limit = max(0, start - RUN_REACH, runs[-1][1] if runs else 0)
+    while start > limit and is_member(text[start - 1]):
+        start -= 1
+    limit = min(len(text), end + RUN_REACH)
+    while end < limit and is_member(text[end]):
+        end += 1
+    return start, end
+
+
+def _line_runs_around(text: str, hits: Iterable[re.Match]) -> list[tuple[int, int]]:
     """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters."""
     runs: list[tuple[int, int]] = []
     end = 0
-    for hit in signature_re.finditer(text):
+    for hit in hits:
         if hit.start() < end:
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
@@ -547,13 +664,15 @@ class _CJKTables:
     signature_re: re.Pattern
     pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
     run_chars: frozenset[str]
-    signature_chars: frozenset[str]
 
 
 _CJK_LOCK = threading.Lock()
 _CJK_TABLES: _CJKTables | None = None
 # Characters this common in some CJK language are never a signature by themselves.
 COMMON_CJK_CHARS = 3000
+# Letters per language (most frequent first) whose two UTF-8 bytes make the
+# second CJK signature.
+TWO_BYTE_LETTERS = 120
 
 
 def _cjk_tables() -> _CJKTables:
@@ -581,17 +700,20 @@ def _build_cjk_tables() -> _CJKTables:
     byte_pairs = [(a, b) for a in lead for b in continuation]
     byte_pairs += [(a, b) for a in continuation for b in (*continuation, *lead, *ascii_trail)]
     common = langmodel.common_chars(COMMON_CJK_CHARS)
+    # Big5's extension reads UTF-8 two-byte sequences as kana: four in a row of
+    # common kana is Japanese, not Cyrillic or Greek read as Big5.
+    common_kana = {ch for ch in common if "\u3040" <= ch <= "\u30ff"}
+    letters = _two_byte_letters()
     chars: set[str] = set()
     signatures: dict[CodecPair, set[str]] = {}
     two_byte: dict[CodecPair, set[str]] = {}
     for pair in UTF8_AS_CJK_PAIRS:
         two_byte[pair] = set()
-        for a in range(0xC2, 0xE0):
-            for b in continuation:
-                try:
-                    two_byte[pair].add(bytes((a, b)).decode(pair.wrong))
-                except UnicodeDecodeError:
-                    continue
+        for letter in letters:
+            try:
+                two_byte[pair].add(letter.encode("utf-8").decode(pair.wrong))
+            except UnicodeDecodeError:
+                continue
         pair_chars = set()
         for a, b in byte_pairs:
             try:
@@ -611,15 +733,29 @@ def _build_cjk_tables() -> _CJKTables:
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
     return _CJKTables(
         signature_re=_signature_re(
-            set().union(*signatures.values()), set().union(*two_byte.values())
+            set().union(*signatures.values()), set().union(*two_byte.values()) - common_kana
         ),
         pair_signature_res={
-            pair: _signature_re(signatures[pair], two_byte[pair]) for pair in UTF8_AS_CJK_PAIRS
+            pair: _signature_re(signatures[pair], two_byte[pair] - common_kana)
+            for pair in UTF8_AS_CJK_PAIRS
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
-        signature_chars=frozenset().union(*signatures.values(), *two_byte.values()),
     )
+
+
+def _two_byte_letters() -> set[str]:
+    """Common letters of the alphabets the model knows that UTF-8 writes in two bytes.
+
+    Their readings in a CJK code page are the material of the second signature
+    (Cyrillic, Greek, accented Latin read as GBK); any two bytes would also
+    match runs of ordinary Chinese characters.
+    """
+    letters = set()
+    for script in ("latin", "cyrillic", "greek", "hebrew", "arabic"):
+        for ch in langmodel.common_chars(TWO_BYTE_LETTERS, script):
+            letters.update(ch + ch.upper())
+    return {ch for ch in letters if len(ch.encode("utf-8")) == 2}
 
 
 def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
@@ -630,8 +766,14 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
     """
-    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte)
-    return re.compile(f"[{rare_class}].?[{rare_class}]|[{two_byte_class}]{{4}}|锟斤拷")
+    two_byte_chars = {ch for chars in two_byte for ch in chars}
+    rare_class, two_byte_class = _char_class(rare), _char_class(two_byte_chars)
+    # One leading class, then the branch is checked behind it (see UTF8_SIGNATURE_RE).
+    return re.compile(
+        f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
+        f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
+        "|(?<=锟)斤拷)"
+    )
 
 
 # --------------------------------------------------------------------------- transcoding
@@ -865,10 +1007,15 @@ def _guess_gaps(
     byte (some value makes the bytes around it decode with fewer errors); the
     others were a real '?' or U+FFFD and keep a byte that ends any island.
     """
-    options = _lost_byte_options(pair)
+    all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
-    for gap in gaps if options else ():
+    gap_set = set(gaps)
+    for gap in gaps if all_options else ():
         position = offsets[gap]
+        following = b""
+        if gap + 1 < len(unit) and gap + 1 not in gap_set:
+            following = bytes(data[offsets[gap + 1] : offsets[gap + 2]])
+        options = _consistent_lost_bytes(pair.wrong, following) or all_options
         window_start = offsets[max(0, gap - 3)]
         window_end = offsets[min(len(offsets) - 1, gap + 4)]
         data[position] = 0
@@ -899,6 +1046,26 @@ def _guess_gaps(
         data[position] = best
         guessed[gap] = (best, confidence)
     return guessed
+
+
+@lru_cache(maxsize=4096)
+def _consistent_lost_bytes(wrong: str, following: bytes) -> tuple[int, ...]:
+    """Lost byte values the wrong decoder would really have lost before ``following``.
+
+    The surviving text pins the lost byte down: the wrong decoder gave up on
+    it (alone, or with ``following`` as its would-be trail) and then read
+    ``following`` unchanged.  UTF-8's continuation byte of 议 (AE) is lost
+    before GBK's E5 but that of 计 (A1) is not, since A1E5 is a GBK character.
+    """
+    consistent = set()
+    for decoder in LOSSY_DECODERS.get(wrong, (wrong,)):
+        expected = "\ufffd" + following.decode(decoder, "replace")
+        consistent.update(
+            value
+            for value in range(0x80, 0x100)
+            if (bytes((value,)) + following).decode(decoder, "replace") == expected
+        )
+    return tuple(sorted(consistent))
 
 
 def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
@@ -1199,7 +1366,7 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
         if islands:
             by_pair[pair] = islands
     if len(by_pair) > 1 and sum(not ch.isascii() for ch in span) >= SHORT_SPAN:
-        best = max(by_pair, key=lambda pair: langmodel.text_logprob(_apply(span, by_pair[pair])))
+        best = max(by_pair, key=lambda pair: _pair_reading_logprob(span, by_pair, pair))
         for pair, islands in by_pair.items():
             if pair != best:
                 # Only the page may still prefer them (``_trust_the_page``).
@@ -1225,15 +1392,31 @@ def _reads_as_utf8(span: str) -> bool:
     return covered >= UTF8_SHARE * high
 
 
-def _apply(span: str, islands: list[_Candidate]) -> str:
-    pieces, position = [], 0
+def _pair_reading_logprob(
+    span: str, by_pair: dict[CodecPair, list[_Candidate]], pair: CodecPair
+) -> float:
+    """How plausible the span reads under ``pair``, judged on a window of PAIR_WINDOW characters.
+
+    The window starts where the first island of any pair starts, so every pair
+    is judged on the same characters; a span is one damage, and its first few
+    hundred characters tell its pair as well as the whole (at a tenth of the cost).
+    """
+    start = min(island.start for islands in by_pair.values() for island in islands)
+    end = start + PAIR_WINDOW
+    inside = [island for island in by_pair[pair] if start <= island.start and island.end <= end]
+    return langmodel.text_logprob(_apply(span, inside, start, end))
+
+
+def _apply(span: str, islands: list[_Candidate], start: int = 0, end: int | None = None) -> str:
+    """``span[start:end]`` with the islands (all inside it) replaced by their repairs."""
+    pieces, position = [], start
     for island in sorted(islands, key=lambda c: c.start):
         if island.start < position:
             continue
         pieces.append(span[position : island.start])
         pieces.append(island.after)
         position = island.end
-    pieces.append(span[position:])
+    pieces.append(span[position:end])
     return "".join(pieces)
 
 
