@@ -93,6 +93,11 @@ def _run(text: str, options: Options) -> Result:
         else:
             out, found = strip_markup_fragments(out)
             fixes += found
+        if html:
+            # Removing tags can join the pieces of a character a tag had split
+            # ("caf<b>Ã</b>©"); without this, repairing the output again changed it.
+            out, found = repair_mojibake(out)
+            fixes += found
         out, found = repair_chinese_text(out, options.script)
         fixes += found
         if not html and not options.keep_chrome:
