@@ -34,7 +34,7 @@ from fixenc.repair import CODEC_PAIRS, SINGLE_BYTE_TABLES, CodecPair
 from fixenc.result import Result
 
 FAST = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
-SLOW = settings(deadline=None, max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(deadline=None, max_examples=800, suppress_health_check=[HealthCheck.too_slow])
 # The shared-data fixture is a constant path; hypothesis may reuse it across examples.
 WITH_DATA = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
 
@@ -410,7 +410,7 @@ def test_repair_is_idempotent_on_pipeline_output(data, extract):
 @pytest.mark.slow
 @pytest.mark.xfail(strict=False, reason="known: repair_mojibake is not idempotent on some C1 "
                    "controls next to other damage (see the strict xfail below)")
-@settings(SLOW, max_examples=1500)
+@settings(SLOW, max_examples=800)
 @given(data=markup_bytes(), extract=st.sampled_from(EXTRACT_MODES))
 def test_repair_is_idempotent_on_pipeline_output_long(data, extract):
     assert_output_needs_no_repair(data, extract)
@@ -504,7 +504,7 @@ def test_damaged_corpus_lines_are_never_made_worse(shared_data, pair, data):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("pair", CODEC_PAIRS, ids=PAIR_IDS)
-@settings(SLOW, max_examples=150, suppress_health_check=WITH_DATA)
+@settings(SLOW, max_examples=40, suppress_health_check=WITH_DATA)
 @given(data=st.data())
 def test_damaged_corpus_lines_are_never_made_worse_long(shared_data, pair, data):
     lines = [line for line in corpus_lines(shared_data) if damage(line, pair, "?") is not None]

@@ -65,8 +65,8 @@ MAX_SPAN_CHARS = 600
 
 # Searches for a lost byte allowed per page: this many, plus this many per
 # 1000 characters (see ``_search_budget``).
-MIN_SEARCHES = 256
-SEARCHES_PER_1000_CHARS = 64
+MIN_SEARCHES = 512
+SEARCHES_PER_1000_CHARS = 16
 
 # Lost marks inside one span beyond which it is not read further.  Real spans
 # hold a few (another trap met while out of phase: "?!...?怠?"); every mark
@@ -255,11 +255,13 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
 def _search_budget(text: str) -> int:
     """How many lost bytes a page may have searched for: linear in its length.
 
-    Each search scores every byte value in context (about a millisecond).  The
-    damaged pages of the seed benchmark need at most 51 per 1000 characters
-    (434 on their busiest page); a page built of marks between East Asian
-    characters asks for thousands, and once its budget is spent the rest of its
-    spans are left as they are.
+    Each search scores every byte value in context (about half a millisecond).
+    The damaged pages of the seed benchmark need at most 434 (51 per 1000
+    characters, on a page of 8,600); a page built of marks between East Asian
+    characters asks for tens of thousands.  The per-character share keeps such
+    a page within about 5x the time of a normal page of its size
+    (benchmarks/hostile.py); once the budget is spent the rest of its spans are
+    left as they are.
     """
     return MIN_SEARCHES + len(text) * SEARCHES_PER_1000_CHARS // 1000
 
