@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import ftfy.bad_codecs  # noqa: F401  (registers sloppy-windows-1252)
 import pytest
+from conftest import SAMPLES, run_cli
 
 import fixenc
-from conftest import REPO, SAMPLES
 
 INPUTS = sorted(p for p in SAMPLES.iterdir()
                 if p.suffix in (".txt", ".html") and not p.name.endswith(".expected.txt"))
@@ -24,11 +21,6 @@ DAMAGE = {
 
 def expected_for(sample):
     return sample.with_name(sample.name.rsplit(".", 1)[0] + ".expected.txt")
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "fixenc", *args], capture_output=True,
-                          cwd=REPO, env={"PYTHONPATH": str(REPO / "src"), "PATH": ""})
 
 
 def test_every_sample_has_an_expected_output():
