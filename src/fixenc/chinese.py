@@ -23,8 +23,6 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from fixenc.chrome import remove_chrome_lines, strip_markup_fragments
-from fixenc.misaligned import repair_misaligned_double_byte
 from fixenc.result import Fix
 
 SCRIPT_CHOICES = ("auto", "keep", "simplified", "traditional")
@@ -303,24 +301,3 @@ def repair_chinese_text(text: str, script: str = "auto") -> tuple[str, list[Fix]
         fixes += converted
     text, widened = restore_fullwidth_punctuation(text)
     return text, fixes + widened
-
-
-def repair_chinese_page(
-    text: str, script: str = "auto", keep_chrome: bool = False
-) -> tuple[str, list[Fix]]:
-    """Every repair the seed page needs, in order, for callers without the pipeline.
-
-    For text pages (HTML goes through the article extractor instead).
-    Out-of-phase spans first (they need the damaged closing tag as context),
-    then markup fragments, the Chinese-specific stages and site chrome.
-    Whitespace is left to the normalisation stage.
-    """
-    fixes: list[Fix] = []
-    stages = [repair_misaligned_double_byte, strip_markup_fragments]
-    stages.append(lambda page: repair_chinese_text(page, script))
-    if not keep_chrome:
-        stages.append(remove_chrome_lines)
-    for stage in stages:
-        text, found = stage(text)
-        fixes += found
-    return text, fixes
