@@ -85,14 +85,29 @@ class Decoded:
     fixes: tuple[Fix, ...]
 
 
+# Codecs Python decodes with but no page is written in: they interpret the
+# input (escapes, IDNA, UTF-7's base64) or always fail.  A page declaring one
+# must not choose how its own bytes are read.
+REFUSED_CODECS = frozenset(
+    ("undefined", "unicode-escape", "raw-unicode-escape", "utf-7", "idna", "punycode")
+)
+
+
 def python_codec(label: str) -> str | None:
-    """The Python codec for a charset label, after WHATWG mapping; None if unknown."""
+    """The Python text codec for a charset label, after WHATWG mapping; None if unknown or refused.
+
+    Labels come from the page itself, so bytes-to-bytes codecs (hex, zlib...)
+    and ``REFUSED_CODECS`` count as unknown.
+    """
     label = label.strip().lower()
     name = WHATWG_LABELS.get(label, label)
     try:
-        return codecs.lookup(name).name
-    except LookupError:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in REFUSED_CODECS:
+        return None
+    return info.name
 
 
 def declared_codecs(label: str) -> tuple[str, ...]:
