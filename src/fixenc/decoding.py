@@ -94,20 +94,9 @@ REFUSED_CODECS = frozenset(
 
 
 def python_codec(label: str) -> str | None:
-    """The Python text codec for a charset label, after WHATWG mapping; None if unknown or refused.
-
-    Labels come from the page itself, so bytes-to-bytes codecs (hex, zlib...)
-    and ``REFUSED_CODECS`` count as unknown.
-    """
+    """The Python text codec for a charset label, after WHATWG mapping; None if unknown or refused."""
     label = label.strip().lower()
-    name = WHATWG_LABELS.get(label, label)
-    try:
-        info = codecs.lookup(name)
-    except (LookupError, ValueError):  # ValueError: a NUL in the label
-        return None
-    if not getattr(info, "_is_text_encoding", True) or info.name in REFUSED_CODECS:
-        return None
-    return info.name
+    return _lookup(WHATWG_LABELS.get(label, label))
 
 
 def declared_codecs(label: str) -> tuple[str, ...]:
@@ -128,10 +117,18 @@ def declared_codecs(label: str) -> tuple[str, ...]:
 
 
 def _lookup(label: str) -> str | None:
+    """The Python text codec of exactly this label; None if unknown or refused.
+
+    Labels come from the page itself, so bytes-to-bytes codecs (hex, zlib...)
+    and ``REFUSED_CODECS`` count as unknown.
+    """
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a NUL in the label
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in REFUSED_CODECS:
+        return None
+    return info.name
 
 
 def declared_charset(data: bytes) -> str | None:
