@@ -16,8 +16,7 @@ from clitools import run
 
 import fixenc
 from fixenc import misaligned, streams
-from fixenc.chrome import strip_markup_fragments
-from fixenc.markup import MAX_NESTING, flat_text, nests_too_deep
+from fixenc.markup import MAX_NESTING, flat_text, nests_too_deep, strip_markup_fragments
 from fixenc.repair import CYRILLIC_SIGNATURE_RE
 
 
