@@ -26,3 +26,16 @@ def check_text(text: object) -> None:
     """Output text is a str that can be written as UTF-8 (no lone surrogates)."""
     assert isinstance(text, str), type(text)
     text.encode("utf-8")
+
+
+def warm_up() -> None:
+    """Load the language model, parsers and converters before fuzzing.
+
+    The first page that reaches them pays seconds of loading, which libFuzzer
+    would report as a slow unit (and, on a busy machine, a hang).
+    """
+    from fixenc.pipeline import repair_bytes
+
+    for page in ("<html><body><p>caf\u00c3\u00a9 \u9359\u6212\u7af7</p></body></html>",
+                 "\u5b9e(sh\u00ed)\u73fe \u4e2d\u6587?!\u888d\u5413f"):
+        repair_bytes(page.encode("utf-8"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 
 import atheris
-from common import check_text
+from common import check_text, warm_up
 
 with atheris.instrument_imports(include=["fixenc"]):
     from fixenc.article import extract_article
@@ -30,4 +30,5 @@ def test_one_input(data: bytes) -> None:
 
 if __name__ == "__main__":
     atheris.Setup(sys.argv, test_one_input)
+    warm_up()
     atheris.Fuzz()

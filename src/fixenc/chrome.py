@@ -173,7 +173,9 @@ HTML_ELEMENTS = (
 # A closing tag, also when its "<" was lost to a decoding error ("?/span>").
 _STRAY_CLOSING_TAG = re.compile(rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>", re.IGNORECASE)
 # A page cut in the middle of a tag starts with the tag's tail: 'alt text" />'.
-_LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]*?)\s*[\"']\s*/?>[ \t]*")
+# (Bounded: a lazy run followed by unbounded whitespace took quadratic time on
+# a long first line of spaces; an attribute's text is far shorter than 1000.)
+_LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]{0,1000}?)\s{0,64}[\"']\s{0,64}/?>[ \t]*")
 # ... or ends with the tag's head: '<img src="...'.
 _TRAILING_TAG_HEAD = re.compile(r"<[A-Za-z][^<>\n]*\Z")
 

@@ -6,6 +6,7 @@ these pages; see the article extractor's measurements).
 
 from __future__ import annotations
 
+import html as html_module
 import re
 
 import lxml.html
@@ -24,7 +25,20 @@ BLOCK_TAGS = frozenset(
 )
 UNPARSEABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
-__all__ = ["html_to_text", "looks_like_html", "strip_markup_fragments"]
+# libxml2 (lxml) drops everything below its 256th level of nesting, silently;
+# deeper pages are turned into text without a tree (``flat_text``).
+MAX_NESTING = 255
+VOID_TAGS = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+     "track", "wbr"]
+)
+# Elements a parser closes when another of the same kind opens (<p>, <li> left open).
+SELF_CLOSING_SIBLINGS = frozenset(["p", "li", "dt", "dd", "tr", "td", "th", "option"])
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^<>]*>")
+RAW_TEXT_OPEN = re.compile(r"<(script|style|noscript|template)\b", re.IGNORECASE)
+
+__all__ = ["flat_text", "html_to_text", "looks_like_html", "nests_too_deep",
+           "strip_markup_fragments"]
 
 
 def looks_like_html(text: str) -> bool:
@@ -63,3 +77,49 @@ def _collect(element, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
+
+
+def nests_too_deep(html: str) -> bool:
+    """Whether the markup nests deeper than lxml can parse (``MAX_NESTING``).
+
+    A linear scan with an open-element stack, closing an element with its end
+    tag (and whatever it left open), so pages of unclosed <p> do not count as deep.
+    """
+    if html.count("<") <= MAX_NESTING:
+        return False
+    stack: list[str] = []
+    for match in TAG.finditer(html):
+        name = match[2].lower()
+        if match[1]:
+            if name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif name not in VOID_TAGS and not match[0].endswith("/>"):
+            if name in SELF_CLOSING_SIBLINGS and stack and stack[-1] == name:
+                continue
+            stack.append(name)
+            if len(stack) > MAX_NESTING:
+                return True
+    return False
+
+
+def flat_text(html: str) -> tuple[str, list[Fix]]:
+    """Visible text of markup too deep for a tree: tags removed, blocks on their own lines."""
+    parts: list[str] = []
+    position = 0
+    lowered = html.lower()
+    while True:
+        opening = RAW_TEXT_OPEN.search(html, position)
+        end = len(html) if opening is None else opening.start()
+        parts.append(TAG.sub(_tag_break, html[position:end]))
+        if opening is None:
+            break
+        closing = lowered.find(f"</{opening[1].lower()}", opening.end())
+        if closing < 0:
+            break
+        position = lowered.find(">", closing) + 1 or len(html)
+    text = html_module.unescape("".join(parts))
+    return text, [Fix("markup", detail=f"markup nested deeper than {MAX_NESTING}: tags removed")]
+
+
+def _tag_break(match: re.Match) -> str:
+    return "\n" if match[2].lower() in BLOCK_TAGS else ""

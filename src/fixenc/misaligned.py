@@ -63,6 +63,17 @@ LOST_BYTE_VALUES = range(0x81, 0xFF)
 # next ASCII byte, which in Chinese prose may be the end of the paragraph.
 MAX_SPAN_CHARS = 600
 
+# Searches for a lost byte allowed per page: this many, plus this many per
+# 1000 characters (see ``_search_budget``).
+MIN_SEARCHES = 256
+SEARCHES_PER_1000_CHARS = 64
+
+# Lost marks inside one span beyond which it is not read further.  Real spans
+# hold a few (another trap met while out of phase: "?!...?怠?"); every mark
+# adds guessed bytes, and guessing costs a search (without this cap a line of
+# "中文中文中文中?" repeated took 17 s for 550 bytes, growing superlinearly).
+MAX_LOST_IN_SPAN = 4
+
 # How many places to end one span (at each ambiguous ASCII letter) are tried.
 MAX_READINGS = 24
 
@@ -80,6 +91,11 @@ MAX_FOREIGN_SHARE = 0.02
 # characters decode from surviving bytes alone (a tag or bracket completed by
 # the swallowed byte counts as one).
 MIN_DECODED_PAIRS = 2
+
+# A page with more lost marks than this (and this share of its non-ASCII
+# characters) is not out-of-phase damage (see ``_mostly_lost``).
+MAX_LOST_MARKS = 2
+MAX_LOST_SHARE = 0.15
 
 # Lost bytes: how many candidates are kept by frequency, how many of those are
 # scored in context, how many partial readings are kept while guessing the next.
@@ -181,7 +197,12 @@ FOLD_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 
 _FULLWIDTH_FORMS = re.compile("[\uff01-\uff5e\u3000]")
 
 _MARKUP_START = re.compile(r"</?[A-Za-z!]|&#?\w+;")
-_START = re.compile("[" + LOST_MARKS + "]")
+# Lost marks: U+FFFD anywhere, '?' next to a non-ASCII character (not a question in ASCII text).
+_LOST_IN_TEXT = re.compile("\ufffd|(?<=[^\x00-\x7f])\\?|\\?(?=[^\x00-\x7f])")
+# A decoder that loses phase emits one mark for the lead byte it trips on; a
+# run of marks is what an in-phase decoder leaves where whole characters were
+# undecodable (UTF-8 read as a CJK code page), not a lost phase.
+_START = re.compile("(?<![" + LOST_MARKS + "])[" + LOST_MARKS + "](?![" + LOST_MARKS + "])")
 _EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
@@ -198,20 +219,23 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
     """
     if ("?" not in text and "\ufffd" not in text) or not _EAST_ASIAN.search(text):
         return text, []
-    page = _Page(text)
+    if _mostly_lost(text):
+        return text, []
+    page = _Page(text, searches_left=_search_budget(text))
     # On a width-folded page the repaired spans are folded too, so the page
     # stays consistent and the width stage restores every mark alike.
     folded = _FULLWIDTH_FORMS.search(text) is None
-    repairs = _repairs(page, _candidate_starts(text), None)
+    starts = _candidate_starts(text)
+    repairs = _repairs(page, starts, None)
     # A decoder trips the same way all over a page: once some spans proved the
     # damage with characters they decoded, spans that start the same way are
     # repaired even when only guessed bytes remain ("?!?" for "。”" + a lost byte).
     proven = {(repair.codec, text[repair.fix.start : repair.fix.start + 2]) for repair in repairs}
-    if proven:
+    if proven and page.searches_left > 0:
         covered = [(repair.fix.start, repair.end) for repair in repairs]
         rest = [
             start
-            for start in _candidate_starts(text)
+            for start in starts
             if not any(first <= start < last for first, last in covered)
         ]
         repairs = sorted(repairs + _repairs(page, rest, proven), key=lambda r: r.fix.start)
@@ -230,6 +254,29 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
         done = repair.end
     pieces.append(text[done:])
     return "".join(pieces), fixes
+
+
+def _search_budget(text: str) -> int:
+    """How many lost bytes a page may have searched for: linear in its length.
+
+    Each search scores every byte value in context (about a millisecond).  The
+    damaged pages of the seed benchmark need at most 51 per 1000 characters
+    (434 on their busiest page); a page built of marks between East Asian
+    characters asks for thousands, and once its budget is spent the rest of its
+    spans are left as they are.
+    """
+    return MIN_SEARCHES + len(text) * SEARCHES_PER_1000_CHARS // 1000
+
+
+def _mostly_lost(text: str) -> bool:
+    """Too many lost characters for a decoder that lost phase now and then.
+
+    Such a decoder leaves one mark per trip (a few per paragraph); a page where
+    marks are a large share of the text was decoded in phase with the wrong
+    codec (UTF-8 read as Big5), and re-reading it out of phase only garbles it.
+    """
+    lost = len(_LOST_IN_TEXT.findall(text))
+    return lost > MAX_LOST_MARKS and lost > MAX_LOST_SHARE * sum(ch > "\x7f" for ch in text)
 
 
 def _candidate_starts(text: str) -> list[int]:
@@ -257,6 +304,8 @@ def _repairs(page: _Page, starts: list[int], proven: set[tuple[str, str]] | None
     for start in starts:
         if start < done:
             continue
+        if page.searches_left <= 0:
+            break
         repair = _best_repair(page, start, proven)
         if repair is not None:
             repairs.append(repair)
@@ -273,6 +322,8 @@ class _Page:
     _chars: Counter | None = field(default=None, repr=False)
     _scripts: frozenset[str] | None = field(default=None, repr=False)
     _fits: dict[str, bool] = field(default_factory=dict, repr=False)
+    # Lost-byte searches still allowed (see ``_search_budget``).
+    searches_left: int = 0
 
     @property
     def chars(self) -> Counter:
@@ -409,6 +460,7 @@ def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, 
     pending_lead = True  # the in-phase reading is waiting for a trail byte
     readings: list[tuple[int, list[int | None]]] = []
     limit = min(len(text), start + 1 + MAX_SPAN_CHARS)
+    lost_marks = 0
     for index in range(start + 1, limit):
         ch = text[index]
         ending: list[int | None] | None = None
@@ -416,6 +468,9 @@ def _readings(text: str, start: int, codec: DoubleByteCodec) -> list[tuple[int, 
         if ch in "<&" and _MARKUP_START.match(text, index):
             break  # a tag or entity is markup, never a folded character
         if ch in LOST_MARKS:
+            lost_marks += 1
+            if lost_marks > MAX_LOST_IN_SPAN:
+                break  # guesses everywhere: no evidence, and each guess costs a search
             # Either a whole invalid pair, or a lost lead byte plus the ASCII
             # byte it swallowed (which ends the span).
             pair = [None, None]
@@ -514,6 +569,9 @@ def _decode_reading(
         for state in beam:
             preceding = (left + "".join(state.chars[:position]))[-2:]
             quoting = quote_open and "”" not in "".join(state.chars[:position])
+            if page.searches_left <= 0:
+                return None
+            page.searches_left -= 1
             scored = _score_lost_byte(unit, preceding, following, page, codec, quoting)
             if not scored:
                 continue

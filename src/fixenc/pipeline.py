@@ -13,7 +13,13 @@ from .article import extract_article
 from .chinese import repair_chinese_text
 from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
-from .markup import html_to_text, looks_like_html, strip_markup_fragments
+from .markup import (
+    flat_text,
+    html_to_text,
+    looks_like_html,
+    nests_too_deep,
+    strip_markup_fragments,
+)
 from .misaligned import repair_misaligned_double_byte
 from .normalize import normalize_whitespace
 from .repair import repair_mojibake
@@ -73,7 +79,10 @@ def _run(text: str, options: Options) -> Result:
         mode = options.extract
         if mode == "auto":
             mode = "article" if html else "text"
-        if html and mode == "article":
+        if html and nests_too_deep(out):
+            out, found = flat_text(out)
+            fixes += found
+        elif html and mode == "article":
             article = extract_article(out)
             out = article.text
             metadata = {"title": article.title, "author": article.author, "date": article.date}

@@ -1,0 +1,314 @@
+"""Format keeping: repair a file's text and give back a file of the same kind.
+
+``--in-place``, ``--check`` and ``--diff`` must not turn a page into article
+text: a text file stays text, an HTML file keeps its markup, a JSON Lines file
+keeps its keys, order and untouched lines byte for byte.  Only the repair
+stages run here (decoding, mojibake, out-of-phase double-byte text and the
+Chinese converter damage); extraction, chrome removal and whitespace layout
+never do, so a clean file is left exactly as it was.
+
+A file whose text needs no repair is returned unchanged, whatever its
+encoding: transcoding alone is not a repair.  A file whose encoding could only
+be guessed by a detector is left unchanged too (a note says so): repairing on
+top of a wrong guess would corrupt the only copy.  A repaired file is written as
+UTF-8 (keeping a UTF-8 byte-order mark if it had one); an HTML file then has
+its charset declaration updated to say so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from .chinese import repair_chinese_text
+from .decoding import decode_bytes
+from .errors import FixencError
+from .markup import looks_like_html
+from .misaligned import repair_misaligned_double_byte
+from .repair import repair_mojibake
+from .result import Fix
+
+FORMATS = ("text", "html", "jsonl")
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+# Attributes that address resources: their values must stay byte for byte,
+# even when they look damaged, or the links they hold would break.
+URL_ATTRIBUTES = frozenset({
+    "href", "src", "srcset", "action", "formaction", "cite", "data", "poster", "background",
+    "longdesc", "usemap", "codebase", "manifest", "ping", "xmlns", "id", "class", "name", "for",
+    "charset", "http-equiv", "lang", "type", "rel",
+})
+
+HTML_TOKEN = re.compile(
+    r"""<!--.*?-->
+      | <!\[CDATA\[.*?\]\]>
+      | <![^>]*>
+      | <\?.*?\?>
+      | <(?P<raw>script|style)\b(?:[^>"']|"[^"]*"|'[^']*')*>.*?</(?P=raw)\s*>
+      | </?[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""",
+    re.DOTALL | re.IGNORECASE | re.VERBOSE,
+)
+HTML_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+META_TAG = re.compile(r"<meta\b", re.IGNORECASE)
+HEAD_TAG = re.compile(r"<head\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
+CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)([A-Za-z0-9_:.+-]+)", re.IGNORECASE)
+XML_ENCODING = re.compile(r"""(encoding\s*=\s*)(["'])[A-Za-z0-9_:.+-]+(["'])""", re.IGNORECASE)
+# Characters that carry markup meaning: a repair that adds or removes one is refused.
+MARKUP_CHARACTERS = "<>&\"'"
+# Joins the repairable pieces of a page so the language model sees them together.
+PIECE_SEPARATOR = "\n\ue000\n"
+
+# How decoding marks an encoding it only guessed (no BOM, not UTF-8, nothing declared).
+GUESSED_ENCODING = "detected by charset-normalizer"
+
+JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A repaired file in its own format.
+
+    ``data`` is the file's new content (the input itself when nothing
+    changed); ``before``/``after`` are its decoded text, for diffs.  ``note``
+    says why a repair that was found was not made.
+    """
+
+    data: bytes
+    format: str
+    encoding: str
+    fixes: tuple[Fix, ...]
+    changed: bool
+    before: str
+    after: str
+    note: str | None = None
+
+
+def detect_format(name: str, text: str = "") -> str:
+    """text, html or jsonl: by the file name's suffix, else HTML by its content."""
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    if suffix in HTML_SUFFIXES or looks_like_html(text):
+        return "html"
+    return "text"
+
+
+def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = None,
+                          script: str = "auto", fields: tuple[str, ...] = ()) -> Kept:
+    """Repair a file's bytes and return them in the file's own format.
+
+    ``name`` (a path or file name) picks the format by its suffix; ``fields``
+    limits a JSON Lines repair to those top-level keys.
+    """
+    if os.path.splitext(name)[1].lower() in JSONL_SUFFIXES:
+        return repair_jsonl(data, fields=fields, script=script)
+    decoded = decode_bytes(data, charset)
+    if detect_format(name, decoded.text) == "html":
+        after, fixes = repair_html_text(decoded.text)
+        fmt = "html"
+    else:
+        after, fixes = repair_plain_text(decoded.text, script)
+        fmt = "text"
+    fixes = list(decoded.fixes) + fixes
+    if after == decoded.text:
+        return Kept(data, fmt, decoded.encoding, tuple(fixes), False, decoded.text, after)
+    if any(fix.detail.endswith(GUESSED_ENCODING) for fix in decoded.fixes):
+        # A repair on top of a guessed decoding compounds two guesses; a wrong one would be
+        # written over the only copy.  --charset turns the guess into evidence.
+        note = (f"encoding only guessed ({decoded.encoding}); left as is, "
+                "pass --charset to repair")
+        return Kept(data, fmt, decoded.encoding, tuple(fixes), False, decoded.text,
+                    decoded.text, note)
+    if fmt == "html":
+        after = declare_utf8(after, insert=decoded.encoding not in ("utf-8", "utf-8-sig"))
+    bom = "\ufeff" if decoded.encoding == "utf-8-sig" else ""
+    return Kept((bom + after).encode("utf-8"), fmt, decoded.encoding, tuple(fixes), True,
+                decoded.text, after)
+
+
+def repair_plain_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
+    """The repairs that keep a text's layout: mojibake, out-of-phase spans, converter damage."""
+    fixes: list[Fix] = []
+    for stage in (repair_mojibake, repair_misaligned_double_byte,
+                  lambda page: repair_chinese_text(page, script)):
+        text, found = stage(text)
+        fixes += found
+    return text, fixes
+
+
+def repair_html_text(html: str) -> tuple[str, list[Fix]]:
+    """Repair only text nodes and readable attribute values; every tag stays as it was.
+
+    Scripts, styles, comments and URL-like attributes are left alone.  Fix
+    spans index the joined repairable pieces, not the page.
+    """
+    found = repair_mojibake(html)
+    if not found[1] or all(fix.kind == "uncertain" for fix in found[1]):
+        return html, found[1]
+    pieces: list[tuple[int, int]] = []
+    position = 0
+    for token in HTML_TOKEN.finditer(html):
+        pieces.append((position, token.start()))
+        if not token.group("raw") and not token.group().startswith(("<!", "<?", "</")):
+            for attribute in HTML_ATTRIBUTE.finditer(token.group()):
+                if attribute.group(1).lower() not in URL_ATTRIBUTES:
+                    start = token.start() + attribute.start(3)
+                    end = token.start() + attribute.end(3)
+                    quoted = attribute.group(3)[0] in "\"'"
+                    pieces.append((start + quoted, end - quoted))
+        position = token.end()
+    pieces.append((position, len(html)))
+    pieces = [(start, end) for start, end in pieces if not html[start:end].isascii()]
+    repaired, fixes = _repair_pieces([html[start:end] for start, end in pieces], repair_mojibake)
+    parts: list[str] = []
+    position = 0
+    for (start, end), new in zip(pieces, repaired):
+        parts.append(html[position:start])
+        parts.append(new)
+        position = end
+    parts.append(html[position:])
+    return "".join(parts), fixes
+
+
+def _repair_pieces(pieces: list[str], repair: Callable[[str], tuple[str, list[Fix]]]
+                   ) -> tuple[list[str], list[Fix]]:
+    """Repair many short pieces in one call when the separators survive, else one by one."""
+    joined, fixes = repair(PIECE_SEPARATOR.join(pieces))
+    repaired = joined.split(PIECE_SEPARATOR)
+    if len(repaired) != len(pieces):
+        repaired, fixes = [], []
+        for piece in pieces:
+            new, found = repair(piece)
+            repaired.append(new)
+            fixes += found
+    kept = [new if _same_markup(old, new) else old for old, new in zip(pieces, repaired)]
+    return kept, fixes
+
+
+def _same_markup(old: str, new: str) -> bool:
+    return all(old.count(char) == new.count(char) for char in MARKUP_CHARACTERS)
+
+
+def declare_utf8(html: str, insert: bool = True) -> str:
+    """Make the page's charset declarations say UTF-8.
+
+    With ``insert``, a page that declares nothing gets ``<meta charset="utf-8">``
+    after <head>: it was read in another encoding and must not be guessed again.
+    """
+    declared = False
+    parts: list[str] = []
+    position = 0
+    for token in HTML_TOKEN.finditer(html):
+        tag = token.group()
+        new = tag
+        if META_TAG.match(tag):
+            new = HTML_ATTRIBUTE.sub(_utf8_attribute, tag)
+        elif tag.startswith("<?xml"):
+            new = XML_ENCODING.sub(r"\1\2utf-8\3", tag)
+        if new != tag or (META_TAG.match(tag) and "charset" in tag.lower()):
+            declared = True
+        parts.append(html[position:token.start()])
+        parts.append(new)
+        position = token.end()
+    parts.append(html[position:])
+    out = "".join(parts)
+    if insert and not declared:
+        head = HEAD_TAG.search(out)
+        if head:
+            out = out[: head.end()] + '<meta charset="utf-8">' + out[head.end():]
+    return out
+
+
+def _utf8_attribute(attribute: re.Match) -> str:
+    name, equals, value = attribute.groups()
+    if name.lower() == "charset":
+        quote = value[0] if value[0] in "\"'" else ""
+        return f"{name}{equals}{quote}utf-8{quote}"
+    if name.lower() == "content":
+        return name + equals + CONTENT_CHARSET.sub(r"\g<1>utf-8", value)
+    return attribute.group()
+
+
+def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "auto") -> Kept:
+    """Repair the string values of each JSON line; other bytes stay as they were.
+
+    With ``fields``, only values under those top-level keys are repaired.
+    Keys are never touched.  A line that is not JSON makes the whole file
+    fail: it is not JSON Lines, and guessing would risk its data.
+    """
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as error:
+        raise FixencError(f"not UTF-8 JSON Lines (byte {error.start})") from None
+    lines = text.split("\n")
+    fixes: list[Fix] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            json.loads(line)
+        except ValueError:
+            raise FixencError(f"line {number} is not JSON") from None
+        lines[number - 1], found = _repair_json_line(line, number, fields, script)
+        fixes += found
+    after = "\n".join(lines)
+    if after == text:
+        return Kept(data, "jsonl", "utf-8", tuple(fixes), False, text, after)
+    return Kept((("\ufeff" if bom else "") + after).encode("utf-8"), "jsonl", "utf-8",
+                tuple(fixes), True, text, after)
+
+
+def _repair_json_line(line: str, number: int, fields: tuple[str, ...], script: str
+                      ) -> tuple[str, list[Fix]]:
+    fixes: list[Fix] = []
+    parts: list[str] = []
+    position = 0
+    for token, field in _string_values(line):
+        if fields and field not in fields:
+            continue
+        raw = token.group()
+        if raw.isascii() and "\\u" not in raw:
+            continue
+        value = json.loads(raw)
+        if value.isascii():
+            continue
+        new, found = repair_plain_text(value, script)
+        where = f"line {number}" + (f", field {field!r}" if field is not None else "")
+        fixes += [replace(fix, detail=f"{where}; {fix.detail}" if fix.detail else where)
+                  for fix in found]
+        if new != value:
+            parts.append(line[position:token.start()])
+            parts.append(json.dumps(new, ensure_ascii=raw.isascii()))
+            position = token.end()
+    parts.append(line[position:])
+    return "".join(parts), fixes
+
+
+def _string_values(line: str) -> Iterator[tuple[re.Match, str | None]]:
+    """Each string value of a JSON line with the top-level key it lies under (keys skipped)."""
+    stack: list[str] = []
+    expect_key = False
+    top_key: str | None = None
+    for token in JSON_TOKEN.finditer(line):
+        text = token.group()
+        if text in ("{", "["):
+            stack.append(text)
+            expect_key = text == "{"
+        elif text in ("}", "]"):
+            stack.pop()
+            expect_key = False
+        elif text == ",":
+            expect_key = bool(stack) and stack[-1] == "{"
+        elif text == ":":
+            expect_key = False
+        elif expect_key:
+            if len(stack) == 1:
+                top_key = json.loads(text)
+            expect_key = False
+        else:
+            yield token, top_key if stack and stack[0] == "{" else None
