@@ -103,6 +103,10 @@ COMMON_SHORTLIST = 32
 SHORTLIST = 6
 BEAM_WIDTH = 4
 
+# Characters before a mark that must not read as UTF-8 decoded as GBK: there
+# the mark is a byte that decoding lost, not the start of out-of-phase damage.
+SIGNATURE_LOOKBEHIND = 6
+
 # Characters of context on each side scored together with a candidate.
 CONTEXT_CHARS = 3
 
@@ -286,11 +290,12 @@ def _candidate_starts(text: str) -> list[int]:
     """
     starts = []
     for match in _START.finditer(text):
-        window = text[
-            max(0, match.start() - CJK_NEIGHBOURHOOD) : match.start() + CJK_NEIGHBOURHOOD
-        ]
-        if _EAST_ASIAN.search(window) and not has_utf8_as_cjk_signature(window):
-            starts.append(match.start())
+        start = match.start()
+        window = text[max(0, start - CJK_NEIGHBOURHOOD) : start + CJK_NEIGHBOURHOOD]
+        # Out-of-phase damage begins at the mark, UTF-8 read as GBK before it too.
+        before = text[max(0, start - SIGNATURE_LOOKBEHIND) : start]
+        if _EAST_ASIAN.search(window) and not has_utf8_as_cjk_signature(before):
+            starts.append(start)
     return starts
 
 
@@ -410,7 +415,7 @@ def _best_repair(
         if decoded is None:
             continue
         after, guessed, certainty, structural = decoded
-        if after == text[start:end] or has_utf8_as_cjk_signature(left + after + tail):
+        if after == text[start:end] or has_utf8_as_cjk_signature(after):
             continue  # unchanged, or still reads as UTF-8 decoded as a CJK code page
         repaired = left + after + text[end:extent_end] + tail
         gain = _plausibility(repaired, page, own, quote_open) - baseline

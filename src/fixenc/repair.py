@@ -358,9 +358,11 @@ LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff]
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of whole words in capitals: "РИА Новости"
 # is an acronym before a word, not one).  Matches start only at a run's first
-# capital: tried from every capital of a long run, it took quadratic time.
+# capital: tried from every capital of a long run, it took quadratic time.  The
+# check for that sits behind the leading class, which keeps the fast skip.
 CYRILLIC_SIGNATURE_RE = re.compile(
-    r"(?<![А-ЯЁ])[А-ЯЁ](?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
+    r"[А-ЯЁ](?<![А-ЯЁ][А-ЯЁ])"
+    r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
