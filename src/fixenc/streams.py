@@ -57,6 +57,9 @@ JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 
 MAX_RECORD_BYTES = 32 << 20
+# Text compresses about 3-10:1 and very repetitive JSONL 100:1; past MAX_RECORD_BYTES inflated, a
+# gzip layer inflating faster than this is a bomb (see ``_InflateLimit``).
+MAX_GZIP_RATIO = 1000
 """A JSONL line or WARC payload longer than this is skipped (and read no further): one pathological
 record must not decide how much memory a run needs.  Common Crawl truncates payloads at 1 MiB."""
 
@@ -232,11 +235,58 @@ def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
 
 
 def gzip_reader(stream: IO[bytes]) -> IO[bytes]:
-    """A gzip stream read through a 1 MiB buffer: GzipFile's own 8 KiB one made reading 1.7x
-    slower (a 1 GB gzip bomb line took 11 s to skip; benchmarks/hostile.py)."""
+    """A gzip stream, read through a 1 MiB buffer (GzipFile's own 8 KiB one is 1.7x slower),
+    that refuses to inflate past ``MAX_GZIP_RATIO`` times its compressed size."""
     import gzip
 
-    return io.BufferedReader(gzip.GzipFile(fileobj=stream, mode="rb"), buffer_size=1 << 20)
+    counted = _Counted(stream)
+    inflating = _InflateLimit(gzip.GzipFile(fileobj=counted, mode="rb"), counted)
+    return io.BufferedReader(inflating, buffer_size=1 << 20)
+
+
+class GzipBombError(FixencError):
+    """A gzip layer inflates far beyond what text compresses to; the rest of the input is left."""
+
+
+class _Counted(io.RawIOBase):
+    """Counts the compressed bytes read through it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+
+class _InflateLimit(io.RawIOBase):
+    """Inflated bytes, refused once they pass MAX_RECORD_BYTES at a ratio no text reaches.
+
+    Why: a gzip bomb of one endless line was otherwise inflated to the end to find that line's
+    end (1 GB took 7-15 s, against 0.3 s for real records of the same compressed size).
+    """
+
+    def __init__(self, inflated: IO[bytes], compressed: _Counted) -> None:
+        self._inflated = inflated
+        self._compressed = compressed
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        count = self._inflated.readinto(buffer)
+        self.count += count
+        if self.count > MAX_RECORD_BYTES and self.count > MAX_GZIP_RATIO * self._compressed.count:
+            raise GzipBombError(f"gzip layer inflates over {MAX_GZIP_RATIO}:1 (a gzip bomb); "
+                                "the rest of the input is left out")
+        return count
 
 
 # ---------------------------------------------------------------- JSONL
@@ -252,6 +302,9 @@ def read_jsonl_lines(stream: IO[bytes]) -> Iterator[JsonlLine | SkippedRecord]:
             too_large = len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n")
             while too_large and line and not line.endswith(b"\n"):
                 line = stream.readline(MAX_RECORD_BYTES)
+        except GzipBombError as error:
+            yield SkippedRecord("gzip bomb", f"after line {number}: {error}")
+            return
         except (OSError, EOFError, zlib.error) as error:
             # A cut or corrupt gzip layer (found by fuzz/fuzz_jsonl.py: it escaped as a traceback).
             yield SkippedRecord("unreadable gzip", f"unreadable after line {number}: "
