@@ -349,6 +349,7 @@ def damaged_span(
 @example(data=b"\xe9abc\xff", charset="undefined", extract="none")
 @example(data=b"\xe9abc\xff", charset="hex", extract="none")
 @example(data=b"<?xml \x94\x9arsion='1.0'?>", charset="\x00", extract="auto")  # found by atheris
+@example(data=b"<rss><channel><item><title><html>&#xD800;", charset=None, extract="auto")
 def test_arbitrary_bytes_give_a_result_or_a_fixenc_error(data, charset, extract):
     assert_result_or_fixenc_error(data, charset, extract)
 
@@ -514,6 +515,13 @@ def test_damaged_corpus_lines_are_never_made_worse_long(shared_data, pair, data)
 
 
 # ================================================================= regressions found by the above
+
+
+@pytest.mark.parametrize("reference", ["&#xD800;", "&#xDFFF;", "&#55296;", "&#x110000;", "&#0;"])
+def test_a_feed_with_a_surrogate_character_reference_is_processed(reference):
+    """Found by the first property: lxml raised UnicodeDecodeError reading the feed's text."""
+    page = f"<rss><channel><item><title>a {reference} b</title></item></channel></rss>"
+    assert "a" in fixenc.repair_bytes(page.encode(), extract="auto").text
 
 
 NON_WEB_CODECS = ["rot13", "hex", "base64", "zlib", "uu", "undefined", "unicode_escape", "utf-7",
