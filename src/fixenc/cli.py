@@ -41,8 +41,9 @@ Modes:
   default        clean text to stdout (or -o FILE), or one text file per input
                  into --output-dir DIR (the input tree mirrored)
   --in-place     repair files where they are, keeping their format: text stays
-                 text, HTML keeps its markup (only text nodes and attribute
-                 values repaired, charset declaration updated to UTF-8),
+                 text, HTML keeps its markup (only text, comments, scripts
+                 and readable attribute values repaired; written as UTF-8
+                 with its charset declaration updated),
                  JSON Lines keeps keys, order and untouched lines
   --check        write nothing; list the files --in-place would change
   --diff         write nothing; print what --in-place would change as a diff
