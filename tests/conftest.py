@@ -8,6 +8,8 @@ checkout lives in another place.  Tests that need them skip when absent.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,11 @@ def shared_data() -> Path:
     if not data.is_dir():
         pytest.skip(f"shared data not found at {data} (set FIXENC_SHARED)")
     return data
+
+
+def run_cli(*args: str, stdin: bytes = b"", cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m fixenc`` as a user would, on this checkout's sources."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"),
+                                                                     os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, "-m", "fixenc", *args], check=False, input=stdin,
+                          capture_output=True, cwd=cwd or REPO, env=env)

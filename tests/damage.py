@@ -60,7 +60,8 @@ def _converter(config: str):
 
 
 def to_traditional(text: str) -> str:
-    return _converter("s2t").convert(text)
+    """Taiwan-standard traditional script, as the seed page's converter wrote it (為, 眾, 著 for 着)."""
+    return _converter("s2tw").convert(text)
 
 
 def annotate_pinyin(text: str, table: dict[str, str] = PINYIN) -> str:

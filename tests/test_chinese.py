@@ -126,3 +126,15 @@ def test_only_marks_touching_chinese_text_change(folded, restored):
 )
 def test_pages_without_the_folding_signature_are_left_alone(page):
     assert restore_fullwidth_punctuation(page) == (page, [])
+
+
+def test_one_to_many_conversions_are_undone_by_context():
+    # Taiwan-standard converters write 著 for both 着 and 著; t2s keeps 著.
+    text, fixes = convert_script("著力強化，穿著整齊，著名作家，顯著提高", "simplified")
+    assert text == "着力强化，穿着整齐，著名作家，显著提高"
+    assert any("several simplified forms" in fix.detail and fix.count == 2 for fix in fixes)
+
+
+def test_context_readings_leave_simplified_text_alone():
+    text = "著名学者的著作显著影响了他，他着急地看着窗外。"
+    assert convert_script(text, "simplified") == (text, [])

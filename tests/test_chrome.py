@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fixenc.chrome import remove_chrome_lines, strip_markup_fragments
+from fixenc.chrome import remove_chrome_lines
+from fixenc.markup import strip_markup_fragments
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ def test_clean_text_unchanged():
 def test_declared_charset_and_legacy_pages():
     page = "<html><head><meta charset='gb2312'></head><body><p>你好，世界</p></body></html>"
     result = fixenc.repair_bytes(page.encode("gbk"), extract="text")
-    assert result.encoding == "gb18030" and "你好，世界" in result.text
+    assert result.encoding == "gb2312" and "你好，世界" in result.text
 
 
 def test_seed_page_via_cli_matches_expected():

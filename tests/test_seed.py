@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 from damage import article_text, damage_page, normalised, recovered_chars, to_traditional
 
-from fixenc.chinese import repair_chinese_page
+import fixenc
 
 SEED = SAMPLES / "zh-gov-news-damaged.txt"
 EXPECTED = SAMPLES / "zh-gov-news-damaged.expected.txt"
@@ -24,8 +24,9 @@ def normalised_layout(text: str) -> str:
 
 
 def repair_page(text: str, **options) -> tuple[str, list]:
-    repaired, fixes = repair_chinese_page(text, **options)
-    return normalised_layout(repaired), fixes
+    """The whole pipeline, as `fixenc` runs it on a text page."""
+    result = fixenc.repair_text(text, **options)
+    return result.text, list(result.fixes)
 
 
 def test_the_seed_page_comes_out_as_the_article():
@@ -69,7 +70,7 @@ def _corpus_pages(shared_data: Path, limit: int) -> list[str]:
 def test_pages_damaged_the_same_way_are_recovered(shared_data):
     total = recovered = 0
     for original in _corpus_pages(shared_data, 5):
-        repaired, _ = repair_chinese_page(damage_page(original))
+        repaired, _ = repair_page(damage_page(original))
         want = normalised(original)
         total += len(want)
         recovered += recovered_chars(want, normalised(repaired))
@@ -84,9 +85,11 @@ def test_clean_pages_come_back_unchanged(shared_data, variant):
             "traditional": to_traditional(original),
             "glossed": "生词：银行(yínháng)、学校(xuéxiào)。\n" + original,
         }[variant]
-        assert repair_chinese_page(page) == (page, [])
+        result = fixenc.repair_text(page)
+        assert result.text == normalised_layout(page)
+        assert [fix.kind for fix in result.fixes] in ([], ["whitespace"])
 
 
 def test_repairing_the_output_again_changes_nothing():
-    once, _ = repair_chinese_page(SEED.read_text(encoding="utf-8"))
-    assert repair_chinese_page(once) == (once, [])
+    once, _ = repair_page(SEED.read_text(encoding="utf-8"))
+    assert repair_page(once) == (once, [])

@@ -23,14 +23,17 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from fixenc.chrome import remove_chrome_lines, strip_markup_fragments
-from fixenc.misaligned import repair_misaligned_double_byte
 from fixenc.result import Fix
 
 SCRIPT_CHOICES = ("auto", "keep", "simplified", "traditional")
 
 # OpenCC configurations for each target script.
 OPENCC_CONFIGS = {"simplified": "t2s", "traditional": "s2t"}
+# Nats by which a context reading must beat the character t2s left (著力 vs
+# 着力 differ by ~3.7, 穿著 vs 穿着 by ~2.3; 著名 vs 着名 by -4.4).
+READING_MARGIN = 1.5
+# Simplified-to-traditional conversions whose one-to-many mappings are undone.
+TRADITIONAL_STANDARDS = ("s2t", "s2tw", "s2hk")
 
 TONE_MARKED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 PINYIN_LETTERS = "a-zü" + TONE_MARKED_VOWELS
@@ -141,6 +144,9 @@ def convert_script(text: str, target: str) -> tuple[str, list[Fix]]:
     '老旧小区'
     """
     converted = _converter(OPENCC_CONFIGS[target]).convert(text)
+    readings: list[Fix] = []
+    if target == "simplified":
+        converted, readings = choose_simplified_readings(converted)
     if converted == text:
         return text, []
     changed = [i for i, (a, b) in enumerate(zip(text, converted)) if a != b]
@@ -157,10 +163,72 @@ def convert_script(text: str, target: str) -> tuple[str, list[Fix]]:
         count=count,
         detail=f"{count} characters converted to {target} (OpenCC {OPENCC_CONFIGS[target]})",
     )
-    return converted, [fix]
+    return converted, [fix, *readings]
 
 
-@lru_cache(maxsize=2)
+def choose_simplified_readings(text: str) -> tuple[str, list[Fix]]:
+    """Pick, by context, the simplified character a one-to-many conversion flattened.
+
+    Simplified-to-traditional converters map several simplified characters to
+    one traditional form (着 and 著 both become 著), so converting back cannot
+    know which was written: OpenCC's t2s keeps 著 in 著力, where the publisher
+    wrote 着力.  For each such character the simplified-Chinese model scores
+    the character with its neighbours under every reading, and a reading
+    replaces it only when it wins by ``READING_MARGIN`` nats.
+
+    >>> choose_simplified_readings("著力强化，穿著整齐，著名作家")[0]
+    '着力强化，穿着整齐，著名作家'
+    """
+    from .langmodel import language_logprob
+
+    alternatives = _flattened_readings()
+    out = list(text)
+    changed: list[int] = []
+    for i, ch in enumerate(text):
+        if ch not in alternatives:
+            continue
+        left, right = text[max(0, i - 2) : i], text[i + 1 : i + 3]
+        scores = {reading: language_logprob(left + reading + right, "zh-hans")
+                  for reading in (ch, *alternatives[ch])}
+        best = max(scores, key=scores.__getitem__)
+        if scores[best] - scores[ch] >= READING_MARGIN:
+            out[i] = best
+            changed.append(i)
+    if not changed:
+        return text, []
+    result = "".join(out)
+    first = changed[0]
+    return result, [Fix(kind="script", start=first, end=changed[-1] + 1,
+                        before=text[first], after=result[first], count=len(changed),
+                        detail=f"{len(changed)} characters with several simplified forms "
+                               f"chosen by context (language model, margin {READING_MARGIN} nats)")]
+
+
+@lru_cache(maxsize=1)
+def _flattened_readings() -> dict[str, tuple[str, ...]]:
+    """Characters t2s leaves as they are although a converter made them from another character.
+
+    Built from OpenCC itself: every simplified character is converted to
+    traditional (mainland, Taiwan and Hong Kong standards, as converters in the
+    wild use all three) and back with t2s; where the round trip does not return
+    it, the character t2s gives gains it as an alternative (Taiwan's 著 for 着).
+    """
+    chars = [chr(code) for code in range(0x4E00, 0xA000)]
+    joined = "\n".join(chars)
+    simplified_forms = _converter("t2s").convert(joined).split("\n")
+    alternatives: dict[str, set[str]] = {}
+    for config in TRADITIONAL_STANDARDS:
+        traditional = _converter(config).convert(joined).split("\n")
+        back = _converter("t2s").convert("\n".join(traditional)).split("\n")
+        for simplified, own, trad, returned in zip(chars, simplified_forms, traditional, back):
+            if own != simplified:
+                continue  # a traditional character, not one a simplified page writes
+            if len(trad) == 1 and len(returned) == 1 and returned != simplified:
+                alternatives.setdefault(returned, set()).add(simplified)
+    return {ch: tuple(sorted(options)) for ch, options in alternatives.items()}
+
+
+@lru_cache(maxsize=8)
 def _converter(config: str):
     import opencc
 
@@ -303,24 +371,3 @@ def repair_chinese_text(text: str, script: str = "auto") -> tuple[str, list[Fix]
         fixes += converted
     text, widened = restore_fullwidth_punctuation(text)
     return text, fixes + widened
-
-
-def repair_chinese_page(
-    text: str, script: str = "auto", keep_chrome: bool = False
-) -> tuple[str, list[Fix]]:
-    """Every repair the seed page needs, in order, for callers without the pipeline.
-
-    For text pages (HTML goes through the article extractor instead).
-    Out-of-phase spans first (they need the damaged closing tag as context),
-    then markup fragments, the Chinese-specific stages and site chrome.
-    Whitespace is left to the normalisation stage.
-    """
-    fixes: list[Fix] = []
-    stages = [repair_misaligned_double_byte, strip_markup_fragments]
-    stages.append(lambda page: repair_chinese_text(page, script))
-    if not keep_chrome:
-        stages.append(remove_chrome_lines)
-    for stage in stages:
-        text, found = stage(text)
-        fixes += found
-    return text, fixes

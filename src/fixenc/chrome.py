@@ -3,7 +3,8 @@
 Scrapers that flatten a page to text keep the navigation around the article:
 the breadcrumb ("当前位置:首页 > 建设新闻", "You are here: Home > News"), view
 counters ("浏览次数:1343次", "Views: 1234"), lines of page controls
-("【打印本页】【关闭窗口】") and the alt text of verification badges.  None of it is article text.  Each kind is recognised by its shape (a
+("【打印本页】【关闭窗口】") and the alt text of verification badges.  None of
+it is article text.  Each kind is recognised by its shape (a
 "you are here" label or a path of short ``>``-separated steps; a counter label
 followed by a number), not by a site's wording, and only on short lines, so a
 sentence that happens to mention a view count stays.  Title, date line and
@@ -160,59 +161,4 @@ def _is_page_tools(line: str) -> bool:
         bool(words)
         and all(word in _TOOL_WORDS for word in words)
         and any(word in _TOOL_ACTIONS for word in words)
-    )
-
-
-# HTML elements whose stray closing tags are left behind in flattened text.
-HTML_ELEMENTS = (
-    "a|abbr|article|aside|b|big|blockquote|body|center|cite|code|dd|del|div|dl|dt|em|"
-    "figcaption|figure|font|footer|h1|h2|h3|h4|h5|h6|head|header|html|i|ins|label|li|"
-    "main|mark|nav|ol|p|pre|q|s|section|small|span|strike|strong|sub|sup|table|tbody|"
-    "td|tfoot|th|thead|title|tr|tt|u|ul"
-)
-# A closing tag, also when its "<" was lost to a decoding error ("?/span>").
-_STRAY_CLOSING_TAG = re.compile(rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>", re.IGNORECASE)
-# A page cut in the middle of a tag starts with the tag's tail: 'alt text" />'.
-_LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]*?)\s*[\"']\s*/?>[ \t]*")
-# ... or ends with the tag's head: '<img src="...'.
-_TRAILING_TAG_HEAD = re.compile(r"<[A-Za-z][^<>\n]*\Z")
-
-
-def strip_markup_fragments(text: str) -> tuple[str, list[Fix]]:
-    """Remove pieces of HTML tags left in a text page: a cut tag at either end, stray closing tags.
-
-    The attribute text of a cut tag (an image's alt text) is kept; whether it
-    is article text is for :func:`remove_chrome_lines` to judge.
-
-    >>> strip_markup_fragments('Badge" />\\nText</span> and more?/span>.')[0]
-    'Badge\\nText and more.'
-    """
-    fixes = []
-    head = _LEADING_TAG_TAIL.match(text)
-    if head:
-        fixes.append(_markup_fix(head.start(), head.end(), head[0], head[1], "cut tag tail"))
-    pieces = [head[1]] if head else []
-    done = head.end() if head else 0
-    stray = list(_STRAY_CLOSING_TAG.finditer(text, done))
-    for match in stray:
-        pieces.append(text[done : match.start()])
-        done = match.end()
-    tail = _TRAILING_TAG_HEAD.search(text, done)
-    end = tail.start() if tail else len(text)
-    pieces.append(text[done:end])
-    if stray:
-        first = stray[0]
-        fixes.append(
-            _markup_fix(first.start(), first.end(), first[0], "", "stray closing tag", len(stray))
-        )
-    if tail:
-        fixes.append(_markup_fix(tail.start(), tail.end(), tail[0], "", "cut tag head"))
-    if not fixes:
-        return text, []
-    return "".join(pieces), fixes
-
-
-def _markup_fix(start: int, end: int, before: str, after: str, what: str, count: int = 1) -> Fix:
-    return Fix(
-        kind="markup", start=start, end=end, before=before, after=after, count=count, detail=what
     )

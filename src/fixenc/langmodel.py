@@ -328,6 +328,22 @@ def text_logprob(text: str) -> float:
     return text_score(text).mean
 
 
+def language_logprob(run: str, language: str) -> float:
+    """Total log-probability of a run of letters under one language's tables ("zh-hans", "ru"...).
+
+    For choices inside one known language, where the best-language scoring of
+    :func:`text_score` would let another language's spelling win.
+
+    >>> language_logprob("着力", "zh-hans") > language_logprob("著力", "zh-hans")
+    True
+    """
+    for languages in _model().by_script.values():
+        for candidate in languages:
+            if candidate.name == language:
+                return candidate.score_run("".join(map(_lower, run)))
+    raise KeyError(f"no tables for language {language!r}")
+
+
 def compare(candidate: str, original: str) -> float:
     """How much more plausible ``candidate`` is than ``original``, in nats per character.
 

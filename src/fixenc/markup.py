@@ -1,5 +1,10 @@
 """Markup stage: HTML becomes text; leftover tag fragments in text pages go.
 
+Whole pages of HTML become their visible text (or, through the article
+extractor, their article); text pages that carry pieces of tags (a page cut
+inside ``<img alt="..." />``, a stray ``</span>`` or its damaged ``?/span>``)
+lose those pieces, while text such as ``a < b`` stays.
+
 lxml.html is used directly (BeautifulSoup's lxml builder parses ~10x slower on
 these pages; see the article extractor's measurements).
 """
@@ -11,7 +16,6 @@ import re
 import lxml.html
 from lxml import etree
 
-from .chrome import strip_markup_fragments
 from .result import Fix
 
 HTML_SIGNATURE = re.compile(
@@ -23,9 +27,6 @@ BLOCK_TAGS = frozenset(
     ["p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "hr", "dd", "dt", "dl", "figure", "figcaption", "main", "form", "title", "item", "entry"]
 )
 UNPARSEABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
-
-__all__ = ["html_to_text", "looks_like_html", "strip_markup_fragments"]
-
 
 def looks_like_html(text: str) -> bool:
     """A whole page of markup, not text with a stray fragment or two."""
@@ -63,3 +64,58 @@ def _collect(element, parts: list[str]) -> None:
         parts.append("\n")
     if element.tail:
         parts.append(element.tail)
+
+
+# HTML elements whose stray closing tags are left behind in flattened text.
+HTML_ELEMENTS = (
+    "a|abbr|article|aside|b|big|blockquote|body|center|cite|code|dd|del|div|dl|dt|em|"
+    "figcaption|figure|font|footer|h1|h2|h3|h4|h5|h6|head|header|html|i|ins|label|li|"
+    "main|mark|nav|ol|p|pre|q|s|section|small|span|strike|strong|sub|sup|table|tbody|"
+    "td|tfoot|th|thead|title|tr|tt|u|ul"
+)
+# A closing tag, also when its "<" was lost to a decoding error ("?/span>").
+_STRAY_CLOSING_TAG = re.compile(rf"(?:<|[?\ufffd])/(?:{HTML_ELEMENTS})\s*>", re.IGNORECASE)
+# A page cut in the middle of a tag starts with the tag's tail: 'alt text" />'.
+_LEADING_TAG_TAIL = re.compile(r"\A([^<>\n]*?)\s*[\"']\s*/?>[ \t]*")
+# ... or ends with the tag's head: '<img src="...'.
+_TRAILING_TAG_HEAD = re.compile(r"<[A-Za-z][^<>\n]*\Z")
+
+
+def strip_markup_fragments(text: str) -> tuple[str, list[Fix]]:
+    """Remove pieces of HTML tags left in a text page: a cut tag at either end, stray closing tags.
+
+    The attribute text of a cut tag (an image's alt text) is kept; whether it
+    is article text is for :func:`remove_chrome_lines` to judge.
+
+    >>> strip_markup_fragments('Badge" />\\nText</span> and more?/span>.')[0]
+    'Badge\\nText and more.'
+    """
+    fixes = []
+    head = _LEADING_TAG_TAIL.match(text)
+    if head:
+        fixes.append(_markup_fix(head.start(), head.end(), head[0], head[1], "cut tag tail"))
+    pieces = [head[1]] if head else []
+    done = head.end() if head else 0
+    stray = list(_STRAY_CLOSING_TAG.finditer(text, done))
+    for match in stray:
+        pieces.append(text[done : match.start()])
+        done = match.end()
+    tail = _TRAILING_TAG_HEAD.search(text, done)
+    end = tail.start() if tail else len(text)
+    pieces.append(text[done:end])
+    if stray:
+        first = stray[0]
+        fixes.append(
+            _markup_fix(first.start(), first.end(), first[0], "", "stray closing tag", len(stray))
+        )
+    if tail:
+        fixes.append(_markup_fix(tail.start(), tail.end(), tail[0], "", "cut tag head"))
+    if not fixes:
+        return text, []
+    return "".join(pieces), fixes
+
+
+def _markup_fix(start: int, end: int, before: str, after: str, what: str, count: int = 1) -> Fix:
+    return Fix(
+        kind="markup", start=start, end=end, before=before, after=after, count=count, detail=what
+    )

@@ -1,0 +1,476 @@
+"""Property tests for the promises of docs/guarantees.md (hypothesis).
+
+1. Arbitrary bytes: ``repair_bytes`` returns a Result or raises a FixencError;
+   nothing else escapes.
+2. Idempotence: repairing an output again changes nothing, on damaged and on
+   clean inputs.
+3. Clean text in many scripts (letters of real languages, and lines of the
+   chardet corpus decoded with their right codec) comes back unchanged.
+4. Round trip: real text damaged with every pair of ``CODEC_PAIRS`` is repaired
+   or left as it was, never made worse.  "Worse" is exact: the Levenshtein
+   distance from the output to the original is larger than from the damaged
+   input to the original.
+
+The default settings keep this file well under a minute on a shared 2-core
+machine; ``-m slow`` runs the same properties with many more examples.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import strategies as st
+
+import fixenc
+from fixenc import langmodel
+from fixenc.errors import FixencError
+from fixenc.repair import CODEC_PAIRS, SINGLE_BYTE_TABLES, CodecPair
+from fixenc.result import Result
+
+FAST = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(deadline=None, max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
+# The shared-data fixture is a constant path; hypothesis may reuse it across examples.
+WITH_DATA = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+
+EXTRACT_MODES = ("auto", "article", "text", "none")
+
+# ---------------------------------------------------------------- strategies: hostile bytes
+
+# Pieces of markup, entities and encodings that exercise every stage: tags the
+# HTML signature looks for, broken tags and comments, declarations naming
+# odd codecs, byte-order marks, lone surrogates' UTF-8, C1 controls, NUL.
+MARKUP_PIECES = [
+    "<html>", "<head>", "<body>", "<div>", "<p>", "</p>", "<br>", "<table><tr><td>",
+    "<script>var a = '<p>';</script>", "<style>p{}</style>", "<!--", "-->", "<![CDATA[", "]]>",
+    "<?xml version='1.0' encoding='koi8-r'?>", "<rss><channel><item><title>", "</title>",
+    "<meta charset='gbk'>", "<meta charset=\"rot13\">", "<meta charset='utf-7'>",
+    "<meta charset=undefined>", "<meta charset=unicode_escape>", "<meta charset=idna>",
+    "<meta http-equiv='Content-Type' content='text/html; charset=big5'>",
+    '<script type="application/ld+json">{"@type":"NewsArticle","author":', "[{", "}]}</script>",
+    "<article>", "<h1>", "<a href='http://example.com/'>", "</a>", "<img alt=\"x\" />",
+    "&amp;", "&#0;", "&#xD800;", "&#1114112;", "&nbsp;", "&", "<", ">", "?", "\ufffd",
+    "鍙戝竷鏃堕棿", "ÄãºÃ£¬ÊÀ½ç", "Ã©", "Ð¿Ñ€Ð¸", "?!", "。“", "實(shí)", "\u0301", "\x00",
+    "\x85", "\u2028", "\r\n", "\t", " ", "\n\n",
+]  # fmt: skip
+BYTE_PIECES = [
+    codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE,
+    b"\xed\xa0\x80", b"\xc0\xaf", b"\xff\xfe\x00\x00", b"\x1f\x8b\x08", b"%PDF", b"\x00",
+    b"\x81", b"\xa1", b"\xe4\xb8", b"\x8e", b"\x8f\xa1",
+]  # fmt: skip
+TEXT_CODECS = ["utf-8", "gb18030", "big5", "cp932", "euc_jp", "cp949", "cp1252", "cp1251",
+               "koi8_r", "utf-16-le", "utf-16-be", "utf-32", "latin-1"]
+CHARSET_LABELS = [
+    "utf-8", "gbk", "big5", "shift_jis", "euc-kr", "koi8-r", "latin1", "utf-16", "rot13",
+    "undefined", "unicode_escape", "raw_unicode_escape", "idna", "punycode", "utf-7", "hex",
+    "base64", "zlib", "uu", "mbcs", "charmap", "", " ", "\x00", "utf-8\x00", "x" * 300,
+]  # fmt: skip
+
+
+@st.composite
+def markup_bytes(draw: st.DrawFn) -> bytes:
+    """Pages made of markup pieces, text in many scripts and raw bytes, in one or mixed codecs."""
+    parts = draw(
+        st.lists(
+            st.one_of(
+                st.sampled_from(MARKUP_PIECES),
+                st.text(max_size=20),
+                st.sampled_from(BYTE_PIECES),
+            ),
+            max_size=40,
+        )
+    )
+    codec = draw(st.sampled_from(TEXT_CODECS))
+    return b"".join(
+        part if isinstance(part, bytes) else part.encode(codec, "replace") for part in parts
+    )
+
+
+hostile_bytes = st.one_of(st.binary(max_size=3000), markup_bytes())
+charsets = st.one_of(st.none(), st.sampled_from(CHARSET_LABELS), st.text(max_size=12))
+
+
+def assert_result_or_fixenc_error(data: bytes, charset: str | None, extract: str) -> None:
+    try:
+        result = fixenc.repair_bytes(data, charset=charset, extract=extract)
+    except FixencError:
+        return
+    assert isinstance(result, Result)
+    assert isinstance(result.text, str)
+    # The output is always encodable as UTF-8 (no lone surrogates leak through).
+    result.text.encode("utf-8")
+
+
+# ---------------------------------------------------------------- strategies: real text
+
+# Punctuation that real text in each family uses between words.
+PUNCTUATION = {
+    "cjk": "，。、；：？！“”「」（）《》 ",
+    "cyrillic": " ,.;:?!«»—-()",
+    "greek": " ,.;·!-()",
+    "hebrew": " ,.;:?!-()\"",
+    "arabic": " ،.؛:؟!-()",
+    "latin": " ,.;:?!'\"-()",
+}
+
+
+SUCCESSORS = 8  # the most likely next letters a generated word may continue with
+
+
+@cache
+def languages() -> dict[str, tuple[dict[str, tuple[str, ...]], str]]:
+    """Per language of the character model: its letter successors and its punctuation.
+
+    The tables are wordfreq's letter and letter-pair frequencies (the model's
+    data), so a word walked through them is spelt the way words of that
+    language are, with no word list shipped in the tests.
+    """
+    model = langmodel._model()
+    tables = {}
+    for script, family in model.by_script.items():
+        for language in family:
+            ranked: dict[str, list[tuple[float, str]]] = {}
+            for pair, probability in language.bigram.items():
+                if pair[1].isalpha():
+                    ranked.setdefault(pair[0], []).append((probability, pair[1]))
+            successors = {
+                ch: tuple(nxt for _, nxt in sorted(options, reverse=True)[:SUCCESSORS])
+                for ch, options in ranked.items()
+            }
+            if " " in successors:
+                tables[language.name] = (successors, PUNCTUATION[script])
+    return tables
+
+
+@st.composite
+def language_word(draw: st.DrawFn, successors: dict[str, tuple[str, ...]]) -> str:
+    """A word walked through a language's most likely letter pairs, from a word boundary."""
+    word = draw(st.sampled_from(successors[" "]))
+    for _ in range(draw(st.integers(0, 8))):
+        options = successors.get(word[-1])
+        if not options:
+            break
+        word += draw(st.sampled_from(options))
+    return word
+
+
+@st.composite
+def language_text(draw: st.DrawFn, codec: str | None = None) -> str:
+    """Words of one language with its punctuation, capitalised now and then.
+
+    With ``codec``, only languages whose generated text that codec encodes.
+    """
+    names = sorted(languages())
+    if codec is not None:
+        names = [name for name in names if encodable_language(name, codec)]
+    successors, punctuation = languages()[draw(st.sampled_from(names))]
+    words = draw(st.lists(language_word(successors), min_size=1, max_size=25))
+    separators = draw(
+        st.lists(st.sampled_from(punctuation), min_size=len(words), max_size=len(words))
+    )
+    if draw(st.booleans()):
+        words = [word.capitalize() for word in words]
+    text = "".join(word + sep for word, sep in zip(words, separators)).strip()
+    if codec is not None:
+        assume(damage_bytes(text, codec) is not None)
+    return text
+
+
+@cache
+def encodable_language(name: str, codec: str) -> bool:
+    """Most of the language's letters and punctuation encode in ``codec``."""
+    successors, punctuation = languages()[name]
+    letters = "".join(successors[" "]) + punctuation.strip()
+    return sum(damage_bytes(ch, codec) is not None for ch in letters) >= 0.9 * len(letters)
+
+
+@st.composite
+def random_letters(draw: st.DrawFn) -> str:
+    """Any letters of one language in any order: harsher than real words."""
+    successors, punctuation = languages()[draw(st.sampled_from(sorted(languages())))]
+    alphabet = "".join(sorted({ch for options in successors.values() for ch in options}))
+    return draw(st.text(alphabet=alphabet + punctuation, min_size=1, max_size=80))
+
+
+# Texts that must never change, in scripts whose damage the engine repairs.
+CLEAN_EXAMPLES = [
+    "Ukrainian ВІКІ and Ελληνικά with עברית",
+    "真的吗?!我不信",
+    "Größe: 5 × 3 m² — très « joli » ½ €",
+    "日本語のテキスト、カタカナとひらがな。",
+    "한국어 문장입니다.",
+    "Việt Nam: tiếng Việt có dấu",
+    "Mañana, señor Müller añadió ¿qué?",
+]
+
+
+# ---------------------------------------------------------------- the chardet corpus
+
+# corpus folder -> strict codec of its files
+CORPUS_FOLDERS = {
+    "GB2312": "gb18030", "Big5": "cp950", "SHIFT_JIS": "cp932", "EUC-JP": "euc_jp",
+    "EUC-KR": "cp949", "CP949": "cp949", "windows-1251-russian": "cp1251",
+    "windows-1251-bulgarian": "cp1251", "KOI8-R": "koi8_r", "IBM866": "cp866",
+    "iso-8859-5-russian": "iso8859_5", "windows-1252": "cp1252", "iso-8859-1": "latin-1",
+    "windows-1250-czech": "cp1250", "windows-1250-polish": "cp1250",
+    "iso-8859-2-hungarian": "iso8859_2", "iso-8859-9-turkish": "iso8859_9",
+    "iso-8859-7-greek": "iso8859_7", "windows-1255-hebrew": "cp1255",
+    "windows-1256-arabic": "cp1256", "TIS-620": "tis_620", "utf-8": "utf-8",
+}  # fmt: skip
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)
+FILES_PER_FOLDER = 8
+
+
+@cache
+def corpus_lines(data: Path) -> tuple[str, ...]:
+    """Non-ASCII lines (20-300 characters) of corpus pages strictly decoded with their codec."""
+    lines: list[str] = []
+    for folder, codec in CORPUS_FOLDERS.items():
+        directory = data / "chardet-corpus" / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir())[:FILES_PER_FOLDER]:
+            try:
+                text = path.read_bytes().decode(codec)
+            except UnicodeDecodeError:
+                continue
+            text = html.unescape(TAG_RE.sub("\n", text))
+            for line in text.splitlines():
+                line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+                if 20 <= len(line) <= 300 and not line.isascii():
+                    lines.append(line)
+    return tuple(lines)
+
+
+# ---------------------------------------------------------------- damage
+
+def decode_as(data: bytes, wrong: str, lost: str) -> str:
+    """``data`` read with the wrong codec the way real decoders do.
+
+    Single-byte codecs are "sloppy" (undefined bytes become the C1 control of
+    the same value, as the engine and ftfy assume); multi-byte codecs lose
+    what they cannot decode as U+FFFD or '?'.
+    """
+    if wrong in SINGLE_BYTE_TABLES:
+        chars = SINGLE_BYTE_TABLES[wrong][0]
+        return "".join(chars[byte] for byte in data)
+    text = data.decode(wrong, "replace")
+    return text.replace("\ufffd", lost)
+
+
+def damage_bytes(text: str, codec: str) -> bytes | None:
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        return None
+
+
+def damage(text: str, pair: CodecPair, lost: str) -> str | None:
+    """``text`` encoded with the right codec and decoded with the wrong one; None if unencodable."""
+    data = damage_bytes(text, pair.right)
+    return None if data is None else decode_as(data, pair.wrong, lost)
+
+
+def levenshtein(a: str, b: str) -> int:
+    """Exact edit distance (insertions, deletions, substitutions)."""
+    if len(a) < len(b):
+        a, b = b, a
+    previous = list(range(len(b) + 1))
+    for i, ch in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def assert_not_worse(original: str, damaged: str) -> str:
+    repaired = fixenc.repair_text(damaged, extract="none").text
+    if repaired not in (damaged, original):
+        assert levenshtein(repaired, original) <= levenshtein(damaged, original), (
+            f"made worse: {damaged!r} -> {repaired!r} (original {original!r})"
+        )
+    return repaired
+
+
+def assert_idempotent(text: str) -> None:
+    for mode in ("none", "text"):
+        once = fixenc.repair_text(text, extract=mode).text
+        twice = fixenc.repair_text(once, extract=mode).text
+        assert twice == once, f"extract={mode}: {text!r} -> {once!r} -> {twice!r}"
+
+
+PAIR_IDS = [f"{p.right}-as-{p.wrong}" for p in CODEC_PAIRS]
+
+
+@st.composite
+def damaged_span(draw: st.DrawFn, text: str, pair: CodecPair) -> tuple[str, str]:
+    """(original, damaged): one span of ``text`` (maybe all of it) damaged by ``pair``."""
+    start = draw(st.integers(0, max(0, len(text) - 1)))
+    end = draw(st.integers(start + 1, len(text))) if draw(st.booleans()) else len(text)
+    if draw(st.booleans()):
+        start = 0
+    lost = draw(st.sampled_from("\ufffd?"))
+    middle = damage(text[start:end], pair, lost)
+    assume(middle is not None)
+    return text, text[:start] + middle + text[end:]
+
+
+# ================================================================= 1. never an unexpected exception
+
+
+@FAST
+@given(data=hostile_bytes, charset=charsets, extract=st.sampled_from(EXTRACT_MODES))
+@example(data=b"<meta charset='rot13'><p>\xe9\xe9</p>", charset=None, extract="auto")
+@example(data=b"\xe9abc\xff", charset="undefined", extract="none")
+@example(data=b"\xe9abc\xff", charset="hex", extract="none")
+@example(data=b"<?xml \x94\x9arsion='1.0'?>", charset="\x00", extract="auto")  # found by atheris
+def test_arbitrary_bytes_give_a_result_or_a_fixenc_error(data, charset, extract):
+    assert_result_or_fixenc_error(data, charset, extract)
+
+
+@pytest.mark.slow
+@SLOW
+@given(data=hostile_bytes, charset=charsets, extract=st.sampled_from(EXTRACT_MODES))
+def test_arbitrary_bytes_give_a_result_or_a_fixenc_error_long(data, charset, extract):
+    assert_result_or_fixenc_error(data, charset, extract)
+
+
+@FAST
+@given(text=st.text(max_size=400), extract=st.sampled_from(EXTRACT_MODES))
+def test_arbitrary_text_gives_a_result(text, extract):
+    """repair_text takes any str, lone surrogates and controls included."""
+    result = fixenc.repair_text(text, extract=extract)
+    assert isinstance(result.text, str)
+
+
+# ================================================================= 2. idempotence
+
+
+@FAST
+@given(text=st.one_of(language_text(), random_letters(), st.sampled_from(CLEAN_EXAMPLES)))
+def test_repair_is_idempotent_on_clean_text(text):
+    assert_idempotent(text)
+
+
+@FAST
+@given(data=st.data(), pair=st.sampled_from(CODEC_PAIRS))
+def test_repair_is_idempotent_on_damaged_text(data, pair):
+    _, damaged = data.draw(damaged_span(data.draw(language_text(pair.right)), pair))
+    assert_idempotent(damaged)
+
+
+@FAST
+@given(data=markup_bytes(), extract=st.sampled_from(EXTRACT_MODES))
+def test_repair_is_idempotent_on_pipeline_output(data, extract):
+    """Whatever the pipeline printed needs no further repair (extract="none" on its output)."""
+    try:
+        once = fixenc.repair_bytes(data, extract=extract).text
+    except FixencError:
+        return
+    twice = fixenc.repair_text(once, extract="none").text
+    assert twice == once
+
+
+@settings(FAST, suppress_health_check=WITH_DATA)
+@given(data=st.data())
+def test_repair_is_idempotent_on_damaged_corpus_lines(shared_data, data):
+    lines = corpus_lines(shared_data)
+    text = data.draw(st.sampled_from(lines))
+    pair = data.draw(st.sampled_from(CODEC_PAIRS))
+    _, damaged = data.draw(damaged_span(text, pair))
+    assert_idempotent(damaged)
+
+
+# ================================================================= 3. clean text unchanged
+
+
+@FAST
+@given(text=language_text())
+def test_clean_text_in_many_languages_is_unchanged(text):
+    assert fixenc.repair_text(text, extract="none").text == text
+
+
+@pytest.mark.parametrize("text", CLEAN_EXAMPLES)
+def test_clean_examples_are_unchanged(text):
+    assert fixenc.repair_text(text, extract="none").text == text
+
+
+@settings(FAST, max_examples=150, suppress_health_check=WITH_DATA)
+@given(data=st.data())
+def test_clean_corpus_lines_are_unchanged(shared_data, data):
+    lines = corpus_lines(shared_data)
+    assert len(lines) > 1000
+    text = data.draw(st.sampled_from(lines))
+    assert fixenc.repair_text(text, extract="none").text == text
+
+
+@pytest.mark.slow
+def test_every_clean_corpus_line_is_unchanged(shared_data):
+    changed = [
+        line for line in corpus_lines(shared_data)
+        if fixenc.repair_text(line, extract="none").text != line
+    ]
+    assert changed == []
+
+
+# ================================================================= 4. round trip, never worse
+
+
+@pytest.mark.parametrize("pair", CODEC_PAIRS, ids=PAIR_IDS)
+@settings(FAST, max_examples=12)
+@given(data=st.data())
+def test_generated_damage_is_never_made_worse(pair, data):
+    original, damaged = data.draw(damaged_span(data.draw(language_text(pair.right)), pair))
+    assert_not_worse(original, damaged)
+
+
+@pytest.mark.parametrize("pair", CODEC_PAIRS, ids=PAIR_IDS)
+@settings(FAST, max_examples=10, suppress_health_check=WITH_DATA)
+@given(data=st.data())
+def test_damaged_corpus_lines_are_never_made_worse(shared_data, pair, data):
+    lines = [line for line in corpus_lines(shared_data) if damage(line, pair, "?") is not None]
+    assume(lines)
+    original, damaged = data.draw(damaged_span(data.draw(st.sampled_from(lines)), pair))
+    assert_not_worse(original, damaged)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pair", CODEC_PAIRS, ids=PAIR_IDS)
+@settings(SLOW, max_examples=150, suppress_health_check=WITH_DATA)
+@given(data=st.data())
+def test_damaged_corpus_lines_are_never_made_worse_long(shared_data, pair, data):
+    lines = [line for line in corpus_lines(shared_data) if damage(line, pair, "?") is not None]
+    assume(lines)
+    original, damaged = data.draw(damaged_span(data.draw(st.sampled_from(lines)), pair))
+    assert_not_worse(original, damaged)
+
+
+# ================================================================= regressions found by the above
+
+
+NON_WEB_CODECS = ["rot13", "hex", "base64", "zlib", "uu", "undefined", "unicode_escape", "utf-7",
+                  "idna"]
+
+
+@pytest.mark.parametrize("label", NON_WEB_CODECS)
+def test_a_page_declaring_a_non_web_codec_is_not_decoded_with_it(label):
+    """Found by the first property: a page's ``<meta charset=rot13>`` raised LookupError,
+    ``charset=undefined`` UnicodeError; escape codecs would have interpreted the input."""
+    page = f"<html><meta charset='{label}'><body><p>caf\xe9 \\u0041</p></body></html>"
+    result = fixenc.repair_bytes(page.encode("latin-1"), extract="text")
+    assert result.encoding != label and "\\u0041" in result.text
+
+
+@pytest.mark.parametrize("label", [*NON_WEB_CODECS, "\x00", "utf-8\x00"])
+def test_a_caller_charset_naming_a_non_web_codec_is_ignored(label):
+    """``charset="\\x00"`` raised ValueError from codecs.lookup (found by atheris)."""
+    result = fixenc.repair_bytes(b"caf\xe9 \\u0041", charset=label, extract="none")
+    assert "\\u0041" in result.text
