@@ -151,7 +151,7 @@ def test_report_has_one_json_object_per_input(tmp_path):
     assert by_name["gone.txt"]["error"] == "no such file"
     assert by_name["damaged.txt"]["encoding"] == "utf-8"
     assert any(fix["kind"] == "mojibake" for fix in by_name["damaged.txt"]["fixes"])
-    assert by_name["clean.html"]["encoding"] == "gb18030"
+    assert by_name["clean.html"]["encoding"] in ("gbk", "gb18030")
 
 
 def test_in_place_keeps_the_file_mode(tmp_path):

@@ -62,8 +62,10 @@ MARKUP_CHARACTERS = "<>&\"'"
 # Joins the repairable pieces of a page so the language model sees them together.
 PIECE_SEPARATOR = "\n\ue000\n"
 
-# How decoding marks an encoding it only guessed (no BOM, not UTF-8, nothing declared).
-GUESSED_ENCODING = "detected by charset-normalizer"
+# Decoding names the detector in every reason for an encoding it only guessed (no BOM,
+# not UTF-8, nothing declared, no escapes): "detected by charset-normalizer [as ...]",
+# "language model over Latin code pages (charset-normalizer said ...)".
+GUESSED_ENCODING = "charset-normalizer"
 
 REPAIR_PASSES = 3
 
@@ -118,7 +120,7 @@ def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = 
     fixes = list(decoded.fixes) + fixes
     if after == decoded.text:
         return Kept(data, fmt, decoded.encoding, tuple(fixes), False, decoded.text, after)
-    if any(fix.detail.endswith(GUESSED_ENCODING) for fix in decoded.fixes):
+    if any(fix.kind == "decode" and GUESSED_ENCODING in fix.detail for fix in decoded.fixes):
         # A repair on top of a guessed decoding compounds two guesses; a wrong one would be
         # written over the only copy.  --charset turns the guess into evidence.
         note = (f"encoding only guessed ({decoded.encoding}); left as is, "
