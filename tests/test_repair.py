@@ -221,3 +221,10 @@ def _distance(a: str, b: str) -> int:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ch != other)))
         previous = current
     return previous[-1]
+
+
+def test_a_latin_lead_byte_between_intact_cyrillic_letters_is_not_a_lost_nbsp() -> None:
+    # KOI8-R's б read as Windows-1252 is "Â"; UTF-8 read as a Latin code page
+    # would have garbled the Cyrillic letters around it too.
+    damaged = "Браво Страхо, с теÂ сме!!"
+    assert repair_mojibake(damaged)[0] == damaged

@@ -170,6 +170,8 @@ PLAUSIBLE_MIN_CJK = -9.0
 # Greek or Arabic letter pair far too often.
 MIN_CJK_ISLAND = 3
 CYRILLIC_CODECS = ("windows-1251", "koi8-r")
+# Code pages in ftfy's plans whose letters are Cyrillic or Greek.
+NON_LATIN_CODE_PAGES = ("1251", "1253", "koi8")
 CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
 # Spans with fewer non-ASCII characters than this are too short to pick their pair.
@@ -1255,6 +1257,14 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     neighbours = (
         text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
     )
+    # UTF-8 read as a Latin code page garbles every Cyrillic or Greek letter,
+    # so one that touches the span intact says the span is other damage
+    # ("теÂ сме" is KOI8-R's б read as Windows-1252, not a lost NBSP).
+    latin_plan = candidate.codecs[0] == "ftfy" and not any(
+        code_page in step for step in candidate.codecs for code_page in NON_LATIN_CODE_PAGES
+    )
+    if latin_plan and any(langmodel.script_of(ch) in ("cyrillic", "greek") for ch in neighbours):
+        return False
     if right in CJK_CODECS:
         if any(
             ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) not in ("cjk", "neutral")
