@@ -337,3 +337,9 @@ def test_lone_surrogates_stay_escaped_and_the_output_stays_utf8():
     lines[0].decode("utf-8")
     assert json.loads(lines[0])["text"].startswith("\ud800")
     assert report.error_count == 0
+
+
+def test_cli_jsonl_on_stdin_goes_to_stdout_as_jsonl():
+    result = cli("--jobs", "1", "--field", "text", input=jsonl({"id": 1, "text": DAMAGED}))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"id": 1, "text": CLEAN}
