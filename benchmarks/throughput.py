@@ -241,6 +241,8 @@ def measure(command: list[str]) -> tuple[float, float, float, float]:
 
 def fixenc_command(source: Path, sink: Path, jobs: int | None) -> list[str]:
     command = [sys.executable, "-m", "fixenc", str(source), "-o", str(sink)]
+    if source.suffix == ".jsonl":
+        command += ["--field", "text"]
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
