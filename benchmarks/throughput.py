@@ -251,13 +251,15 @@ def contender_command(name: str, source: Path, sink: Path) -> list[str]:
 
 
 def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, page_bytes: int,
-            page_count: int, repeat: int) -> None:
+            page_count: int, repeat: int, only: set[str]) -> None:
     workloads = [
         ("JSONL text, mixed", *texts["mixed"], (1, 2), ("naive",)),
-        ("JSONL text, clean", *texts["clean"], (1,), ("naive",)),
+        ("JSONL text, clean", *texts["clean"], (1, 2), ("naive",)),
         ("JSONL text, damaged", *texts["damaged"], (1,), ("naive",)),
         ("HTML pages (WARC)", pages, page_bytes, page_count, (1, 2), ("naive", "trafilatura")),
     ]
+    workloads = [workload for workload in workloads
+                 if workload[0].split()[-1].strip("()").lower() in only]
     rows = []
     for label, source, size, count, jobs, contenders in workloads:
         runs = [(f"fixenc --jobs {n}", fixenc_command(source, work / "out.jsonl", n)) for n in jobs]
@@ -315,6 +317,8 @@ def main() -> None:
     parser.add_argument("--scale", default="", help="comma-separated input sizes in MB, e.g. 10,1024")
     parser.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
     parser.add_argument("--skip-compare", action="store_true")
+    parser.add_argument("--workloads", default="mixed,clean,damaged,warc",
+                        help="which comparisons to run (comma-separated)")
     parser.add_argument("--contender", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -333,7 +337,8 @@ def main() -> None:
           f"{damaged_pages} of them damaged copies); "
           f"{os.cpu_count()} cores")
     if not args.skip_compare:
-        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat)
+        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat,
+                set(args.workloads.split(",")))
     if args.scale:
         scale(args.work, page_list, [int(size) for size in args.scale.split(",")])
     shutil.rmtree(args.work, ignore_errors=True)
