@@ -15,18 +15,20 @@ of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  W
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
 ``field_encoding="base64"``; default: every top-level string member); each is replaced by its
-repaired text; every other member is kept.
-With ``extract="auto"`` a text field that is not HTML only has its encoding damage undone (it is
-already extracted text), so clean text comes back unchanged.
-A record where nothing changed is written back byte for byte.  A line that is not a JSON object is
-written back unchanged and reported.  WARC: response records with an HTML Content-Type; the HTTP
-charset is the declared charset for decoding; everything else is counted and skipped with a reason.
+repaired text; every other member is kept.  With ``extract="auto"`` a text field that is not HTML
+only has its encoding damage undone (it is already extracted text), so clean text comes back
+unchanged.  A record where nothing changed is written back byte for byte; a line that is not a
+JSON object is written back unchanged and reported.
+
+WARC: response records with an HTML Content-Type; the HTTP charset is the declared charset for
+decoding; everything else is counted and skipped with a reason.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import hashlib
 import io
 import json
@@ -226,15 +228,10 @@ def open_input(path: str, input_format: str = "auto") -> Iterator[tuple[str, IO[
 
 
 def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
+    """The stream itself, or its decompressed content when it starts with the gzip magic."""
     head = stream.read(2)
     stream = io.BufferedReader(_Prefixed(head, stream))
-    return gzip_reader(stream) if head == GZIP_MAGIC else stream
-
-
-def gzip_reader(stream: IO[bytes]) -> IO[bytes]:
-    import gzip
-
-    return gzip.GzipFile(fileobj=stream, mode="rb")
+    return gzip.GzipFile(fileobj=stream, mode="rb") if head == GZIP_MAGIC else stream
 
 
 # ---------------------------------------------------------------- JSONL
