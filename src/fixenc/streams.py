@@ -47,8 +47,10 @@ import click
 from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
+from .files import REPAIR_KINDS
 from .markup import looks_like_html
 from .pipeline import repair_bytes, repair_text
+from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
 FIELD_ENCODINGS = ("text", "base64")
@@ -289,7 +291,7 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
             continue
         notes[name] = {"encoding": result.encoding, "changed": result.changed,
                        "fixes": [fix.to_dict() for fix in result.fixes]}
-        changed = changed or result.changed
+        changed = changed or _repaired(result)
         # base64 fields always become text; a text field is rewritten only when it changed.
         if settings.field_encoding == "base64" or result.text != value:
             record[name] = result.text
@@ -306,6 +308,11 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
     return RecordOutcome(output, changed=changed, error=error)
 
 
+def _repaired(result: Result) -> bool:
+    """Counted as repaired when the text's content was fixed, not just extracted or re-spaced."""
+    return any(fix.kind in REPAIR_KINDS for fix in result.fixes)
+
+
 def _json_line(record: dict) -> bytes:
     """One JSON line as UTF-8; a lone surrogate (legal in JSON escapes) stays escaped."""
     try:
@@ -314,7 +321,7 @@ def _json_line(record: dict) -> bytes:
         return json.dumps(record).encode("ascii") + b"\n"
 
 
-def _repair_field(value: str, settings: StreamSettings):
+def _repair_field(value: str, settings: StreamSettings) -> Result:
     if settings.field_encoding == "base64":
         try:
             data = base64.b64decode(value, validate=True)
@@ -412,8 +419,7 @@ def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -
                                         f"{type(error).__name__}: {error}")
     record = {"url": page.url, "record_id": page.record_id, "warc_date": page.warc_date,
               **result.to_dict()}
-    output = _json_line(record)
-    return RecordOutcome(output, changed=result.changed)
+    return RecordOutcome(_json_line(record), changed=_repaired(result))
 
 
 # ---------------------------------------------------------------- running a stream
