@@ -74,7 +74,7 @@ def ftfy_peer(tree: Path) -> float:
 
 def statuses(report: Path) -> dict[str, str]:
     return {json.loads(line)["path"]: json.loads(line)["status"]
-            for line in report.read_text().splitlines()}
+            for line in report.read_text().split("\n") if line}
 
 
 def main() -> None:

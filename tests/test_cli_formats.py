@@ -40,7 +40,7 @@ def test_clean_file_in_a_legacy_encoding_is_left_byte_identical(text, codec):
     assert not kept.changed and kept.data == data
 
 
-def test_html_repairs_text_nodes_and_readable_attributes_only():
+def test_html_repairs_text_only_and_keeps_names_and_links():
     page = (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{CAFE}</title>"
             f"<style>p::after {{ content: '{CAFE}' }}</style>"
             f"<script>var label = \"{CAFE}\";</script></head>"
@@ -49,11 +49,16 @@ def test_html_repairs_text_nodes_and_readable_attributes_only():
             f"</p></body></html>")
     out = html_repair(page)
     assert out == (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>café</title>"
-                   f"<style>p::after {{ content: '{CAFE}' }}</style>"
-                   f"<script>var label = \"{CAFE}\";</script></head>"
-                   f"<body><!-- {CAFE} --><p class=\"{CAFE}\" title='café' data-x=café>"
+                   f"<style>p::after {{ content: 'café' }}</style>"
+                   f"<script>var label = \"café\";</script></head>"
+                   f"<body><!-- café --><p class=\"{CAFE}\" title='café' data-x=café>"
                    f"<a href=\"/{CAFE}.html\"><img alt=\"café\" src=\"{CAFE}.png\">café au lait</a>"
                    f"</p></body></html>")
+
+
+def test_html_declaration_that_says_utf8_already_is_kept_as_written():
+    page = f'<html><head><meta charset="UTF-8"><title>{CAFE}</title></head><body></body></html>'
+    assert html_repair(page) == page.replace(CAFE, "café")
 
 
 @pytest.mark.parametrize("declaration, updated", [

@@ -242,3 +242,13 @@ def test_one_input_is_a_picklable_task_and_outcome(tmp_path):
                                                                                     settings))))
     assert pickle.loads(pickle.dumps(outcome)) == outcome
     assert outcome.status == "repaired" and outcome.changed and not outcome.written
+
+
+def test_report_lines_survive_splitlines_even_with_unicode_line_separators(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(DAMAGED_TEXT + "a\u2028b\u2029c\n")
+    report = tmp_path.parent / f"{tmp_path.name}.report"
+    run("--check", "--report", str(report), str(page))
+    assert len(report.read_text(encoding="utf-8").splitlines()) == 1
+    json_out = run("--format", "json", str(page)).stdout
+    assert json.loads(json_out.splitlines()[0])["text"].rstrip().endswith("a\u2028b\u2029c")

@@ -356,3 +356,9 @@ def test_oversized_records_are_skipped_without_being_read_whole(monkeypatch):
     lines, report = run(warc, "warc")
     assert [json.loads(line)["url"] for line in lines] == ["http://a/2"]
     assert report.skipped == {"too large": 1}
+
+
+def test_line_break_look_alikes_are_escaped_so_each_record_stays_one_line():
+    lines, _ = run(jsonl({"text": DAMAGED + "\u2028next\u2029"}), "jsonl")
+    assert len(lines[0].decode("utf-8").splitlines()) == 1
+    assert json.loads(lines[0])["text"] == CLEAN + "\u2028next\u2029"

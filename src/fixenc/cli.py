@@ -7,7 +7,6 @@ order, counted into one summary line.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -30,6 +29,7 @@ from .files import (
     collect_tasks,
     describe_error,
     format_size,
+    json_line,
     parse_size,
     read_stdin,
     run_all,
@@ -189,7 +189,7 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
                     sink.write(outcome.output)
                     sink.flush()
                 if report_stream is not None:
-                    report_stream.write(json.dumps(outcome.to_dict(), ensure_ascii=False) + "\n")
+                    report_stream.write(json_line(outcome.to_dict()))
                 reporter.add(outcome)
         except BatchError as error:  # the pool or the cluster itself failed: nothing more can run
             _err(f"fixenc: {error}")

@@ -37,6 +37,7 @@ SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn"})
 # whitespace only change its form, so they alone do not make a file "repaired".
 REPAIR_KINDS = frozenset({"mojibake", "misaligned", "pinyin", "script", "width"})
 STDIN = "-"
+LINE_BREAK_ESCAPES = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 FOLDER_NEEDS_MODE = ("is a directory (to process a folder use --output-dir, --format json, "
                      "--in-place, --check or --diff)")
 
@@ -123,6 +124,13 @@ class Outcome:
             "message": self.message,
             "reason": self.reason,
         }
+
+
+def json_line(record: dict) -> str:
+    """One JSON Lines record, readable UTF-8, with the characters that other tools take
+    for line breaks (U+0085, U+2028, U+2029: str.splitlines, JavaScript) escaped."""
+    text = json.dumps(record, ensure_ascii=False)
+    return text.translate(LINE_BREAK_ESCAPES) + "\n"
 
 
 def display_name(path: str) -> str:
@@ -342,7 +350,7 @@ def _to_text(task: Task, data: bytes, settings: Settings) -> Outcome:
     repaired = any(fix.kind in REPAIR_KINDS for fix in result.fixes)
     if settings.output_format == "json":
         record = {"path": task.display, **result.to_dict()}
-        output = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        output = json_line(record).encode("utf-8")
     else:
         output = result.text.encode("utf-8")
     outcome = Outcome(task.display, "repaired" if repaired else "unchanged", result.encoding,

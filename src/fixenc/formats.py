@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
 from .chinese import repair_chinese_text
-from .decoding import decode_bytes
+from .decoding import decode_bytes, python_codec
 from .errors import FixencError
 from .markup import looks_like_html
 from .misaligned import repair_misaligned_double_byte
@@ -44,11 +44,11 @@ URL_ATTRIBUTES = frozenset({
 })
 
 HTML_TOKEN = re.compile(
-    r"""<!--.*?-->
-      | <!\[CDATA\[.*?\]\]>
+    r"""<!--(?P<comment>.*?)-->
+      | <!\[CDATA\[(?P<cdata>.*?)\]\]>
       | <![^>]*>
       | <\?.*?\?>
-      | <(?P<raw>script|style)\b(?:[^>"']|"[^"]*"|'[^']*')*>.*?</(?P=raw)\s*>
+      | (?P<open><(?P<raw>script|style)\b(?:[^>"']|"[^"]*"|'[^']*')*>)(?P<body>.*?)</(?P=raw)\s*>
       | </?[A-Za-z][^\s/>]*(?:[^>"']|"[^"]*"|'[^']*')*>""",
     re.DOTALL | re.IGNORECASE | re.VERBOSE,
 )
@@ -56,7 +56,7 @@ HTML_ATTRIBUTE = re.compile(r"""([^\s"'<>/=]+)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<
 META_TAG = re.compile(r"<meta\b", re.IGNORECASE)
 HEAD_TAG = re.compile(r"<head\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
 CONTENT_CHARSET = re.compile(r"(charset\s*=\s*)([A-Za-z0-9_:.+-]+)", re.IGNORECASE)
-XML_ENCODING = re.compile(r"""(encoding\s*=\s*)(["'])[A-Za-z0-9_:.+-]+(["'])""", re.IGNORECASE)
+XML_ENCODING = re.compile(r"""(encoding\s*=\s*["'])([A-Za-z0-9_:.+-]+)(["'])""", re.IGNORECASE)
 # Characters that carry markup meaning: a repair that adds or removes one is refused.
 MARKUP_CHARACTERS = "<>&\"'"
 # Joins the repairable pieces of a page so the language model sees them together.
@@ -141,28 +141,14 @@ def repair_plain_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
 
 
 def repair_html_text(html: str) -> tuple[str, list[Fix]]:
-    """Repair only text nodes and readable attribute values; every tag stays as it was.
+    """Repair only text: text nodes, comments, script/style bodies and readable attribute values.
 
-    Scripts, styles, comments and URL-like attributes are left alone.  Fix
-    spans index the joined repairable pieces, not the page.
+    Tag and attribute names stay byte for byte, and so do URL-like attribute
+    values.  A piece whose repair would add or drop a markup character is
+    kept as it was.  Fix spans index the joined repairable pieces, not the page.
     """
-    found = repair_mojibake(html)
-    if not found[1] or all(fix.kind == "uncertain" for fix in found[1]):
-        return html, found[1]
-    pieces: list[tuple[int, int]] = []
-    position = 0
-    for token in HTML_TOKEN.finditer(html):
-        pieces.append((position, token.start()))
-        if not token.group("raw") and not token.group().startswith(("<!", "<?", "</")):
-            for attribute in HTML_ATTRIBUTE.finditer(token.group()):
-                if attribute.group(1).lower() not in URL_ATTRIBUTES:
-                    start = token.start() + attribute.start(3)
-                    end = token.start() + attribute.end(3)
-                    quoted = attribute.group(3)[0] in "\"'"
-                    pieces.append((start + quoted, end - quoted))
-        position = token.end()
-    pieces.append((position, len(html)))
-    pieces = [(start, end) for start, end in pieces if not html[start:end].isascii()]
+    pieces = [(start, end) for start, end in _text_pieces(html)
+              if not html.isascii() and not html[start:end].isascii()]
     repaired, fixes = _repair_pieces([html[start:end] for start, end in pieces], repair_mojibake)
     parts: list[str] = []
     position = 0
@@ -172,6 +158,25 @@ def repair_html_text(html: str) -> tuple[str, list[Fix]]:
         position = end
     parts.append(html[position:])
     return "".join(parts), fixes
+
+
+def _text_pieces(html: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every span of a page that holds text rather than markup."""
+    position = 0
+    for token in HTML_TOKEN.finditer(html):
+        yield position, token.start()
+        for group in ("comment", "cdata", "body"):
+            if token.group(group):
+                yield token.span(group)
+        tag = token.group("open") or token.group()
+        if not tag.startswith(("<!", "<?", "</")):
+            for attribute in HTML_ATTRIBUTE.finditer(tag):
+                if attribute.group(1).lower() not in URL_ATTRIBUTES:
+                    start, end = token.start() + attribute.start(3), token.start() + attribute.end(3)
+                    quoted = attribute.group(3)[0] in "\"'"
+                    yield start + quoted, end - quoted
+        position = token.end()
+    yield position, len(html)
 
 
 def _repair_pieces(pieces: list[str], repair: Callable[[str], tuple[str, list[Fix]]]
@@ -208,7 +213,7 @@ def declare_utf8(html: str, insert: bool = True) -> str:
         if META_TAG.match(tag):
             new = HTML_ATTRIBUTE.sub(_utf8_attribute, tag)
         elif tag.startswith("<?xml"):
-            new = XML_ENCODING.sub(r"\1\2utf-8\3", tag)
+            new = XML_ENCODING.sub(_utf8_xml_encoding, tag)
         if new != tag or (META_TAG.match(tag) and "charset" in tag.lower()):
             declared = True
         parts.append(html[position:token.start()])
@@ -225,12 +230,23 @@ def declare_utf8(html: str, insert: bool = True) -> str:
 
 def _utf8_attribute(attribute: re.Match) -> str:
     name, equals, value = attribute.groups()
-    if name.lower() == "charset":
+    if name.lower() == "charset" and python_codec(value.strip("\"'")) != "utf-8":
         quote = value[0] if value[0] in "\"'" else ""
         return f"{name}{equals}{quote}utf-8{quote}"
     if name.lower() == "content":
-        return name + equals + CONTENT_CHARSET.sub(r"\g<1>utf-8", value)
+        return name + equals + CONTENT_CHARSET.sub(_utf8_label, value)
     return attribute.group()
+
+
+def _utf8_xml_encoding(declaration: re.Match) -> str:
+    if python_codec(declaration.group(2)) == "utf-8":
+        return declaration.group()
+    return declaration.group(1) + "utf-8" + declaration.group(3)
+
+
+def _utf8_label(label: re.Match) -> str:
+    """A charset label that says UTF-8 already stays as written ("UTF-8", "utf8")."""
+    return label.group() if python_codec(label.group(2)) == "utf-8" else label.group(1) + "utf-8"
 
 
 def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "auto") -> Kept:

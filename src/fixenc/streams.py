@@ -47,7 +47,7 @@ import click
 from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
-from .files import REPAIR_KINDS
+from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
 from .pipeline import repair_bytes, repair_text
 from .result import Result
@@ -314,9 +314,10 @@ def _repaired(result: Result) -> bool:
 
 
 def _json_line(record: dict) -> bytes:
-    """One JSON line as UTF-8; a lone surrogate (legal in JSON escapes) stays escaped."""
+    """One JSON line as UTF-8 (line-break look-alikes escaped, see files.json_line); a lone
+    surrogate (legal in JSON escapes, not encodable as UTF-8) makes the whole line ASCII."""
     try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        return json_line(record).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(record).encode("ascii") + b"\n"
 
