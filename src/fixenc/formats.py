@@ -65,6 +65,8 @@ PIECE_SEPARATOR = "\n\ue000\n"
 # How decoding marks an encoding it only guessed (no BOM, not UTF-8, nothing declared).
 GUESSED_ENCODING = "detected by charset-normalizer"
 
+REPAIR_PASSES = 3
+
 JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
 
 
@@ -131,12 +133,19 @@ def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = 
 
 
 def repair_plain_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
-    """The repairs that keep a text's layout: mojibake, out-of-phase spans, converter damage."""
+    """The repairs that keep a text's layout: mojibake, out-of-phase spans, converter damage.
+
+    Repeated (at most `REPAIR_PASSES`) until stable, so in-place repair is idempotent.
+    """
     fixes: list[Fix] = []
-    for stage in (repair_mojibake, repair_misaligned_double_byte,
-                  lambda page: repair_chinese_text(page, script)):
-        text, found = stage(text)
-        fixes += found
+    for _ in range(REPAIR_PASSES):
+        before = text
+        for stage in (repair_mojibake, repair_misaligned_double_byte,
+                      lambda page: repair_chinese_text(page, script)):
+            text, found = stage(text)
+            fixes += found
+        if text == before:
+            break
     return text, fixes
 
 
@@ -181,17 +190,29 @@ def _text_pieces(html: str) -> Iterator[tuple[int, int]]:
 
 def _repair_pieces(pieces: list[str], repair: Callable[[str], tuple[str, list[Fix]]]
                    ) -> tuple[list[str], list[Fix]]:
-    """Repair many short pieces in one call when the separators survive, else one by one."""
-    joined, fixes = repair(PIECE_SEPARATOR.join(pieces))
-    repaired = joined.split(PIECE_SEPARATOR)
-    if len(repaired) != len(pieces):
-        repaired, fixes = [], []
-        for piece in pieces:
-            new, found = repair(piece)
-            repaired.append(new)
-            fixes += found
-    kept = [new if _same_markup(old, new) else old for old, new in zip(pieces, repaired)]
-    return kept, fixes
+    """Repair many short pieces together (the model sees their context), until stable.
+
+    A repaired span can give the next one the context it lacked, so passes
+    repeat (at most `REPAIR_PASSES`) until nothing changes: a second run of
+    --check after --in-place must find nothing.  Pieces whose separators do
+    not survive a pass are repaired one by one.
+    """
+    fixes: list[Fix] = []
+    for _ in range(REPAIR_PASSES):
+        joined, found = repair(PIECE_SEPARATOR.join(pieces))
+        repaired = joined.split(PIECE_SEPARATOR)
+        if len(repaired) != len(pieces):
+            repaired, found = [], []
+            for piece in pieces:
+                new, piece_fixes = repair(piece)
+                repaired.append(new)
+                found += piece_fixes
+        repaired = [new if _same_markup(old, new) else old for old, new in zip(pieces, repaired)]
+        fixes += found
+        if repaired == pieces:
+            break
+        pieces = repaired
+    return pieces, fixes
 
 
 def _same_markup(old: str, new: str) -> bool:
