@@ -18,7 +18,8 @@ Contenders, each in its own subprocess so that start-up, imports and memory are 
 fixenc ``--jobs 1`` and ``--jobs 2`` (the CLI on the JSONL/WARC file); a naive pipeline
 (charset-normalizer on the bytes, ``ftfy.fix_text``, BeautifulSoup ``get_text`` with lxml);
 trafilatura (``extract`` on each page; HTML only).  Times are wall-clock seconds of the whole
-subprocess, start-up included; MB/s counts input bytes (field text as UTF-8, or WARC payloads);
+subprocess, start-up included, and CPU seconds (user + system, pool workers included); MB/s
+counts input bytes (field text as UTF-8, or WARC payloads);
 peak memory is the largest resident set of any one process (``wait4``'s ``ru_maxrss``) and the
 sampled sum over the process tree (psutil, every 20 ms; pool workers included).
 
@@ -196,8 +197,9 @@ def run_contender(name: str, source: Path, sink: Path) -> None:
 # ---------------------------------------------------------------- measuring
 
 
-def measure(command: list[str]) -> tuple[float, float, float]:
-    """(seconds, largest single-process peak RSS MB, sampled process-tree peak RSS MB)."""
+def measure(command: list[str]) -> tuple[float, float, float, float]:
+    """(wall seconds, CPU seconds of the process and its workers, largest single-process peak RSS
+    MB, sampled process-tree peak RSS MB)."""
     import psutil
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
@@ -234,11 +236,13 @@ def measure(command: list[str]) -> tuple[float, float, float]:
     if child.returncode not in (0,):
         print(f"warning: {' '.join(command[-6:])} exited {child.returncode}: "
               f"{errors.strip()[-300:]}", file=sys.stderr)
-    return elapsed, usage.ru_maxrss / 1024, tree_peak / 2**20
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree_peak / 2**20
 
 
 def fixenc_command(source: Path, sink: Path, jobs: int | None) -> list[str]:
     command = [sys.executable, "-m", "fixenc", str(source), "-o", str(sink)]
+    if source.suffix == ".jsonl":
+        command += ["--field", "text"]
     return command + (["--jobs", str(jobs)] if jobs else [])
 
 
@@ -247,13 +251,15 @@ def contender_command(name: str, source: Path, sink: Path) -> list[str]:
 
 
 def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, page_bytes: int,
-            page_count: int, repeat: int) -> None:
+            page_count: int, repeat: int, only: set[str]) -> None:
     workloads = [
         ("JSONL text, mixed", *texts["mixed"], (1, 2), ("naive",)),
-        ("JSONL text, clean", *texts["clean"], (1,), ("naive",)),
+        ("JSONL text, clean", *texts["clean"], (1, 2), ("naive",)),
         ("JSONL text, damaged", *texts["damaged"], (1,), ("naive",)),
         ("HTML pages (WARC)", pages, page_bytes, page_count, (1, 2), ("naive", "trafilatura")),
     ]
+    workloads = [workload for workload in workloads
+                 if workload[0].split()[-1].strip("()").lower() in only]
     rows = []
     for label, source, size, count, jobs, contenders in workloads:
         runs = [(f"fixenc --jobs {n}", fixenc_command(source, work / "out.jsonl", n)) for n in jobs]
@@ -262,17 +268,20 @@ def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, pa
         for name, command in runs:
             best = min((measure(command) for _ in range(repeat)), key=lambda m: m[0])
             rows.append((label, name, size, count, *best))
-    print(f"\n| {'input':<19} | {'contender':<15} | {'seconds':>7} | {'MB/s':>6} | "
-          f"{'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | {'tree RSS':>8} |")
-    print(f"|{'-' * 21}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 9}|{'-' * 11}|{'-' * 10}|{'-' * 10}|")
+    print(f"\n| {'input':<19} | {'contender':<15} | {'seconds':>7} | {'CPU s':>6} | "
+          f"{'MB/s':>6} | {'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | {'tree RSS':>8} |")
+    print(f"|{'-' * 21}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 9}|{'-' * 11}|{'-' * 10}"
+          f"|{'-' * 10}|")
     reference: dict[str, float] = {}
-    for label, name, size, count, seconds, peak, tree in rows:
+    for label, name, size, count, seconds, cpu, peak, tree in rows:
         reference.setdefault(label, seconds)
-        print(f"| {label:<19} | {name:<15} | {seconds:7.2f} | {size / 1e6 / seconds:6.2f} | "
-              f"{count / seconds:7.1f} | {reference[label] / seconds:8.2f}x | "
-              f"{peak:6.0f}MB | {tree:6.0f}MB |")
+        print(f"| {label:<19} | {name:<15} | {seconds:7.2f} | {cpu:6.1f} | "
+              f"{size / 1e6 / seconds:6.2f} | {count / seconds:7.1f} | "
+              f"{reference[label] / seconds:8.2f}x | {peak:6.0f}MB | {tree:6.0f}MB |")
     print("\n'vs jobs 1' is fixenc --jobs 1's time divided by the contender's (>1: faster than "
-          "fixenc --jobs 1).\nSeconds are whole subprocess wall time, start-up included.")
+          "fixenc --jobs 1).\nSeconds are whole subprocess wall time, start-up included; CPU s "
+          "adds up the process and its pool workers (on a busy machine, jobs 2 can only be as "
+          "fast as the free cores allow).")
 
 
 def repeat_pages(pages: list[bytes], limit: float) -> Iterator[bytes]:
@@ -294,7 +303,7 @@ def scale(work: Path, pages: list[bytes], sizes_mb: list[int]) -> None:
         source = work / f"scale-{size_mb}mb.warc"
         written, count = write_warc(source, repeat_pages(pages, size_mb * 1e6))
         try:
-            seconds, peak, tree = measure(fixenc_command(source, Path(os.devnull), None))
+            seconds, _, peak, tree = measure(fixenc_command(source, Path(os.devnull), None))
         finally:
             source.unlink()
         print(f"| {written / 1e6:7.0f}MB | {count:9,} | {seconds:8.1f} | "
@@ -308,6 +317,8 @@ def main() -> None:
     parser.add_argument("--scale", default="", help="comma-separated input sizes in MB, e.g. 10,1024")
     parser.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
     parser.add_argument("--skip-compare", action="store_true")
+    parser.add_argument("--workloads", default="mixed,clean,damaged,warc",
+                        help="which comparisons to run (comma-separated)")
     parser.add_argument("--contender", help=argparse.SUPPRESS)
     parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -326,7 +337,8 @@ def main() -> None:
           f"{damaged_pages} of them damaged copies); "
           f"{os.cpu_count()} cores")
     if not args.skip_compare:
-        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat)
+        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat,
+                set(args.workloads.split(",")))
     if args.scale:
         scale(args.work, page_list, [int(size) for size in args.scale.split(",")])
     shutil.rmtree(args.work, ignore_errors=True)

@@ -337,3 +337,28 @@ def test_lone_surrogates_stay_escaped_and_the_output_stays_utf8():
     lines[0].decode("utf-8")
     assert json.loads(lines[0])["text"].startswith("\ud800")
     assert report.error_count == 0
+
+
+def test_cli_jsonl_on_stdin_goes_to_stdout_as_jsonl():
+    result = cli("--jobs", "1", "--field", "text", input=jsonl({"id": 1, "text": DAMAGED}))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"id": 1, "text": CLEAN}
+
+
+def test_oversized_records_are_skipped_without_being_read_whole(monkeypatch):
+    monkeypatch.setattr("fixenc.streams.MAX_RECORD_BYTES", 1000)
+    big = {"text": "x" * 5000}
+    lines, report = run(jsonl({"text": DAMAGED}, big, {"text": DAMAGED}), "jsonl")
+    assert [json.loads(line)["text"] for line in lines] == [CLEAN, CLEAN]
+    assert report.skipped == {"too large": 1} and "line 2: longer than" in report.errors[0]
+    warc = make_warc([("http://a/1", "text/html", HTML.encode() * 10),
+                      ("http://a/2", "text/html", b"<p>" + CLEAN.encode() + b"</p>")])
+    lines, report = run(warc, "warc")
+    assert [json.loads(line)["url"] for line in lines] == ["http://a/2"]
+    assert report.skipped == {"too large": 1}
+
+
+def test_line_break_look_alikes_are_escaped_so_each_record_stays_one_line():
+    lines, _ = run(jsonl({"text": DAMAGED + "\u2028next\u2029"}), "jsonl")
+    assert len(lines[0].decode("utf-8").splitlines()) == 1
+    assert json.loads(lines[0])["text"] == CLEAN + "\u2028next\u2029"

@@ -15,18 +15,20 @@ of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  W
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
 ``field_encoding="base64"``; default: every top-level string member); each is replaced by its
-repaired text; every other member is kept.
-With ``extract="auto"`` a text field that is not HTML only has its encoding damage undone (it is
-already extracted text), so clean text comes back unchanged.
-A record where nothing changed is written back byte for byte.  A line that is not a JSON object is
-written back unchanged and reported.  WARC: response records with an HTML Content-Type; the HTTP
-charset is the declared charset for decoding; everything else is counted and skipped with a reason.
+repaired text; every other member is kept.  With ``extract="auto"`` a text field that is not HTML
+only has its encoding damage undone (it is already extracted text), so clean text comes back
+unchanged.  A record where nothing changed is written back byte for byte; a line that is not a
+JSON object is written back unchanged and reported.
+
+WARC: response records with an HTML Content-Type; the HTTP charset is the declared charset for
+decoding; everything else is counted and skipped with a reason.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import gzip
 import hashlib
 import io
 import json
@@ -45,8 +47,10 @@ import click
 from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
+from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
 from .pipeline import repair_bytes, repair_text
+from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
 FIELD_ENCODINGS = ("text", "base64")
@@ -229,6 +233,7 @@ def open_input(path: str, input_format: str = "auto") -> Iterator[tuple[str, IO[
 
 
 def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
+    """The stream itself, or its decompressed content when it starts with the gzip magic."""
     head = stream.read(2)
     stream = io.BufferedReader(_Prefixed(head, stream))
     return gzip_reader(stream) if head == GZIP_MAGIC else stream
@@ -237,7 +242,6 @@ def _gunzipped(stream: IO[bytes]) -> IO[bytes]:
 def gzip_reader(stream: IO[bytes]) -> IO[bytes]:
     """A gzip stream, read through a 1 MiB buffer (GzipFile's own 8 KiB one is 1.7x slower),
     that refuses to inflate past ``MAX_GZIP_RATIO`` times its compressed size."""
-    import gzip
 
     counted = _Counted(stream)
     inflating = _InflateLimit(gzip.GzipFile(fileobj=counted, mode="rb"), counted)
@@ -354,7 +358,7 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
             continue
         notes[name] = {"encoding": result.encoding, "changed": result.changed,
                        "fixes": [fix.to_dict() for fix in result.fixes]}
-        changed = changed or result.changed
+        changed = changed or _repaired(result)
         # base64 fields always become text; a text field is rewritten only when it changed.
         if settings.field_encoding == "base64" or result.text != value:
             record[name] = result.text
@@ -371,15 +375,21 @@ def repair_jsonl_line(line: JsonlLine | SkippedRecord, settings: StreamSettings)
     return RecordOutcome(output, changed=changed, error=error)
 
 
+def _repaired(result: Result) -> bool:
+    """Counted as repaired when the text's content was fixed, not just extracted or re-spaced."""
+    return any(fix.kind in REPAIR_KINDS for fix in result.fixes)
+
+
 def _json_line(record: dict) -> bytes:
-    """One JSON line as UTF-8; a lone surrogate (legal in JSON escapes) stays escaped."""
+    """One JSON line as UTF-8 (line-break look-alikes escaped, see files.json_line); a lone
+    surrogate (legal in JSON escapes, not encodable as UTF-8) makes the whole line ASCII."""
     try:
-        return json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        return json_line(record).encode("utf-8")
     except UnicodeEncodeError:
         return json.dumps(record).encode("ascii") + b"\n"
 
 
-def _repair_field(value: str, settings: StreamSettings):
+def _repair_field(value: str, settings: StreamSettings) -> Result:
     if settings.field_encoding == "base64":
         try:
             data = base64.b64decode(value, validate=True)
@@ -477,8 +487,7 @@ def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -
                                         f"{type(error).__name__}: {error}")
     record = {"url": page.url, "record_id": page.record_id, "warc_date": page.warc_date,
               **result.to_dict()}
-    output = _json_line(record)
-    return RecordOutcome(output, changed=result.changed)
+    return RecordOutcome(_json_line(record), changed=_repaired(result))
 
 
 # ---------------------------------------------------------------- running a stream
