@@ -301,9 +301,15 @@ def _redamaging(
     for reading in readings:
         for place, value in zip(places, reading[1]):
             window[place] = value
-        if window.decode(codec, "replace") == expected:
+        # Decoders that agree on the bytes the page has may differ on a guess (gb18030 maps
+        # pairs that gbk leaves undefined): the guess must fit one of them.
+        if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
             kept.append(reading)
     return kept
+
+
+def _readers(codec: str) -> tuple[str, ...]:
+    return (codec, *(other for other in WRONG_PAGE_CODECS if other != codec))
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:
