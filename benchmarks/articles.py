@@ -43,7 +43,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from fixenc.article import extract_article
+from fixenc import repair_bytes
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -104,40 +104,9 @@ def damage_gbk(data: bytes) -> bytes:
     return data.decode("gbk", errors="replace").encode("utf-8")
 
 
-def fixenc_pipeline() -> Callable[[bytes], str] | None:
-    """The full pipeline (decode, repair, extract) when the library has it."""
-    try:
-        from fixenc import repair_bytes  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-
-    def run(data: bytes) -> str:
-        return repair_bytes(data, extract="article").text
-
-    return run
-
-
-def fixenc_interim(kind: str) -> tuple[str, Callable[[bytes], str]] | None:
-    """Until the pipeline lands: UTF-8 decode, the repair stage if present (else ftfy, which
-    handles cp1252 damage only), then extract."""
-    try:
-        from fixenc.repair import repair_mojibake  # type: ignore[import-not-found]
-    except ImportError:
-        repair_mojibake = None
-    if repair_mojibake is not None:
-
-        def run(data: bytes) -> str:
-            return extract_article(repair_mojibake(data.decode("utf-8"))[0]).text
-
-        return "fixenc (repair stage + extract)", run
-    if kind == "gbk":
-        return None
-    import ftfy
-
-    def run_ftfy(data: bytes) -> str:
-        return extract_article(ftfy.fix_encoding(data.decode("utf-8"))).text
-
-    return "fixenc (ftfy repair + extract)", run_ftfy
+def fixenc_pipeline(data: bytes) -> str:
+    """The full pipeline: decode, repair (whole page, then span by span), extract."""
+    return repair_bytes(data, extract="article").text
 
 
 def trafilatura_extract(data: bytes) -> str:
@@ -218,12 +187,7 @@ def main() -> int:
     parser.add_argument("--no-trafilatura", action="store_true")
     args = parser.parse_args()
     pages = load_pages(args.data / "article-extraction-benchmark")
-    pipeline = fixenc_pipeline()
-
-    def fixenc_clean(data: bytes) -> str:
-        return extract_article(data.decode("utf-8")).text
-
-    scores, speed, outputs = run_extractor(pipeline or fixenc_clean, pages)
+    scores, speed, outputs = run_extractor(fixenc_pipeline, pages)
     rows = [("fixenc", aggregate(scores), speed)]
     t_scores = None
     if not args.no_trafilatura:
@@ -243,16 +207,8 @@ def main() -> int:
         return 0
     for kind, damage in (("cp1252", damage_cp1252), ("gbk", damage_gbk)):
         damaged = [(pid, damage(data), truth) for pid, data, truth in pages]
-        interim = None if pipeline else fixenc_interim(kind)
-        rows = []
-        if pipeline:
-            d_scores, d_speed, _ = run_extractor(pipeline, damaged)
-            rows.append(("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed))
-        elif interim:
-            d_scores, d_speed, _ = run_extractor(interim[1], damaged)
-            rows.append((interim[0], aggregate(d_scores), d_speed))
-        else:
-            rows.append(("fixenc (repair not on main yet)", None, 0.0))
+        d_scores, d_speed, _ = run_extractor(fixenc_pipeline, damaged)
+        rows = [("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed)]
         if not args.no_trafilatura:
             t_scores, t_speed, _ = run_extractor(trafilatura_extract, damaged)
             rows.append(("trafilatura (no repair)", aggregate(t_scores), t_speed))
