@@ -102,7 +102,7 @@ def redecode_page(text: str) -> tuple[str, list[Fix]]:
             _sample(text),
             _sample(repaired),
             (codec, RIGHT_CODEC),
-            confidence=min(1.0, gain / (2 * MARGIN)),
+            confidence=gain / (gain + MARGIN),  # grows with the evidence past the margin
             detail=detail,
             guessed=tuple(guessed),
         )
