@@ -18,11 +18,13 @@ charset stores a page.  cp1252 leaves five bytes undefined (0x81 0x8D 0x8F 0x90 
 browsers and the WHATWG Encoding Standard, they are decoded to the C1 control of the same value,
 which is how this damage appears in the wild and keeps the page reversible.  GBK damage uses
 Python's ``gbk`` codec with ``errors="replace"``: invalid sequences become U+FFFD, as they do
-in every tool that decodes with a wrong double-byte codec; that damage is lossy.
+in every tool that decodes with a wrong double-byte codec; that damage is lossy (a lone lead
+byte before ASCII is gone), and it is the only GBK variant measured: a whole page never
+decodes as GBK without errors, so there is no lossless one.
 
-fixenc runs its full pipeline on the damaged bytes (repair before extraction) when
-``fixenc.repair_bytes`` exists; until then it repairs cp1252 damage with ftfy and marks GBK
-repair as unavailable.  trafilatura gets the damaged text with no repair.  Speeds are pages per
+fixenc runs its full pipeline (``fixenc.repair_bytes``: decode, whole-page re-decoding,
+span repair, then extraction) on the damaged bytes; the clean row runs the same pipeline.
+trafilatura gets the damaged text with no repair.  Speeds are pages per
 second over the same pages in the same run, one process, so only their ratio means anything.
 """
 
@@ -41,7 +43,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from fixenc.article import extract_article
+from fixenc import repair_bytes
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -102,40 +104,9 @@ def damage_gbk(data: bytes) -> bytes:
     return data.decode("gbk", errors="replace").encode("utf-8")
 
 
-def fixenc_pipeline() -> Callable[[bytes], str] | None:
-    """The full pipeline (decode, repair, extract) when the library has it."""
-    try:
-        from fixenc import repair_bytes  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-
-    def run(data: bytes) -> str:
-        return repair_bytes(data, extract="article").text
-
-    return run
-
-
-def fixenc_interim(kind: str) -> tuple[str, Callable[[bytes], str]] | None:
-    """Until the pipeline lands: UTF-8 decode, the repair stage if present (else ftfy, which
-    handles cp1252 damage only), then extract."""
-    try:
-        from fixenc.repair import repair_mojibake  # type: ignore[import-not-found]
-    except ImportError:
-        repair_mojibake = None
-    if repair_mojibake is not None:
-
-        def run(data: bytes) -> str:
-            return extract_article(repair_mojibake(data.decode("utf-8"))[0]).text
-
-        return "fixenc (repair stage + extract)", run
-    if kind == "gbk":
-        return None
-    import ftfy
-
-    def run_ftfy(data: bytes) -> str:
-        return extract_article(ftfy.fix_encoding(data.decode("utf-8"))).text
-
-    return "fixenc (ftfy repair + extract)", run_ftfy
+def fixenc_pipeline(data: bytes) -> str:
+    """The full pipeline: decode, repair (whole page, then span by span), extract."""
+    return repair_bytes(data, extract="article").text
 
 
 def trafilatura_extract(data: bytes) -> str:
@@ -176,44 +147,34 @@ def is_cjk(char: str) -> bool:
 
 
 def cjk_check(root: Path) -> None:
-    """Extracted CJK text: no U+FFFD, and every CJK character is one the page really holds.
+    """CJK pages through ``fixenc.repair_bytes`` (bytes in): no U+FFFD, no character lost.
 
     The reference is the page decoded strictly with its folder's codec (the superset codec that
-    browsers use for that label), references like ``&#x4E2D;`` expanded.
+    browsers use for that label), references like ``&#x4E2D;`` expanded: every CJK character
+    of the extracted article must be one of the page's.
     """
-    decode = None
-    try:
-        from fixenc.decoding import decode_bytes  # type: ignore[import-not-found]
+    from fixenc import repair_bytes
 
-        decode = decode_bytes
-    except ImportError:
-        pass
-    print("\nCJK pages (chardet corpus): decoded by", "fixenc" if decode else "strict folder codec")
+    print("\nCJK pages (chardet corpus) through fixenc.repair_bytes")
     print(
-        f"| {'folder':<10} | {'pages':>5} | {'strict':>6} | {'with text':>9} | "
+        f"| {'folder':<10} | {'pages':>5} | {'with text':>9} | "
         f"{'U+FFFD':>6} | {'CJK not in page':>15} | {'CJK chars out':>13} |"
     )
-    print(f"|{'-' * 12}|{'-' * 7}|{'-' * 8}|{'-' * 11}|{'-' * 8}|{'-' * 17}|{'-' * 15}|")
+    print(f"|{'-' * 12}|{'-' * 7}|{'-' * 11}|{'-' * 8}|{'-' * 17}|{'-' * 15}|")
     for folder in CJK_FOLDERS:
         files = sorted((root / folder).glob("*"))
-        strict = with_text = replaced = foreign = cjk_out = 0
+        with_text = replaced = foreign = cjk_out = 0
         for path in files:
             data = path.read_bytes()
-            try:
-                reference = data.decode(CJK_CODECS[folder])
-            except UnicodeDecodeError:
-                continue
-            strict += 1
-            text = decode(data).text if decode else reference
-            out = extract_article(text).as_text()
+            reference = html.unescape(data.decode(CJK_CODECS[folder], errors="replace"))
+            out = repair_bytes(data, extract="article").text
             chars = {c for c in out if is_cjk(c)}
             with_text += bool(chars)
             replaced += "\ufffd" in out
-            # Numeric character references are characters of the page too.
-            foreign += bool(chars - set(html.unescape(reference)))
+            foreign += bool(chars - set(reference))
             cjk_out += len([c for c in out if is_cjk(c)])
         print(
-            f"| {folder:<10} | {len(files):>5} | {strict:>6} | {with_text:>9} | "
+            f"| {folder:<10} | {len(files):>5} | {with_text:>9} | "
             f"{replaced:>6} | {foreign:>15} | {cjk_out:>13} |"
         )
 
@@ -226,12 +187,7 @@ def main() -> int:
     parser.add_argument("--no-trafilatura", action="store_true")
     args = parser.parse_args()
     pages = load_pages(args.data / "article-extraction-benchmark")
-    pipeline = fixenc_pipeline()
-
-    def fixenc_clean(data: bytes) -> str:
-        return extract_article(data.decode("utf-8")).text
-
-    scores, speed, outputs = run_extractor(pipeline or fixenc_clean, pages)
+    scores, speed, outputs = run_extractor(fixenc_pipeline, pages)
     rows = [("fixenc", aggregate(scores), speed)]
     t_scores = None
     if not args.no_trafilatura:
@@ -251,16 +207,8 @@ def main() -> int:
         return 0
     for kind, damage in (("cp1252", damage_cp1252), ("gbk", damage_gbk)):
         damaged = [(pid, damage(data), truth) for pid, data, truth in pages]
-        interim = None if pipeline else fixenc_interim(kind)
-        rows = []
-        if pipeline:
-            d_scores, d_speed, _ = run_extractor(pipeline, damaged)
-            rows.append(("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed))
-        elif interim:
-            d_scores, d_speed, _ = run_extractor(interim[1], damaged)
-            rows.append((interim[0], aggregate(d_scores), d_speed))
-        else:
-            rows.append(("fixenc (repair not on main yet)", None, 0.0))
+        d_scores, d_speed, _ = run_extractor(fixenc_pipeline, damaged)
+        rows = [("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed)]
         if not args.no_trafilatura:
             t_scores, t_speed, _ = run_extractor(trafilatura_extract, damaged)
             rows.append(("trafilatura (no repair)", aggregate(t_scores), t_speed))

@@ -187,3 +187,91 @@ def test_benchmark_page_f1_floor(benchmark_truth: dict, prefix: str) -> None:
     assert precision is not None
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     assert f1 >= BENCHMARK_FLOORS[prefix]
+
+
+# CJK pages of the chardet corpus go in as bytes, so decoding is part of what is checked: the
+# article must be in the page's own script, and no character may be lost on the way.
+CJK_FOLDER_CODECS = {
+    "GB2312": "gb18030",
+    "Big5": "big5hkscs",
+    "SHIFT_JIS": "cp932",
+    "EUC-KR": "cp949",
+}
+# An article is non-trivial when it holds at least this many CJK characters.
+MIN_ARTICLE_CJK = 30
+
+
+def is_cjk(char: str) -> bool:
+    return (
+        "\u3040" <= char <= "\u30ff" or "\u4e00" <= char <= "\u9fff" or "\uac00" <= char <= "\ud7af"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "Big5",
+        "EUC-KR",
+        "SHIFT_JIS",
+        pytest.param(
+            "GB2312",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="decoding.py reads GB2312 with Python's gbk, which maps A1A4 to U+30FB "
+                "(WHATWG and gb18030: U+00B7 middle dot)",
+            ),
+        ),
+    ],
+)
+def test_cjk_pages_extract_in_their_script_with_nothing_lost(
+    shared_data: Path, folder: str
+) -> None:
+    import html
+
+    import fixenc
+
+    pages = sorted((shared_data / "chardet-corpus" / folder).glob("*"))
+    assert pages
+    for page in pages:
+        data = page.read_bytes()
+        # Strict: the reference must be the page's real characters (references expanded).
+        reference = set(html.unescape(data.decode(CJK_FOLDER_CODECS[folder])))
+        text = fixenc.repair_bytes(data, extract="article").text
+        extracted = [char for char in text if is_cjk(char)]
+        assert "\ufffd" not in text, page.name
+        assert len(extracted) >= MIN_ARTICLE_CJK, page.name
+        assert set(extracted) <= reference, (page.name, sorted(set(extracted) - reference)[:10])
+
+
+# Repair comes before extraction: a page a scraper read as GBK extracts like the clean page.
+DAMAGED_PAGE = (
+    "<html><head><title>Loja fantástica</title></head><body><nav><a href='/'>Início</a>"
+    "<a href='/b'>Notícias</a></nav><article><h1>Loja fantástica</h1><p>A loja tem materiais"
+    " didáticos, livros e jogos para crianças; não há nada igual no Brasil, disse a autora.</p>"
+    "<p>Ela visitou a loja duas vezes e comprou três caixas de peças de montar.</p></article>"
+    "<footer>© Editora</footer></body></html>"
+)
+
+
+def test_page_read_as_gbk_extracts_like_the_clean_page() -> None:
+    import fixenc
+    import fixenc.wholepage
+
+    damaged = DAMAGED_PAGE.encode("utf-8").decode("gbk", errors="replace").encode("utf-8")
+    result = fixenc.repair_bytes(damaged)
+    assert result.text == fixenc.repair_bytes(DAMAGED_PAGE.encode("utf-8")).text
+    assert "crianças" in result.text
+    assert any(fix.codecs and fix.codecs[1] == "utf-8" for fix in result.fixes)
+    assert doctest.testmod(fixenc.wholepage).failed == 0
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["发布时间：2024年3月5日，新华社消息。", "東京都の天気は晴れです。", "Café “crème” — naïve façade.",
+     "서울의 날씨는 맑습니다."],
+)  # fmt: skip
+def test_clean_text_is_not_redecoded(clean: str) -> None:
+    from fixenc.wholepage import redecode_page
+
+    assert redecode_page(clean) == (clean, [])

@@ -24,6 +24,7 @@ from .misaligned import repair_misaligned_double_byte
 from .normalize import normalize_whitespace
 from .repair import repair_mojibake
 from .result import Fix, Result
+from .wholepage import redecode_page
 
 EXTRACT_MODES = ("auto", "article", "text", "none")
 SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
@@ -69,7 +70,9 @@ def repair_text(text: str, *, extract: str = "auto", script: str = "auto",
 def _run(text: str, options: Options) -> Result:
     fixes: list[Fix] = []
     metadata: dict = {}
-    out, found = repair_mojibake(text)
+    out, found = redecode_page(text)
+    fixes += found
+    out, found = repair_mojibake(out)
     fixes += found
     html = looks_like_html(out)
     if not html:

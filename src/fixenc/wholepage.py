@@ -1,0 +1,346 @@
+"""Undo the mojibake of a page that was decoded, as a whole, with the wrong double-byte codec.
+
+Why this is its own stage: when a scraper reads a UTF-8 page as GBK, every non-ASCII
+character of the page is damaged the same way, and the decoder's U+FFFD marks stand for
+single lost bytes (a lead byte whose partner was ASCII, or 0x80/0xFF).  Span-by-span repair
+(``fixenc.repair``) has to judge each short island on its own: an accented letter inside a
+Latin word (``Fant谩stica``) or a Hangul word with half its bytes lost gives it too little
+evidence.  The page as a whole gives plenty: re-encoded with the wrong codec, its bytes are
+valid UTF-8 everywhere except next to the lost bytes, which a clean GBK, Latin or CJK page
+essentially never is.  So this stage either re-decodes the whole page or does nothing:
+
+1. encode the text with the wrong codec (``WRONG_PAGE_CODECS``), each U+FFFD standing for one
+   unknown byte; any character the codec cannot encode means the page was not read with it;
+2. the bytes must be valid UTF-8 apart from the characters that hold a lost byte;
+3. each lost byte (with any other lost byte of the same character) is guessed: every value
+   that makes the character valid UTF-8 and a character the language model knows is scored
+   with ``CONTEXT_CHARS`` characters either side, and the best is kept when its share of the
+   probability is at least ``GUESS_CONFIDENCE``; otherwise the character becomes U+FFFD;
+4. the re-decoded page must read better than the damaged one under the language model by
+   ``MARGIN`` nats per non-ASCII character.
+
+>>> text = "Fantástica loja: crianças não têm “livros” para ler.".encode().decode("gbk", "replace")
+>>> text
+'Fant谩stica loja: crian莽as n茫o t锚m 鈥渓ivros鈥� para ler.'
+>>> redecode_page(text)[0]
+'Fantástica loja: crianças não têm “livros� para ler.'
+
+The closing quote lost its last byte before a space: any of ``” — – …`` fits, so it stays
+lost (U+FFFD) rather than be guessed.
+>>> redecode_page("发布时间：2024年")[0]
+'发布时间：2024年'
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from itertools import accumulate, pairwise, product
+
+from fixenc import langmodel
+from fixenc.result import Fix
+
+__all__ = ["redecode_page"]
+
+# Codecs a whole page is wrongly decoded with, tried in order; the right codec is UTF-8.
+WRONG_PAGE_CODECS = ("gb18030", "gbk")
+RIGHT_CODEC = "utf-8"
+LOST = "\ufffd"
+# A byte no UTF-8 text holds: stands in for a lost byte while the page is checked.
+PLACEHOLDER = 0xFF
+# Only pages whose non-ASCII characters could be GBK's reading of UTF-8 are tried.
+WRONG_READING = re.compile("[\u00a4-\uffff]")
+NON_ASCII_RUN = re.compile("[^\x00-\x7f]+")
+# Non-ASCII runs with one character of context, for the page's own n-gram counts.
+NON_ASCII_CONTEXT = re.compile(".?[^\x00-\x7f]+.?")
+# Lost bytes are non-ASCII: leads of multi-byte UTF-8 characters and continuation bytes.
+LEAD_BYTES = range(0xC2, 0xF5)
+CONTINUATION_BYTES = range(0x80, 0xC0)
+# A character with more lost bytes than this, or a lost byte with more candidate readings,
+# stays lost: too little is left to guess from.
+MAX_LOST_PER_CHAR = 2
+MAX_CANDIDATES = 5000
+# A candidate character must be one the language model has seen (its unseen floor is -16).
+KNOWN_CHAR_LOGPROB = -15.5
+CONTEXT_CHARS = 3
+GUESS_CONFIDENCE = 0.3
+# Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
+PAGE_WEIGHT = 1.0
+# Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
+MARGIN = 1.0
+# Pages with fewer damaged characters than this are left to the span-by-span repair stage.
+MIN_DAMAGED_CHARS = 3
+
+
+def redecode_page(text: str) -> tuple[str, list[Fix]]:
+    """Re-decode a page that was UTF-8 read as GBK as a whole, or return it unchanged."""
+    if text.isascii() or not WRONG_READING.search(text):
+        return text, []
+    for codec in WRONG_PAGE_CODECS:
+        encoded = _encode_with_gaps(text, codec)
+        if encoded is None:
+            continue
+        data, gaps = encoded
+        if not _valid_apart_from_gaps(data, gaps):
+            continue
+        repaired, guessed, unsure = _decode_guessing(data, gaps, text, codec)
+        damaged = NON_ASCII_RUN.findall(text)
+        if sum(map(len, damaged)) < MIN_DAMAGED_CHARS:
+            return text, []
+        gain = langmodel.compare(" ".join(NON_ASCII_RUN.findall(repaired)), " ".join(damaged))
+        if gain < MARGIN:
+            return text, []
+        detail = f"whole page was UTF-8 read as {codec}"
+        if gaps:
+            detail += f"; {len(guessed)} of {len(gaps)} lost bytes guessed, {unsure} characters left as U+FFFD"
+        fix = Fix(
+            "mojibake",
+            0,
+            len(text),
+            _sample(text),
+            _sample(repaired),
+            (codec, RIGHT_CODEC),
+            confidence=gain / (gain + MARGIN),  # grows with the evidence past the margin
+            detail=detail,
+            guessed=tuple(guessed),
+        )
+        return repaired, [fix]
+    return text, []
+
+
+def _sample(text: str) -> str:
+    match = NON_ASCII_RUN.search(text)
+    start = max(0, match.start() - 20) if match else 0
+    return text[start : start + 60]
+
+
+def _encode_with_gaps(text: str, codec: str) -> tuple[bytearray, list[int]] | None:
+    """The page's bytes as the wrong decoder saw them, and where each lost byte was."""
+    data = bytearray()
+    gaps = []
+    parts = text.split(LOST)
+    for index, part in enumerate(parts):
+        if index:
+            gaps.append(len(data))
+            data.append(PLACEHOLDER)
+        try:
+            data += part.encode(codec)
+        except UnicodeEncodeError:
+            return None
+    return data, gaps
+
+
+def _valid_apart_from_gaps(data: bytearray, gaps: list[int]) -> bool:
+    """True when the bytes between lost bytes are valid UTF-8, but for the characters cut by them."""
+    bounds = [-1, *gaps, len(data)]
+    for before, after in pairwise(bounds):
+        first, last = before + 1, after
+        if before >= 0:
+            # Continuation bytes of the character the lost byte belonged to.
+            while first < last and first - before <= 3 and data[first] in CONTINUATION_BYTES:
+                first += 1
+        if after < len(data):
+            # The start of a character the lost byte ends.
+            for back in range(1, 4):
+                if last - back < first or data[last - back] < 0x80:
+                    break
+                if data[last - back] >= 0xC0:
+                    last -= back
+                    break
+        try:
+            data[first:last].decode(RIGHT_CODEC)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _char_windows(data: bytearray, gaps: list[int]) -> list[tuple[int, int, list[int]]]:
+    """(start, end, lost positions) of the run of characters around each cluster of lost bytes."""
+    windows: list[tuple[int, int, list[int]]] = []
+    for gap in gaps:
+        start = gap
+        for back in range(1, 4):
+            if start - back < 0 or (start - back) in gaps:
+                break
+            byte = data[start - back]
+            if byte >= 0xC0:
+                start -= back
+                break
+            if byte not in CONTINUATION_BYTES:
+                break
+        end = gap + 1
+        while (
+            end < len(data)
+            and end - gap < 4
+            and data[end] in CONTINUATION_BYTES
+            and end not in gaps
+        ):
+            end += 1
+        if windows and start <= windows[-1][1]:
+            previous = windows.pop()
+            windows.append((previous[0], max(end, previous[1]), [*previous[2], gap]))
+        else:
+            windows.append((start, end, [gap]))
+    return windows
+
+
+def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tuple[str, tuple]]:
+    """Every text the window can be with its lost bytes filled, as valid known characters."""
+    results: list[tuple[str, tuple]] = []
+
+    def walk(position: int, text: str, filled: tuple) -> None:
+        if len(results) > MAX_CANDIDATES:
+            return
+        if position == end:
+            results.append((text, filled))
+            return
+        if position in lost:
+            leads = LEAD_BYTES
+        else:
+            byte = data[position]
+            if byte < 0x80:
+                walk(position + 1, text + chr(byte), filled)
+                return
+            if byte not in LEAD_BYTES:
+                return
+            leads = (byte,)
+        for lead in leads:
+            size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            if position + size > end:
+                continue
+            tail = range(position + 1, position + size)
+            unknown = [p for p in tail if p in lost] + ([position] if position in lost else [])
+            if len(unknown) > MAX_LOST_PER_CHAR:
+                continue
+            if any(p not in lost and data[p] not in CONTINUATION_BYTES for p in tail):
+                continue
+            options = [CONTINUATION_BYTES if p in lost else (data[p],) for p in tail]
+            for rest in product(*options):
+                try:
+                    char = bytes((lead, *rest)).decode(RIGHT_CODEC)
+                except UnicodeDecodeError:
+                    continue
+                if langmodel.char_logprob(char) < KNOWN_CHAR_LOGPROB:
+                    continue
+                values = ((lead,) if position in lost else ()) + tuple(
+                    value for p, value in zip(tail, rest) if p in lost
+                )
+                walk(position + size, text + char, filled + values)
+
+    walk(start, "", ())
+    return results
+
+
+def _decode_guessing(
+    data: bytearray, gaps: list[int], damaged: str, codec: str
+) -> tuple[str, list[int], int]:
+    """The UTF-8 text of ``data`` with lost bytes guessed; (text, guessed bytes, unsure count).
+
+    A guess must be one the wrong decoder would have lost: read again with ``codec``, the
+    filled bytes must give exactly the damaged text (a byte that would have paired with its
+    neighbour is no lost byte).  The page is its own best language model: the words a lost
+    byte cut usually appear intact elsewhere on it, so n-grams of the page's undamaged text
+    add to the model's score.
+    """
+    offsets = list(
+        accumulate(
+            (1 if ch < "\x80" or ch == LOST else len(ch.encode(codec)) for ch in damaged), initial=0
+        )
+    )
+    windows = _char_windows(data, gaps)
+    page = _page_ngrams(data, windows)
+    pieces: list[str] = []
+    guessed: list[int] = []
+    unsure = 0
+    position = 0
+    for index, (start, end, lost) in enumerate(windows):
+        pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
+        left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
+        next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
+        right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
+        right = right[:CONTEXT_CHARS]
+        readings = _readings(data, start, end, set(lost))
+        readings = _redamaging(readings, data, lost, start, end, offsets, damaged, codec)
+        choice = None
+        if len(readings) <= MAX_CANDIDATES:
+            choice = _best_reading(readings, left, right, page)
+        if choice is None:
+            pieces.append(LOST)
+            unsure += 1
+        else:
+            pieces.append(choice[0])
+            guessed.extend(choice[1])
+            for place, value in zip(lost, choice[1]):
+                data[place] = value
+        position = end
+    pieces.append(data[position:].decode(RIGHT_CODEC, "replace"))
+    return "".join(pieces), guessed, unsure
+
+
+def _redamaging(
+    readings: list[tuple[str, tuple]],
+    data: bytearray,
+    lost: list[int],
+    start: int,
+    end: int,
+    offsets: list[int],
+    damaged: str,
+    codec: str,
+) -> list[tuple[str, tuple]]:
+    """The readings whose bytes the wrong decoder turns into the damaged text we have."""
+    first = bisect_right(offsets, start) - 1
+    last = bisect_left(offsets, end + 2)
+    if last >= len(offsets):
+        last = len(offsets) - 1
+    expected = damaged[first:last]
+    window = bytearray(data[offsets[first] : offsets[last]])
+    places = [place - offsets[first] for place in lost]
+    kept = []
+    for reading in readings:
+        for place, value in zip(places, reading[1]):
+            window[place] = value
+        # Decoders that agree on the bytes the page has may differ on a guess (gb18030 maps
+        # pairs that gbk leaves undefined): the guess must fit one of them.
+        if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
+            kept.append(reading)
+    return kept
+
+
+def _readers(codec: str) -> tuple[str, ...]:
+    return (codec, *(other for other in WRONG_PAGE_CODECS if other != codec))
+
+
+def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:
+    """Counts of the page's character bigrams and trigrams that hold a non-ASCII character."""
+    counts: Counter = Counter()
+    position = 0
+    for start, end, _ in [*windows, (len(data), len(data), [])]:
+        text = data[position:start].decode(RIGHT_CODEC, "replace")
+        for run in NON_ASCII_CONTEXT.findall(text):
+            counts.update(run[i : i + 2] for i in range(len(run) - 1))
+            counts.update(run[i : i + 3] for i in range(len(run) - 2))
+        position = end
+    return counts
+
+
+def _best_reading(
+    readings: list[tuple[str, tuple]], left: str, right: str, page: Counter
+) -> tuple[str, tuple] | None:
+    if not readings:
+        return None
+    scores = []
+    for text, _ in readings:
+        context = left + text + right
+        score = langmodel.text_score(context).total
+        first, last = len(left), len(left) + len(text)
+        for size in (2, 3):
+            for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
+                score += PAGE_WEIGHT * math.log1p(page.get(context[i : i + size], 0))
+        scores.append(score)
+    best = max(scores)
+    share = 1.0 / sum(math.exp(score - best) for score in scores)
+    if share < GUESS_CONFIDENCE:
+        return None
+    return readings[scores.index(best)]
