@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 from fixenc import repair_bytes
-from fixenc.decoding import decode_bytes, python_codec
+from fixenc.decoding import WEB_READINGS, decode_bytes, python_codec
 from fixenc.errors import FixencError
 
 # Folder name -> codecs to try for the truth, strictest first.  Folder names
@@ -72,11 +72,16 @@ def _lookup(label: str) -> str | None:
 
 
 def truth(data: bytes, folder: str) -> str | None:
+    """The page strictly decoded with its folder's codec, as browsers map that codec."""
     for codec in folder_codecs(folder):
         try:
-            return data.decode(codec)
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        try:
+            return data.decode(WEB_READINGS.get(codec, codec))
+        except UnicodeDecodeError:
+            return text
     return None
 
 

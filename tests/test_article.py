@@ -214,14 +214,7 @@ def is_cjk(char: str) -> bool:
         "Big5",
         "EUC-KR",
         "SHIFT_JIS",
-        pytest.param(
-            "GB2312",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="decoding.py reads GB2312 with Python's gbk, which maps A1A4 to U+30FB "
-                "(WHATWG and gb18030: U+00B7 middle dot)",
-            ),
-        ),
+        "GB2312",
     ],
 )
 def test_cjk_pages_extract_in_their_script_with_nothing_lost(

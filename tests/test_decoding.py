@@ -28,10 +28,16 @@ def test_valid_utf8_wins_over_a_wrong_declaration():
 
 
 def test_declared_label_is_read_with_its_own_codec_first():
-    # A1AA is U+2015 in GB2312 and U+2014 in GBK: the page said GB2312.
-    data = b"<meta charset='gb2312'>" + "中文――测试".encode("gb2312")
-    decoded = decode_bytes(data)
-    assert decoded.encoding == "gb2312" and decoded.text.endswith("中文――测试")
+    data = b"<meta charset='gb2312'>" + "中文测试".encode("gb2312")
+    assert decode_bytes(data).encoding == "gb2312"
+
+
+def test_standard_code_pages_read_as_browsers_read_them():
+    # Python's gb2312 maps A1A4 to U+30FB and A1AA to U+2015; browsers show U+00B7 and U+2014.
+    data = b"<meta charset='gb2312'>" + "约翰·史密斯——测试".encode("gbk")
+    assert decode_bytes(data).text.endswith("约翰·史密斯——测试")
+    undeclared = ("新华社消息，约翰·史密斯今天说——这是测试。" * 3).encode("gbk")
+    assert "约翰·史密斯" in decode_bytes(undeclared).text
 
 
 def test_declared_label_falls_back_to_the_superset_browsers_use():

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_cli
 from damage import article_text, damage_page, normalised, recovered_chars, to_traditional
 
 import fixenc
@@ -60,6 +60,35 @@ def test_keep_chrome_and_keep_script_options():
     assert "浏览次数：1343次" in kept
     traditional, fixes = repair_page(text, script="keep")
     assert "老舊小區" in traditional and "script" not in {fix.kind for fix in fixes}
+
+
+@pytest.mark.parametrize("layer, kind", [("misaligned", "misaligned"), ("pinyin", "pinyin"),
+                                         ("width", "width"), ("whitespace", "whitespace")])
+def test_each_layer_can_be_switched_off(layer, kind):
+    text = SEED.read_text(encoding="utf-8")
+    full, _ = repair_page(text)
+    out, fixes = repair_page(text, skip={layer})
+    assert kind not in {fix.kind for fix in fixes}
+    assert out != full
+
+
+def test_skipped_layers_leave_their_damage_and_only_theirs():
+    text = SEED.read_text(encoding="utf-8")
+    out, _ = repair_page(text, skip={"pinyin", "width"})
+    assert "(wǎng)" in out and "需要。“老旧小区" in out  # pinyin stays, phase still repaired
+    assert "，" not in out  # folded commas stay folded
+    out, _ = repair_page(text, skip={"misaligned"})
+    assert "需要？！袄吓f" in out and "(wǎng)" not in out  # out of phase, then widened
+
+
+def test_the_cli_takes_layers_to_skip():
+    both = run_cli("--skip", "pinyin,width", str(SEED))
+    repeated = run_cli("--skip", "pinyin", "--skip", "width", str(SEED))
+    assert both.returncode == 0 and both.stdout == repeated.stdout
+    assert "(wǎng)".encode() in both.stdout
+    wrong = run_cli("--skip", "everything", str(SEED))
+    assert wrong.returncode == 2 and b"unknown layer everything" in wrong.stderr
+    assert b"Traceback" not in wrong.stderr
 
 
 def _corpus_pages(shared_data: Path, limit: int) -> list[str]:

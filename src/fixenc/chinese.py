@@ -356,18 +356,28 @@ def _is_space_between_cjk(text: str, index: int) -> bool:
     )
 
 
-def repair_chinese_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
+def repair_chinese_text(text: str, script: str = "auto",
+                        skip: frozenset[str] = frozenset()) -> tuple[str, list[Fix]]:
     """Pinyin removal, script conversion and width restoration, in that order.
 
     ``script`` is "auto" (back to simplified when converter annotations were
     found, otherwise unchanged), "keep", "simplified" or "traditional".
+    ``skip`` may name "pinyin" and "width" to leave those layers as they are;
+    annotations are still looked for, so "auto" still knows the converter's signature.
     """
     if script not in SCRIPT_CHOICES:
         raise ValueError(f"script must be one of {', '.join(SCRIPT_CHOICES)}, not {script!r}")
-    text, fixes = remove_pinyin_annotations(text)
-    target = {"auto": "simplified" if fixes else None, "keep": None}.get(script, script)
+    removed, fixes = remove_pinyin_annotations(text)
+    signature = bool(fixes)
+    if "pinyin" in skip:
+        fixes = []
+    else:
+        text = removed
+    target = {"auto": "simplified" if signature else None, "keep": None}.get(script, script)
     if target is not None:
         text, converted = convert_script(text, target)
         fixes += converted
+    if "width" in skip:
+        return text, fixes
     text, widened = restore_fullwidth_punctuation(text)
     return text, fixes + widened

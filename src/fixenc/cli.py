@@ -34,7 +34,7 @@ from .files import (
     read_stdin,
     run_all,
 )
-from .pipeline import EXTRACT_MODES, SCRIPT_MODES
+from .pipeline import EXTRACT_MODES, LAYERS, SCRIPT_MODES
 from .streams import (
     FIELD_ENCODINGS,
     INPUT_FORMATS,
@@ -93,6 +93,16 @@ class SizeType(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
+def _layers(ctx, param, values: tuple[str, ...]) -> frozenset[str]:
+    """--skip values, repeatable or comma-separated, checked against the pipeline's layers."""
+    names = {name.strip() for value in values for name in value.split(",") if name.strip()}
+    unknown = sorted(names - set(LAYERS))
+    if unknown:
+        raise click.BadParameter(f"unknown layer {', '.join(unknown)}; "
+                                 f"choose from {', '.join(LAYERS)}")
+    return frozenset(names)
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-i", "--in-place", is_flag=True,
@@ -137,16 +147,20 @@ class SizeType(click.ParamType):
 @click.option("--script", type=click.Choice(SCRIPT_MODES), default="auto", show_default=True,
               help="Chinese script of the output.")
 @click.option("--keep-chrome", is_flag=True, help="Keep breadcrumb, counter and badge lines.")
+@click.option("--skip", "skip", multiple=True, metavar="LAYER", callback=_layers,
+              help=f"Leave a repair layer alone (repeatable or comma-separated): "
+              f"{', '.join(LAYERS)}.")
 def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output, include, exclude,
          fields, field_encoding, annotate, input_format, jobs, dask_scheduler, max_size, report,
-         quiet, verbose, explain, extract, output_format, charset, script, keep_chrome) -> None:
+         quiet, verbose, explain, extract, output_format, charset, script, keep_chrome,
+         skip) -> None:
     """Repair mojibake in PATHS (files, folders, or - for stdin).
 
     By default prints clean text as UTF-8; --in-place, --check and --diff
     repair files keeping their format instead.
     """
     mode = _mode(in_place, check, diff, output_dir, output, exit_non_zero_on_fix)
-    settings = Settings(mode=mode, extract=extract, script=script, keep_chrome=keep_chrome,
+    settings = Settings(mode=mode, extract=extract, script=script, keep_chrome=keep_chrome, skip=skip,
                         charset=charset, output_format=output_format, fields=tuple(fields),
                         max_size=max_size)
     paths = paths or (STDIN,)
@@ -156,7 +170,7 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
                           walk=mode != "output" or bool(output_dir) or output_format == "json")
     stream_settings = StreamSettings(fields=tuple(fields), field_encoding=field_encoding,
                                      annotate=annotate, charset=charset, extract=extract,
-                                     script=script, keep_chrome=keep_chrome)
+                                     script=script, keep_chrome=keep_chrome, skip=skip)
     streams: dict[int, tuple[str, IO[bytes] | None]] = {}
     for number, task in enumerate(tasks):
         if task.path == STDIN:

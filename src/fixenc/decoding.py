@@ -74,6 +74,11 @@ C1_CONTROLS = re.compile("[\x80-\x9f]")
 STANDARD_SUBSETS = {"cp932": "shift_jis", "gbk": "gb2312", "gb18030": "gb2312",
                     "cp949": "euc_kr", "cp950": "big5", "big5hkscs": "big5"}
 
+# How browsers read the standard code pages: Python's own gb2312 and shift_jis tables map a
+# few pairs differently from WHATWG's decoders (gb2312 A1A4 is U+30FB, not the middle dot
+# U+00B7 every browser shows), so text named by the standard is read with its superset.
+WEB_READINGS = {"gb2312": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949", "big5": "cp950"}
+
 # Stateful 7-bit encodings recognised by their escape sequences, most specific first.
 ISO2022_CODECS = ("iso2022_kr", "iso2022_jp", "iso2022_jp_2", "iso2022_jp_ext")
 
@@ -246,7 +251,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             if codec in ("utf-8", "utf-16-le", "utf-16-be"):
                 continue
             try:
-                text = data.decode(codec)
+                text = _web_decode(data, codec)
             except UnicodeDecodeError:
                 continue
             if _plausible(text):
@@ -260,7 +265,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
     standard = STANDARD_SUBSETS.get(codec)
     if standard:
         try:
-            return _decoded(data.decode(standard), standard,
+            return _decoded(_web_decode(data, standard), standard,
                             f"detected by charset-normalizer as {codec}; the standard "
                             f"{standard} reads every byte")
         except UnicodeDecodeError:
@@ -271,6 +276,22 @@ def decode_bytes(data: bytes, declared: str | None = None) -> Decoded:
             return _decoded(rival[1], rival[0], f"language model over Latin code pages "
                                                 f"(charset-normalizer said {codec})")
     return _decoded(text, codec, "detected by charset-normalizer")
+
+
+def _web_decode(data: bytes, codec: str) -> str:
+    """``data`` strictly decoded as ``codec``, with the mappings browsers use for it.
+
+    >>> _web_decode(b"\\xa1\\xa4", "gb2312")
+    '·'
+    """
+    text = data.decode(codec)
+    web = WEB_READINGS.get(codec)
+    if web:
+        try:
+            return data.decode(web)
+        except UnicodeDecodeError:
+            pass
+    return text
 
 
 def _decoded(text: str, encoding: str, reason: str) -> Decoded:

@@ -64,6 +64,7 @@ class Settings:
     extract: str = "auto"
     script: str = "auto"
     keep_chrome: bool = False
+    skip: frozenset[str] = frozenset()
     charset: str | None = None
     output_format: str = "text"
     fields: tuple[str, ...] = ()
@@ -350,7 +351,8 @@ def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
 
 def _to_text(task: Task, data: bytes, settings: Settings) -> Outcome:
     result = repair_bytes(data, charset=settings.charset, extract=settings.extract,
-                          script=settings.script, keep_chrome=settings.keep_chrome)
+                          script=settings.script, keep_chrome=settings.keep_chrome,
+                          skip=settings.skip)
     repaired = any(fix.kind in REPAIR_KINDS for fix in result.fixes)
     if settings.output_format == "json":
         record = {"path": task.display, **result.to_dict()}
@@ -370,7 +372,7 @@ def _keeping_format(task: Task, data: bytes, before: os.stat_result | None,
                     settings: Settings) -> Outcome:
     kept = repair_keeping_format(data, task.path if task.data is None else "",
                                  charset=settings.charset, script=settings.script,
-                                 fields=settings.fields)
+                                 fields=settings.fields, skip=settings.skip)
     if kept.note:
         return Outcome(task.display, "skipped", kept.encoding, kept.fixes, message=kept.note,
                        reason="encoding only guessed")

@@ -102,20 +102,22 @@ def detect_format(name: str, text: str = "") -> str:
 
 
 def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = None,
-                          script: str = "auto", fields: tuple[str, ...] = ()) -> Kept:
+                          script: str = "auto", fields: tuple[str, ...] = (),
+                          skip: frozenset[str] = frozenset()) -> Kept:
     """Repair a file's bytes and return them in the file's own format.
 
     ``name`` (a path or file name) picks the format by its suffix; ``fields``
-    limits a JSON Lines repair to those top-level keys.
+    limits a JSON Lines repair to those top-level keys; ``skip`` names
+    pipeline layers to leave alone (see ``pipeline.LAYERS``).
     """
     if os.path.splitext(name)[1].lower() in JSONL_SUFFIXES:
-        return repair_jsonl(data, fields=fields, script=script)
+        return repair_jsonl(data, fields=fields, script=script, skip=skip)
     decoded = decode_bytes(data, charset)
     if detect_format(name, decoded.text) == "html":
-        after, fixes = repair_html_text(decoded.text)
+        after, fixes = (decoded.text, []) if "mojibake" in skip else repair_html_text(decoded.text)
         fmt = "html"
     else:
-        after, fixes = repair_plain_text(decoded.text, script)
+        after, fixes = repair_plain_text(decoded.text, script, skip)
         fmt = "text"
     fixes = list(decoded.fixes) + fixes
     if after == decoded.text:
@@ -134,7 +136,8 @@ def repair_keeping_format(data: bytes, name: str = "", *, charset: str | None = 
                 decoded.text, after)
 
 
-def repair_plain_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
+def repair_plain_text(text: str, script: str = "auto", skip: frozenset[str] = frozenset()
+                      ) -> tuple[str, list[Fix]]:
     """The repairs that keep a text's layout: mojibake, out-of-phase spans, converter damage.
 
     Repeated (at most `REPAIR_PASSES`) until stable, so in-place repair is idempotent.
@@ -142,8 +145,12 @@ def repair_plain_text(text: str, script: str = "auto") -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     for _ in range(REPAIR_PASSES):
         before = text
-        for stage in (repair_mojibake, repair_misaligned_double_byte,
-                      lambda page: repair_chinese_text(page, script)):
+        stages = [lambda page: repair_chinese_text(page, script, skip)]
+        if "misaligned" not in skip:
+            stages.insert(0, repair_misaligned_double_byte)
+        if "mojibake" not in skip:
+            stages.insert(0, repair_mojibake)
+        for stage in stages:
             text, found = stage(text)
             fixes += found
         if text == before:
@@ -272,7 +279,8 @@ def _utf8_label(label: re.Match) -> str:
     return label.group() if python_codec(label.group(2)) == "utf-8" else label.group(1) + "utf-8"
 
 
-def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "auto") -> Kept:
+def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "auto",
+                 skip: frozenset[str] = frozenset()) -> Kept:
     """Repair the string values of each JSON line; other bytes stay as they were.
 
     With ``fields``, only values under those top-level keys are repaired.
@@ -293,7 +301,7 @@ def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "au
             json.loads(line)
         except ValueError:
             raise FixencError(f"line {number} is not JSON") from None
-        lines[number - 1], found = _repair_json_line(line, number, fields, script)
+        lines[number - 1], found = _repair_json_line(line, number, fields, script, skip)
         fixes += found
     after = "\n".join(lines)
     if after == text:
@@ -302,8 +310,8 @@ def repair_jsonl(data: bytes, *, fields: tuple[str, ...] = (), script: str = "au
                 tuple(fixes), True, text, after)
 
 
-def _repair_json_line(line: str, number: int, fields: tuple[str, ...], script: str
-                      ) -> tuple[str, list[Fix]]:
+def _repair_json_line(line: str, number: int, fields: tuple[str, ...], script: str,
+                      skip: frozenset[str]) -> tuple[str, list[Fix]]:
     fixes: list[Fix] = []
     parts: list[str] = []
     position = 0
@@ -316,7 +324,7 @@ def _repair_json_line(line: str, number: int, fields: tuple[str, ...], script: s
         value = json.loads(raw)
         if value.isascii():
             continue
-        new, found = repair_plain_text(value, script)
+        new, found = repair_plain_text(value, script, skip)
         where = f"line {number}" + (f", field {field!r}" if field is not None else "")
         fixes += [replace(fix, detail=f"{where}; {fix.detail}" if fix.detail else where)
                   for fix in found]

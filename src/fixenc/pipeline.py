@@ -7,6 +7,7 @@ that made them received it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .article import extract_article
@@ -28,6 +29,9 @@ from .wholepage import redecode_page
 
 EXTRACT_MODES = ("auto", "article", "text", "none")
 SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
+#: Repair layers a caller can switch off (``skip``), outermost first. Script conversion is
+#: switched by ``script="keep"``, markup removal by ``extract="none"``, chrome by ``keep_chrome``.
+LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
 
 
 @dataclass(frozen=True)
@@ -39,43 +43,56 @@ class Options:
     script: Chinese script of the output; "auto" converts back to simplified
         only when a converter's pinyin-annotation signature was found.
     keep_chrome: keep breadcrumb / counter / badge lines of text pages.
+    skip: layers of ``LAYERS`` left as they are (e.g. {"pinyin", "width"}).
     """
 
     extract: str = "auto"
     script: str = "auto"
     keep_chrome: bool = False
+    skip: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.extract not in EXTRACT_MODES:
             raise ValueError(f"extract must be one of {EXTRACT_MODES}")
         if self.script not in SCRIPT_MODES:
             raise ValueError(f"script must be one of {SCRIPT_MODES}")
+        unknown = set(self.skip) - set(LAYERS)
+        if unknown:
+            raise ValueError(f"skip names unknown layers {sorted(unknown)}; known: {LAYERS}")
+        object.__setattr__(self, "skip", frozenset(self.skip))
 
 
 def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "auto",
-                 script: str = "auto", keep_chrome: bool = False) -> Result:
-    """Decode, repair and (unless extract="none") turn a page's bytes into clean text."""
+                 script: str = "auto", keep_chrome: bool = False,
+                 skip: Iterable[str] = ()) -> Result:
+    """Decode, repair and (unless extract="none") turn a page's bytes into clean text.
+
+    ``skip`` names layers of ``LAYERS`` to leave alone.
+    """
     decoded = decode_bytes(data, charset)
-    result = _run(decoded.text, Options(extract, script, keep_chrome))
+    result = _run(decoded.text, Options(extract, script, keep_chrome, frozenset(skip)))
     return Result(result.text, decoded.encoding, decoded.fixes + result.fixes,
                   result.changed, result.metadata)
 
 
 def repair_text(text: str, *, extract: str = "auto", script: str = "auto",
-                keep_chrome: bool = False) -> Result:
+                keep_chrome: bool = False, skip: Iterable[str] = ()) -> Result:
     """Repair text that is already decoded (maybe wrongly, long ago)."""
-    return _run(text, Options(extract, script, keep_chrome))
+    return _run(text, Options(extract, script, keep_chrome, frozenset(skip)))
 
 
 def _run(text: str, options: Options) -> Result:
     fixes: list[Fix] = []
     metadata: dict = {}
-    out, found = redecode_page(text)
-    fixes += found
-    out, found = repair_mojibake(out)
-    fixes += found
+    skip = options.skip
+    out = text
+    if "mojibake" not in skip:
+        out, found = redecode_page(out)
+        fixes += found
+        out, found = repair_mojibake(out)
+        fixes += found
     html = looks_like_html(out)
-    if not html:
+    if not html and "misaligned" not in skip:
         out, found = repair_misaligned_double_byte(out)
         fixes += found
     if options.extract != "none":
@@ -96,16 +113,17 @@ def _run(text: str, options: Options) -> Result:
         else:
             out, found = strip_markup_fragments(out)
             fixes += found
-        if html:
+        if html and "mojibake" not in skip:
             # Removing tags can join the pieces of a character a tag had split
             # ("caf<b>Ã</b>©"); without this, repairing the output again changed it.
             out, found = repair_mojibake(out)
             fixes += found
-        out, found = repair_chinese_text(out, options.script)
+        out, found = repair_chinese_text(out, options.script, skip)
         fixes += found
         if not html and not options.keep_chrome:
             out, found = remove_chrome_lines(out)
             fixes += found
-        out, found = normalize_whitespace(out)
-        fixes += found
+        if "whitespace" not in skip:
+            out, found = normalize_whitespace(out)
+            fixes += found
     return Result(out, None, tuple(fixes), out != text, metadata)

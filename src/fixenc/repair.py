@@ -1235,8 +1235,11 @@ class _Intervals:
 
 
 def _is_c1_only(candidate: _Candidate) -> bool:
+    # ftfy's "apply:decode_inconsistent_utf8" (UTF-8 mojibake inside otherwise clean text)
+    # decodes UTF-8 too: found by the idempotence property, a Turkish line's "Ä±" went to
+    # a Big5 reading because this plan was ranked with the C1-only ones.
     return candidate.codecs[0] == "ftfy" and not any(
-        step.startswith("decode:utf-8") for step in candidate.codecs
+        step.startswith("decode:utf-8") or "utf8" in step for step in candidate.codecs
     )
 
 

@@ -83,7 +83,7 @@ class StreamSettings:
     field_encoding: "text" (a JSON string of text) or "base64" (the page's raw bytes, base64).
     annotate: add a ``fixenc`` member to each JSONL record (encoding, changed, fixes).
     charset: declared charset for base64 JSONL fields (WARC records bring their own).
-    extract, script, keep_chrome: as ``pipeline.repair_bytes``.
+    extract, script, keep_chrome, skip: as ``pipeline.repair_bytes``.
     """
 
     fields: tuple[str, ...] = ()
@@ -93,6 +93,7 @@ class StreamSettings:
     extract: str = "auto"
     script: str = "auto"
     keep_chrome: bool = False
+    skip: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if self.field_encoding not in FIELD_ENCODINGS:
@@ -100,7 +101,8 @@ class StreamSettings:
 
     @property
     def pipeline_options(self) -> dict:
-        return {"extract": self.extract, "script": self.script, "keep_chrome": self.keep_chrome}
+        return {"extract": self.extract, "script": self.script, "keep_chrome": self.keep_chrome,
+                "skip": self.skip}
 
 
 class RecordOutcome(NamedTuple):
