@@ -415,8 +415,6 @@ def test_repair_is_idempotent_on_pipeline_output(data, extract):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="known: repair_mojibake is not idempotent on some C1 "
-                   "controls next to other damage (see the strict xfail below)")
 @settings(SLOW, max_examples=800)
 @given(data=markup_bytes(), extract=st.sampled_from(EXTRACT_MODES))
 def test_repair_is_idempotent_on_pipeline_output_long(data, extract):

@@ -387,6 +387,8 @@ _CYRILLIC_CLASS = _char_class(
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
+# Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
+OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 # (family, signature, span regex, pairs) of the families found by a regex over spans.
@@ -796,6 +798,7 @@ class _Candidate:
     first_layer: str | None = None  # for a chain: the text after its first layer
     weak: bool = False  # too short to be judged alone; may join a neighbour
     scored: bool = False  # margin computed
+    full_margin: bool = False  # held to MARGIN even when ftfy proposed it
 
 
 def _encode(text: str, codec: str) -> bytes | None:
@@ -1115,12 +1118,19 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
 
 def _threshold(candidate: _Candidate) -> float:
     if candidate.codecs[0] == "ftfy":
-        return FTFY_MARGIN
+        return MARGIN if candidate.full_margin else FTFY_MARGIN
     return FAMILY_MARGINS.get(PAIR_FAMILY.get(candidate.codecs[:2], ""), MARGIN)
 
 
 def _score(text: str, candidate: _Candidate) -> None:
     candidate.scored = True
+    if candidate.codecs[0] == "ftfy" and candidate.after.isspace():
+        # "Â " read as a lost NBSP is ftfy's weakest evidence; in a line of another script
+        # it is as likely a letter of that script read as Windows-1252 (Cyrillic "В ").
+        line_start = text.rfind("\n", 0, candidate.start) + 1
+        line_end = text.find("\n", candidate.end)
+        line = text[line_start : len(text) if line_end < 0 else line_end]
+        candidate.full_margin = bool(OTHER_SCRIPT_LETTER_RE.search(line))
     left = text[max(0, candidate.start - CONTEXT) : candidate.start]
     right = text[candidate.end : candidate.end + CONTEXT]
     before = text[candidate.start : candidate.end]
