@@ -245,12 +245,17 @@ def test_sigkill_midway_leaves_each_file_original_or_fully_repaired(tmp_path):
     left = temp_files(target)
     assert all(re.fullmatch(r"\.page\d{3}\.txt\..+\.fixenc-tmp", path.name) for path in left)
 
-    # The next run never takes a leftover temp file for an input, and finishes the job.
+    # A check run writes nothing, not even a cleanup.
+    check = subprocess.run(_fixenc("--check", str(target)), env=_env(), capture_output=True,
+                           check=False)
+    assert check.returncode == 1 and temp_files(target) == left
+    # The next run never takes a leftover temp file for an input, finishes the job, and
+    # removes the temp files of the killed run (its pid is gone) as it replaces their files.
     rerun = subprocess.run(_fixenc("--in-place", "--jobs", "1", str(target)), env=_env(),
                            capture_output=True, text=True, check=False)
     assert rerun.returncode == 0, rerun.stderr
     assert all((target / name).read_bytes() == repaired[name] for name in originals)
-    assert temp_files(target) == left
+    assert temp_files(target) == []
     assert not any(str(path.name) in rerun.stderr for path in left)
 
 
@@ -372,3 +377,43 @@ def test_the_grep_would_catch_evaluation():
     assert EVALUATING.search("pickle.loads(data)")
     assert EVALUATING.search("parser = XMLParser(resolve_entities=True)")
     assert not EVALUATING.search('PATTERN = re.compile(r"x")')
+
+
+def test_a_killed_runs_temp_file_is_removed_when_its_file_is_replaced(tmp_path):
+    from fixenc import files
+
+    target = tmp_path / "page.txt"
+    target.write_bytes(b"old")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no longer runs
+    stale = tmp_path / f".page.txt.{dead.pid}.abc123{TEMP_SUFFIX}"
+    live = tmp_path / f".page.txt.{os.getppid()}.def456{TEMP_SUFFIX}"  # a writer still running
+    other = tmp_path / f".other.txt.{dead.pid}.ghi789{TEMP_SUFFIX}"  # not this file's
+    for path in (stale, live, other):
+        path.write_bytes(b"half")
+    files.write_atomically(str(target), b"new")
+    assert target.read_bytes() == b"new"
+    assert temp_files(tmp_path) == sorted([live, other])
+
+
+@pytest.mark.slow
+def test_sigterm_midway_leaves_no_temp_file_and_no_half_written_file(tmp_path):
+    target = tmp_path / "pages"
+    _damaged_corpus(target)
+    originals = {path.name: path.read_bytes() for path in target.iterdir()}
+    process = subprocess.Popen(_fixenc("--in-place", "--jobs", "1", str(target)), env=_env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if sum((target / name).read_bytes() != originals[name] for name in originals) >= 10:
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate()
+    assert process.returncode == 128 + signal.SIGTERM
+    assert b"Traceback" not in stderr
+    assert temp_files(target) == []
+    changed = [name for name in originals if (target / name).read_bytes() != originals[name]]
+    assert 0 < len(changed) < KILL_FILES, "terminated was not midway"
+    for name in changed:
+        assert "café" in (target / name).read_text(encoding="utf-8")

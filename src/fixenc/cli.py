@@ -8,8 +8,10 @@ order, counted into one summary line.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -93,6 +95,10 @@ class SizeType(click.ParamType):
             self.fail(str(error), param, ctx)
 
 
+def _terminated(signum, frame) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _layers(ctx, param, values: tuple[str, ...]) -> frozenset[str]:
     """--skip values, repeatable or comma-separated, checked against the pipeline's layers."""
     names = {name.strip() for value in values for name in value.split(",") if name.strip()}
@@ -159,6 +165,10 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
     By default prints clean text as UTF-8; --in-place, --check and --diff
     repair files keeping their format instead.
     """
+    # SIGTERM (a job scheduler stopping us) unwinds like Ctrl-C: a write in progress removes
+    # its temp file and leaves the original untouched.
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
     mode = _mode(in_place, check, diff, output_dir, output, exit_non_zero_on_fix)
     settings = Settings(mode=mode, extract=extract, script=script, keep_chrome=keep_chrome, skip=skip,
                         charset=charset, output_format=output_format, fields=tuple(fields),

@@ -410,7 +410,9 @@ def write_atomically(path: str, data: bytes, *, keep_mode_of: os.stat_result | N
     ``unchanged_since`` refuses the replace if the file changed after it was read.
     """
     folder = os.path.dirname(path) or "."
-    descriptor, temp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.",
+    _remove_stale_temp_files(folder, os.path.basename(path))
+    descriptor, temp = tempfile.mkstemp(dir=folder,
+                                        prefix=f".{os.path.basename(path)}.{os.getpid()}.",
                                         suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(descriptor, "wb") as stream:
@@ -428,6 +430,39 @@ def write_atomically(path: str, data: bytes, *, keep_mode_of: os.stat_result | N
         except OSError:
             pass
         raise
+
+
+def _remove_stale_temp_files(folder: str, name: str) -> None:
+    """Delete temp files for ``name`` left by a run that was killed (SIGKILL, power loss).
+
+    A temp file's name carries the pid of the run writing it; one whose process is gone
+    on this machine is a leftover.  Only the file about to be replaced is looked at.
+    """
+    prefix = f".{name}."
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return
+    for entry in entries:
+        if not (entry.startswith(prefix) and entry.endswith(TEMP_SUFFIX)):
+            continue
+        pid = entry[len(prefix):].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            os.unlink(os.path.join(folder, entry))
+        except OSError:
+            pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else (or no permission to ask)
+        return True
+    return True
 
 
 def describe_error(error: Exception) -> str:
