@@ -427,8 +427,6 @@ def test_a_character_split_by_a_tag_is_repaired_once():
     assert_output_needs_no_repair(b"<html>\xe4\xb8<html>\x8e", "auto")
 
 
-@pytest.mark.xfail(strict=True, reason="known: a C1 control left by the first pass (next to a "
-                   "repaired GBK-as-Latin-1 span) is repaired by the second (report)")
 def test_repair_is_idempotent_next_to_c1_controls():
     """Found by the slow pipeline-output property (UTF-16 without BOM of mojibake and U+0083)."""
     data = bytes.fromhex("0f00c0afc400e300ba00c300a300ac00ca00c000bd00e7008300")
@@ -445,8 +443,6 @@ def test_repair_is_idempotent_on_damaged_corpus_lines(shared_data, data):
     assert_idempotent(damaged)
 
 
-@pytest.mark.xfail(strict=True, reason="known: a lossy candidate refused for too many lost "
-                   "bytes hides its lossless islands; a second pass then repairs them (report)")
 def test_repair_is_idempotent_on_lossy_utf8_read_as_euc_kr():
     """Found by the idempotence property on a corpus line ('1996年六月，筆者發表文章「軟體與媒體的
     典範轉移」...' as UTF-8 read as CP949 with U+FFFD): the first pass leaves '遙붻늾揶믧쳱'

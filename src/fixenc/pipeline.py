@@ -32,6 +32,12 @@ SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
 #: Repair layers a caller can switch off (``skip``), outermost first. Script conversion is
 #: switched by ``script="keep"``, markup removal by ``extract="none"``, chrome by ``keep_chrome``.
 LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
+# The mojibake stage runs again on its own output while that changes, at most this often, so
+# repairing fixenc's output again changes nothing.  Why: a refused lossy span can hide a
+# lossless island, and a C1 control next to a repaired span only reads as damage once its
+# neighbour is repaired; both were repaired by a second run (found by the idempotence
+# properties).  Clean text stops after the first pass.
+MOJIBAKE_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ def _run(text: str, options: Options) -> Result:
     if "mojibake" not in skip:
         out, found = redecode_page(out)
         fixes += found
-        out, found = repair_mojibake(out)
+        out, found = _repair_mojibake_until_stable(out)
         fixes += found
     html = looks_like_html(out)
     if not html and "misaligned" not in skip:
@@ -116,7 +122,7 @@ def _run(text: str, options: Options) -> Result:
         if html and "mojibake" not in skip:
             # Removing tags can join the pieces of a character a tag had split
             # ("caf<b>Ã</b>©"); without this, repairing the output again changed it.
-            out, found = repair_mojibake(out)
+            out, found = _repair_mojibake_until_stable(out)
             fixes += found
         out, found = repair_chinese_text(out, options.script, skip)
         fixes += found
@@ -127,3 +133,14 @@ def _run(text: str, options: Options) -> Result:
             out, found = normalize_whitespace(out)
             fixes += found
     return Result(out, None, tuple(fixes), out != text, metadata)
+
+
+def _repair_mojibake_until_stable(text: str) -> tuple[str, list[Fix]]:
+    fixes: list[Fix] = []
+    for _ in range(MOJIBAKE_PASSES):
+        repaired, found = repair_mojibake(text)
+        fixes += found
+        if repaired == text:
+            break
+        text = repaired
+    return text, fixes

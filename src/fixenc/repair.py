@@ -304,7 +304,28 @@ def _utf8_byte_classes() -> tuple[set[str], set[str], set[str], set[str]]:
 
 
 def _char_class(chars: set[str]) -> str:
-    return "".join(re.escape(ch) for ch in sorted(chars))
+    """The inside of a ``[...]`` matching exactly ``chars``, consecutive code points as ranges.
+
+    Ranges keep the CJK signature classes (tens of thousands of characters) quick to
+    compile: one character at a time, compiling them took most of a process's start-up.
+
+    >>> _char_class({"a", "b", "c", "e", "f"})
+    'a-cef'
+    """
+    points = sorted(map(ord, chars))
+    parts: list[str] = []
+    index = 0
+    while index < len(points):
+        end = index
+        while end + 1 < len(points) and points[end + 1] == points[end] + 1:
+            end += 1
+        first, last = re.escape(chr(points[index])), re.escape(chr(points[end]))
+        if end - index >= 2:
+            parts.append(f"{first}-{last}")
+        else:
+            parts.extend(re.escape(chr(point)) for point in points[index : end + 1])
+        index = end + 1
+    return "".join(parts)
 
 
 # ftfy's restore_byte_a0: the continuation byte A0 (NBSP) became a space.
@@ -416,7 +437,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         tables = _cjk_tables()
         for start, end in _runs_around(text, tables.signature_re, tables.run_chars.__contains__):
             run = text[start:end]
-            pairs = tuple(p for p, sig in tables.pair_signature_res.items() if sig.search(run))
+            pairs = tuple(p for p, sig in tables.pair_signatures().items() if sig.search(run))
             candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         if family in families:
@@ -668,8 +689,18 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
 @dataclass(frozen=True)
 class _CJKTables:
     signature_re: re.Pattern
-    pair_signature_res: dict  # CodecPair -> re.Pattern: the same signature, per code page
+    pair_patterns: dict  # CodecPair -> the same signature per code page, as a pattern string
     run_chars: frozenset[str]
+
+    def pair_signatures(self) -> dict:
+        """CodecPair -> compiled signature; compiled on the first page that shows the damage
+        (compiling them all took a third of a second of every process's start-up)."""
+        return {pair: _compiled(pattern) for pair, pattern in self.pair_patterns.items()}
+
+
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
 
 
 _CJK_LOCK = threading.Lock()
@@ -741,8 +772,8 @@ def _build_cjk_tables() -> _CJKTables:
         signature_re=_signature_re(
             set().union(*signatures.values()), set().union(*two_byte.values()) - common_kana
         ),
-        pair_signature_res={
-            pair: _signature_re(signatures[pair], two_byte[pair] - common_kana)
+        pair_patterns={
+            pair: _signature_pattern(signatures[pair], two_byte[pair] - common_kana)
             for pair in UTF8_AS_CJK_PAIRS
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
@@ -765,6 +796,10 @@ def _two_byte_letters() -> set[str]:
 
 
 def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
+    return re.compile(_signature_pattern(rare, two_byte))
+
+
+def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     """Two rare characters close together, or four in a row made of two-byte UTF-8 sequences.
 
     Nearly every character of mojibake of CJK text is rare.  Cyrillic, Greek
@@ -775,7 +810,7 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
     two_byte_chars = {ch for chars in two_byte for ch in chars}
     rare_class, two_byte_class = _char_class(rare), _char_class(two_byte_chars)
     # One leading class, then the branch is checked behind it (see UTF8_SIGNATURE_RE).
-    return re.compile(
+    return (
         f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
         f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
         "|(?<=锟)斤拷)"
