@@ -517,6 +517,22 @@ def test_damaged_corpus_lines_are_never_made_worse_long(shared_data, pair, data)
 # ================================================================= regressions found by the above
 
 
+@pytest.mark.parametrize("original, damaged", [
+    # Part of a word read as KOI8-R instead of Windows-1251: the pair that also rewrote every
+    # short clean word ("в", "на") won the span on readings it would never apply.
+    ("1. Регистрираш се в userlist-а на сайта;<br />",
+     "1. Регистрираш се в userlist-а на сБКФБ;<br />"),
+    # A Cyrillic "В" read as Windows-1252 is not a lost NBSP ("Â ").
+    ("В <a href=\"http://www.aif.ru/\">предыдущем номере</a> мы рассказали о том, как",
+     "Â <a href=\"http://www.aif.ru/\">предыдущем номере</a> мы рассказали о том, как"),
+    # ftfy's inconsistent-UTF-8 plan, not a Big5 reading of "Ä±".
+    ("b b b b b b b b bünde birarını bü", "b b b b b b b b bÃ¼nde birarÄ±nÄ± bü"),
+])
+def test_damage_found_by_the_round_trip_property_is_not_made_worse(original, damaged):
+    assert_not_worse(original, damaged)
+    assert_idempotent(damaged)
+
+
 @pytest.mark.parametrize("reference", ["&#xD800;", "&#xDFFF;", "&#55296;", "&#x110000;", "&#0;"])
 def test_a_feed_with_a_surrogate_character_reference_is_processed(reference):
     """Found by the first property: lxml raised UnicodeDecodeError reading the feed's text."""

@@ -1463,7 +1463,10 @@ def _pair_reading_logprob(
     """
     start = min(island.start for islands in by_pair.values() for island in islands)
     end = start + PAIR_WINDOW
-    inside = [island for island in by_pair[pair] if start <= island.start and island.end <= end]
+    # Islands too short to be judged alone ("в" read as "Ю") are left as they are: applying
+    # them made a pair that rewrites every short clean word read worse than it will act.
+    inside = [island for island in by_pair[pair]
+              if start <= island.start and island.end <= end and not island.weak]
     return langmodel.text_logprob(_apply(span, inside, start, end))
 
 
