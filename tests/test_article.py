@@ -268,3 +268,13 @@ def test_clean_text_is_not_redecoded(clean: str) -> None:
     from fixenc.wholepage import redecode_page
 
     assert redecode_page(clean) == (clean, [])
+
+
+@pytest.mark.parametrize("chrome", ['<div class="share">Share</div>', "<nav>Home</nav>"])
+def test_a_control_character_reference_after_removed_chrome_is_kept_as_text(chrome):
+    """Found by fuzz/fuzz_html.py: lxml parses "&#xc;" into the tail of a removed element but
+    refuses to set that text again, and the ValueError escaped."""
+    body = "Body text of the article, long enough to be the article. " * 5
+    page = f"<html><body><p>Intro words.</p>{chrome}tail &#xc; text<p>{body}</p></body></html>"
+    text = extract_article(page).text
+    assert "Body text of the article" in text and "\x0c" not in text

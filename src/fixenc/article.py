@@ -526,10 +526,19 @@ def _remove(element: lxml.html.HtmlElement) -> None:
     if tail and tail.strip():
         previous = element.getprevious()
         if previous is not None:
-            previous.tail = (previous.tail or "") + tail
+            previous.tail = _settable((previous.tail or "") + tail)
         else:
-            parent.text = (parent.text or "") + tail
+            parent.text = _settable((parent.text or "") + tail)
     parent.remove(element)
+
+
+# What lxml refuses to set as text, though its parser can leave it in a tree (found by
+# fuzzing: a control character from a damaged feed's text raised ValueError on re-setting it).
+_UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _settable(text: str) -> str:
+    return _UNSETTABLE.sub("\ufffd", text)
 
 
 # --- scoring --------------------------------------------------------------------------------
