@@ -558,3 +558,9 @@ def test_a_caller_charset_naming_a_non_web_codec_is_ignored(label):
     """``charset="\\x00"`` raised ValueError from codecs.lookup (found by atheris)."""
     result = fixenc.repair_bytes(b"caf\xe9 \\u0041", charset=label, extract="none")
     assert "\\u0041" in result.text
+
+
+def test_a_c1_control_is_judged_the_same_with_or_without_a_final_newline():
+    """Found by the exploring idempotence property: b'\\xc3\\x84\\xc3\\xb7\\xc2\\x8c0' printed
+    'Ä÷\\x8c0\\n', whose U+008C a second run read as 'Œ' (the newline moved the margin)."""
+    assert_output_needs_no_repair(b"\xc3\x84\xc3\xb7\xc2\x8c0", "auto")

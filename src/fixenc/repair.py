@@ -1168,6 +1168,11 @@ def _score(text: str, candidate: _Candidate) -> None:
         candidate.full_margin = bool(OTHER_SCRIPT_LETTER_RE.search(line))
     left = text[max(0, candidate.start - CONTEXT) : candidate.start]
     right = text[candidate.end : candidate.end + CONTEXT]
+    if _is_c1_only(candidate):
+        # A C1 control read as its Windows-1252 character is judged on its own: with context
+        # its margin sat near the threshold and moved with a newline at the end of the text,
+        # so repairing fixenc's output again changed it (found by the idempotence property).
+        left = right = ""
     before = text[candidate.start : candidate.end]
     if PAIR_FAMILY.get(candidate.codecs) in QUICK_FAMILIES:
         quick = _unigram_mean(candidate.after) - _unigram_mean(before)
