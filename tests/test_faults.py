@@ -417,3 +417,29 @@ def test_sigterm_midway_leaves_no_temp_file_and_no_half_written_file(tmp_path):
     assert 0 < len(changed) < KILL_FILES, "terminated was not midway"
     for name in changed:
         assert "café" in (target / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("unnamed", [True, False])
+def test_while_the_new_content_is_written_no_named_temp_file_exists_where_supported(
+        tmp_path, monkeypatch, unnamed):
+    from fixenc import files
+
+    if not unnamed:
+        monkeypatch.setattr(files, "_open_unnamed", lambda folder: None)
+    elif files._open_unnamed(str(tmp_path)) is None:
+        pytest.skip("no O_TMPFILE on this file system")
+    target = tmp_path / "page.txt"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    seen = []
+    real_fsync = os.fsync
+
+    def watch(descriptor):
+        seen.append(temp_files(tmp_path))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", watch)
+    files.write_atomically(str(target), b"new", keep_mode_of=target.stat())
+    assert target.read_bytes() == b"new" and (target.stat().st_mode & 0o777) == 0o640
+    assert temp_files(tmp_path) == []
+    assert seen == [[]] if unnamed else len(seen[0]) == 1  # a SIGKILL here leaves nothing

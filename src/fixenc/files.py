@@ -14,6 +14,7 @@ replace) and re-checks that the file was not changed meanwhile.
 from __future__ import annotations
 
 import difflib
+import errno
 import fnmatch
 import json
 import os
@@ -405,31 +406,83 @@ def write_atomically(path: str, data: bytes, *, keep_mode_of: os.stat_result | N
                      unchanged_since: os.stat_result | None = None) -> None:
     """Replace ``path`` with ``data`` all at once; on any error the old file is untouched.
 
-    The temp file lives in the same folder (so the replace is a rename on one
-    file system), gets the old file's mode and is fsynced before the rename.
+    The new content is written to an unnamed file in the same folder (Linux ``O_TMPFILE``:
+    a process killed while writing leaves nothing behind), given the old file's mode,
+    fsynced, then linked under a temp name and renamed over ``path`` (a rename on one file
+    system).  Where unnamed files are not supported it is a named temp file from the start.
     ``unchanged_since`` refuses the replace if the file changed after it was read.
     """
     folder = os.path.dirname(path) or "."
     _remove_stale_temp_files(folder, os.path.basename(path))
-    descriptor, temp = tempfile.mkstemp(dir=folder,
-                                        prefix=f".{os.path.basename(path)}.{os.getpid()}.",
-                                        suffix=TEMP_SUFFIX)
+    prefix = f".{os.path.basename(path)}.{os.getpid()}."
+    mode = stat.S_IMODE(keep_mode_of.st_mode) if keep_mode_of is not None else None
+    temp = None
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if keep_mode_of is not None:
-            os.chmod(temp, stat.S_IMODE(keep_mode_of.st_mode))
+        unnamed = _open_unnamed(folder)
+        if unnamed is not None:
+            try:
+                _write_synced(unnamed, data, mode)
+                temp = _link_unnamed(unnamed, folder, prefix)
+            except OSError as error:
+                if isinstance(error, (FileChangedError, FileExistsError)) or error.errno in (
+                    errno.ENOSPC, errno.EDQUOT):
+                    raise
+                temp = None  # linking refused (no /proc, a file system rule): a named file
+            finally:
+                os.close(unnamed)
+        if temp is None:
+            descriptor, temp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMP_SUFFIX)
+            _write_synced(descriptor, data, mode, close=True)
         if unchanged_since is not None and _identity(os.stat(path)) != _identity(unchanged_since):
             raise FileChangedError("changed while being repaired; left as it is now")
         os.replace(temp, path)
     except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
+        if temp is not None:
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
         raise
+
+
+def _write_synced(descriptor: int, data: bytes, mode: int | None, *, close: bool = False) -> None:
+    """Write ``data`` to the open file, give it ``mode`` and fsync it."""
+    with os.fdopen(descriptor, "wb", closefd=close) as stream:
+        stream.write(data)
+        stream.flush()
+        if mode is not None:
+            os.chmod(stream.fileno(), mode)
+        os.fsync(stream.fileno())
+
+
+def _open_unnamed(folder: str) -> int | None:
+    """A file descriptor of a new unnamed file in ``folder``, or None where not supported."""
+    flag = getattr(os, "O_TMPFILE", None)
+    if flag is None or not os.path.isdir("/proc/self/fd"):
+        return None
+    try:
+        return os.open(folder, flag | os.O_WRONLY, 0o600)
+    except OSError:  # a file system without unnamed files (or an old kernel)
+        return None
+
+
+def _link_unnamed(descriptor: int, folder: str, prefix: str) -> str:
+    """Give the unnamed file a temp name in ``folder``, for the rename; return the name."""
+    # A directory fd makes Python call linkat(..., AT_SYMLINK_FOLLOW), which links the file
+    # behind /proc/self/fd/N; plain link() would try to link the magic symlink itself.
+    root = os.open("/", os.O_RDONLY)
+    try:
+        for _ in range(100):
+            temp = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{TEMP_SUFFIX}")
+            try:
+                os.link(f"/proc/self/fd/{descriptor}", temp, src_dir_fd=root,
+                        follow_symlinks=True)
+            except FileExistsError:
+                continue
+            return temp
+    finally:
+        os.close(root)
+    raise FileExistsError(f"no free temp name in {folder}")
 
 
 def _remove_stale_temp_files(folder: str, name: str) -> None:
