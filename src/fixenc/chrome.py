@@ -89,6 +89,9 @@ _TOOL_ACTIONS = frozenset(PAGE_TOOL_ACTIONS.split("|"))
 _TOOL_WORDS = _TOOL_ACTIONS | frozenset(PAGE_TOOL_WORDS.split("|"))
 _BADGE = re.compile(_alternatives(BADGE_WORDS), re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?]\s*$|[.]\s+\S")
+# Cheap tests first: a breadcrumb has a separator, a counter a digit.
+_HAS_SEPARATOR = re.compile(r"[>»›→＞/|:]")
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def remove_chrome_lines(text: str) -> tuple[str, list[Fix]]:
@@ -135,14 +138,15 @@ def _strip_chrome(line: str) -> tuple[str | None, str | None]:
     stripped = line.strip(" \t\u00a0\u3000")
     if not stripped or len(stripped) > MAX_CHROME_LINE:
         return line, None
-    if _BREADCRUMB.match(stripped) and not _SENTENCE_END.search(stripped):
+    if (_HAS_SEPARATOR.search(stripped) and _BREADCRUMB.match(stripped)
+            and not _SENTENCE_END.search(stripped)):
         return None, "breadcrumb"
     badge = len(stripped) <= MAX_BADGE_CHARS and _BADGE.search(stripped)
     if badge and not _SENTENCE_END.search(stripped):
         return None, "badge"
     if _is_page_tools(stripped):
         return None, "page tools"
-    rest = _COUNTER.sub("", stripped)
+    rest = _COUNTER.sub("", stripped) if _HAS_DIGIT.search(stripped) else stripped
     if rest == stripped:
         return line, None
     rest = rest.strip(" \t\u00a0\u3000")
