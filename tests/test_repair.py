@@ -228,3 +228,12 @@ def test_a_latin_lead_byte_between_intact_cyrillic_letters_is_not_a_lost_nbsp() 
     # would have garbled the Cyrillic letters around it too.
     damaged = "Браво Страхо, с теÂ сме!!"
     assert repair_mojibake(damaged)[0] == damaged
+
+
+@pytest.mark.parametrize("damaged, expected", [
+    ("cafÃ© ÄãºÃ", "café 你好"),  # UTF-8 read as cp1252, then GBK read as Latin-1, side by side
+    ("cafÃ© ÄãºÃ£¬ÊÀ½ç", "café 你好，世界"),
+    ("ÄãºÃ£¬ÊÀ½ç ÄãºÃ", "你好，世界 你好"),  # one damage: still joined and repaired whole
+])
+def test_two_damages_side_by_side_are_each_undone_with_their_own_pair(damaged, expected):
+    assert repair_mojibake(damaged)[0] == expected

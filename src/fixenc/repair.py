@@ -831,6 +831,7 @@ class _Candidate:
     margin: float = 0.0
     lost: int = 0  # characters left as U+FFFD because no guess was confident
     first_layer: str | None = None  # for a chain: the text after its first layer
+    parts: tuple = ()  # for islands joined into one decision: the islands
     weak: bool = False  # too short to be judged alone; may join a neighbour
     scored: bool = False  # margin computed
     full_margin: bool = False  # held to MARGIN even when ftfy proposed it
@@ -1142,6 +1143,8 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
             continue
         if taken.overlapping(candidate) or not _plausible(candidate):
             continue
+        if candidate.parts and _outvoted_part(text, candidate, strong):
+            continue  # its islands compete one by one instead
         taken.add(candidate)
         accepted.append(candidate)
     dominant = _dominant_pairs(accepted)
@@ -1149,6 +1152,27 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         accepted = _trust_the_page(text, candidates, accepted, dominant)
     accepted.sort(key=lambda c: c.start)
     return accepted
+
+
+def _outvoted_part(text: str, joined: _Candidate, strong: list[_Candidate]) -> bool:
+    """Does another repair read all the characters of one of the joined islands better?
+
+    Islands of one pair are joined to be judged as a sentence, but two damages side by side
+    ("cafÃ© ÄãºÃ": UTF-8 read as Windows-1252, then GBK read as Latin-1) are not one
+    sentence: the UTF-8 reading of "Ã©" must not lose to the GBK one because the GBK
+    island next to it made the joined candidate long.
+    """
+    for part in joined.parts:
+        rivals = [c for c in strong if c.codecs != joined.codecs and not c.parts
+                  and (c.start, c.end) == (part.start, part.end)
+                  and c.margin >= _threshold(c) and c.margin > 0]
+        if not rivals:
+            continue
+        if not part.scored:
+            _score(text, part)
+        if any(rival.margin > part.margin for rival in rivals):
+            return True
+    return False
 
 
 def _threshold(candidate: _Candidate) -> float:
@@ -1651,5 +1675,6 @@ def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
             min(c.confidence for c in run),
             lost=sum(c.lost for c in run),
             weak=sum(c.end - c.start for c in run) < MIN_JOINED_ISLANDS,
+            parts=tuple(run),
         )
     ]
