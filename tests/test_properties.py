@@ -566,8 +566,8 @@ def test_a_c1_control_is_judged_the_same_with_or_without_a_final_newline():
     assert_output_needs_no_repair(b"\xc3\x84\xc3\xb7\xc2\x8c0", "auto")
 
 
-@pytest.mark.xfail(strict=True, reason="known: ftfy proposes replace_lossy_sequences for 'Å\\ufffd' "
-                   "after a space but not after a NBSP, and the output's NBSP became a space")
 def test_a_lossy_sequence_after_a_layout_nbsp_is_judged_like_after_a_space():
-    """Found by the exploring idempotence property (FIXENC_EXPLORE=1)."""
+    """Found by the exploring idempotence property (FIXENC_EXPLORE=1): ftfy proposes its
+    lossy-sequence plan for 'Å\\ufffd' after a space, not after a NBSP, and the output's
+    layout NBSP had become a space."""
     assert_output_needs_no_repair(b"<html>" * 7 + b"&amp;&nbsp;\x81&#0;", "auto")

@@ -132,6 +132,15 @@ def _run(text: str, options: Options) -> Result:
         if "whitespace" not in skip:
             out, found = normalize_whitespace(out)
             fixes += found
+            if "mojibake" not in skip:
+                # Judged once more as printed: a layout NBSP that became a space changes what
+                # ftfy proposes next to it ("&\xa0Å\ufffd" kept, "& Å\ufffd" repaired), and
+                # repairing the output again must change nothing.  Clean text costs one scan.
+                repaired, found = _repair_mojibake_until_stable(out)
+                if repaired != out:
+                    fixes += found
+                    out, found = normalize_whitespace(repaired)
+                    fixes += found
     return Result(out, None, tuple(fixes), out != text, metadata)
 
 
