@@ -7,6 +7,7 @@ that made them received it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
 # neighbour is repaired; both were repaired by a second run (found by the idempotence
 # properties).  Clean text stops after the first pass.
 MOJIBAKE_PASSES = 3
+# Whitespace inside a line that normalisation rewrites (NBSP, U+3000, tabs, runs of spaces).
+INNER_LAYOUT = re.compile("[\t\u00a0\u3000]|  ")
 
 
 @dataclass(frozen=True)
@@ -130,12 +133,14 @@ def _run(text: str, options: Options) -> Result:
             out, found = remove_chrome_lines(out)
             fixes += found
         if "whitespace" not in skip:
+            inner_layout = INNER_LAYOUT.search(out) is not None
             out, found = normalize_whitespace(out)
             fixes += found
-            if "mojibake" not in skip:
+            if inner_layout and "mojibake" not in skip:
                 # Judged once more as printed: a layout NBSP that became a space changes what
                 # ftfy proposes next to it ("&\xa0Å\ufffd" kept, "& Å\ufffd" repaired), and
-                # repairing the output again must change nothing.  Clean text costs one scan.
+                # repairing the output again must change nothing.  Only when spaces inside a
+                # line changed: a page whose damage was left as it is is not searched twice.
                 repaired, found = _repair_mojibake_until_stable(out)
                 if repaired != out:
                     fixes += found
