@@ -665,7 +665,12 @@ def _line_runs_around(text: str, hits: Iterable[re.Match]) -> list[tuple[int, in
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
         line_end = text.find("\n", hit.end())
-        line_end = min(len(text) if line_end < 0 else line_end, line_start + MAX_SPAN)
+        line_end = len(text) if line_end < 0 else line_end
+        if line_end > line_start + MAX_SPAN:
+            # Cut a long line at a space, not inside a damaged word: a word cut in two was
+            # left half repaired, and only a second run finished it.
+            cut = text.rfind(" ", max(hit.end(), line_start + MAX_SPAN // 2), line_start + MAX_SPAN)
+            line_end = cut if cut > hit.start() else line_start + MAX_SPAN
         for piece in NON_CJK_RUN_RE.finditer(text, line_start, line_end):
             if piece.start() <= hit.start() < piece.end():
                 runs.append(piece.span())
@@ -1138,12 +1143,16 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
     accepted: list[_Candidate] = []
     taken = _Intervals([])
+    by_span: dict[tuple[int, int], list[_Candidate]] = {}
+    for candidate in strong:
+        if not candidate.parts:
+            by_span.setdefault((candidate.start, candidate.end), []).append(candidate)
     for candidate in strong:
         if candidate.margin < _threshold(candidate):
             continue
         if taken.overlapping(candidate) or not _plausible(candidate):
             continue
-        if candidate.parts and _outvoted_part(text, candidate, strong):
+        if candidate.parts and _outvoted_part(text, candidate, by_span):
             continue  # its islands compete one by one instead
         taken.add(candidate)
         accepted.append(candidate)
@@ -1154,7 +1163,8 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     return accepted
 
 
-def _outvoted_part(text: str, joined: _Candidate, strong: list[_Candidate]) -> bool:
+def _outvoted_part(text: str, joined: _Candidate,
+                   by_span: dict[tuple[int, int], list[_Candidate]]) -> bool:
     """Does another repair read all the characters of one of the joined islands better?
 
     Islands of one pair are joined to be judged as a sentence, but two damages side by side
@@ -1163,9 +1173,8 @@ def _outvoted_part(text: str, joined: _Candidate, strong: list[_Candidate]) -> b
     island next to it made the joined candidate long.
     """
     for part in joined.parts:
-        rivals = [c for c in strong if c.codecs != joined.codecs and not c.parts
-                  and (c.start, c.end) == (part.start, part.end)
-                  and c.margin >= _threshold(c) and c.margin > 0]
+        rivals = [c for c in by_span.get((part.start, part.end), ())
+                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0]
         if not rivals:
             continue
         if not part.scored:
