@@ -571,3 +571,9 @@ def test_a_lossy_sequence_after_a_layout_nbsp_is_judged_like_after_a_space():
     lossy-sequence plan for 'Å\\ufffd' after a space, not after a NBSP, and the output's
     layout NBSP had become a space."""
     assert_output_needs_no_repair(b"<html>" * 7 + b"&amp;&nbsp;\x81&#0;", "auto")
+
+
+def test_a_span_next_to_a_stray_tag_is_judged_again_once_the_tag_is_gone():
+    """Found by the exploring idempotence property: '</p>' beside a span kept its margin under
+    the threshold; once the fragment was removed, a second run repaired the span."""
+    assert_output_needs_no_repair(b"AAAYa</p>\x8f\xa1<html>\xed\xa0\x800", "auto")

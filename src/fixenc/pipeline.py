@@ -122,9 +122,10 @@ def _run(text: str, options: Options) -> Result:
         else:
             out, found = strip_markup_fragments(out)
             fixes += found
-        if html and "mojibake" not in skip:
-            # Removing tags can join the pieces of a character a tag had split
-            # ("caf<b>Ã</b>©"); without this, repairing the output again changed it.
+        if (html or found) and "mojibake" not in skip:
+            # Removing tags (or a text page's stray fragments) can join the pieces of a
+            # character a tag had split ("caf<b>Ã</b>©") or change a span's context; without
+            # this, repairing the output again changed it.
             out, found = _repair_mojibake_until_stable(out)
             fixes += found
         out, found = repair_chinese_text(out, options.script, skip)
