@@ -19,6 +19,7 @@ import atheris
 from common import EXTRACT_MODES, warm_up
 
 with atheris.instrument_imports(include=["fixenc"]):
+    from fixenc.pipeline import Options
     from fixenc.streams import StreamSettings, process_stream
 
 FIELDS = ((), ("text",), ("html", "title"), ("raw",))
@@ -33,7 +34,7 @@ def test_one_input(data: bytes) -> None:
         fields=fields,
         field_encoding="base64" if options & 0x04 else "text",
         annotate=bool(options & 0x08),
-        extract=EXTRACT_MODES[(options >> 4) % len(EXTRACT_MODES)],
+        options=Options(extract=EXTRACT_MODES[(options >> 4) % len(EXTRACT_MODES)]),
     )
     given = set(stream.split(b"\n"))
     if options & 0x80:

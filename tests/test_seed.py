@@ -122,3 +122,12 @@ def test_clean_pages_come_back_unchanged(shared_data, variant):
 def test_repairing_the_output_again_changes_nothing():
     once, _ = repair_page(SEED.read_text(encoding="utf-8"))
     assert repair_page(once) == (once, [])
+
+
+def test_in_place_repair_leaves_skipped_layers_too(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Le cafÃ© est prÃªt.\n", encoding="utf-8")
+    skipped = run_cli("--in-place", "--skip", "mojibake", str(page))
+    assert skipped.returncode == 0 and "cafÃ©" in page.read_text(encoding="utf-8")
+    repaired = run_cli("--in-place", str(page))
+    assert repaired.returncode == 0 and page.read_text(encoding="utf-8") == "Le café est prêt.\n"

@@ -532,13 +532,10 @@ def _remove(element: lxml.html.HtmlElement) -> None:
     parent.remove(element)
 
 
-# What lxml refuses to set as text, though its parser can leave it in a tree (found by
-# fuzzing: a control character from a damaged feed's text raised ValueError on re-setting it).
-_UNSETTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _settable(text: str) -> str:
-    return _UNSETTABLE.sub("\ufffd", text)
+    """``text`` without what lxml refuses to set, though its parser can put it in a tree
+    (found by fuzzing: "&#xc;" in the tail of removed chrome raised ValueError)."""
+    return NOT_XML_TEXT.sub(_not_xml_text, text)
 
 
 # --- scoring --------------------------------------------------------------------------------

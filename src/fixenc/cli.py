@@ -36,7 +36,7 @@ from .files import (
     read_stdin,
     run_all,
 )
-from .pipeline import EXTRACT_MODES, LAYERS, SCRIPT_MODES
+from .pipeline import EXTRACT_MODES, LAYERS, SCRIPT_MODES, Options
 from .streams import (
     FIELD_ENCODINGS,
     INPUT_FORMATS,
@@ -170,17 +170,16 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
     mode = _mode(in_place, check, diff, output_dir, output, exit_non_zero_on_fix)
-    settings = Settings(mode=mode, extract=extract, script=script, keep_chrome=keep_chrome, skip=skip,
-                        charset=charset, output_format=output_format, fields=tuple(fields),
-                        max_size=max_size)
+    options = Options(extract, script, keep_chrome, skip)
+    settings = Settings(mode=mode, options=options, charset=charset, output_format=output_format,
+                        fields=tuple(fields), max_size=max_size)
     paths = paths or (STDIN,)
     tasks = collect_tasks(paths, include=tuple(include), exclude=tuple(exclude),
                           output_dir=output_dir,
                           output_suffix=".json" if output_format == "json" else ".txt",
                           walk=mode != "output" or bool(output_dir) or output_format == "json")
     stream_settings = StreamSettings(fields=tuple(fields), field_encoding=field_encoding,
-                                     annotate=annotate, charset=charset, extract=extract,
-                                     script=script, keep_chrome=keep_chrome, skip=skip)
+                                     annotate=annotate, charset=charset, options=options)
     streams: dict[int, tuple[str, IO[bytes] | None]] = {}
     for number, task in enumerate(tasks):
         if task.path == STDIN:

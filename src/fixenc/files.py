@@ -14,7 +14,6 @@ replace) and re-checks that the file was not changed meanwhile.
 from __future__ import annotations
 
 import difflib
-import errno
 import fnmatch
 import json
 import os
@@ -28,7 +27,7 @@ from .batch import ordered_map
 from .decoding import BINARY_MAGIC
 from .errors import FixencError, InputTooLargeError, NotTextError
 from .formats import repair_keeping_format
-from .pipeline import repair_bytes
+from .pipeline import Options, repair_bytes
 from .result import Fix
 
 MODES = ("output", "in-place", "check", "diff")
@@ -56,16 +55,14 @@ class Settings:
     mode: "output" (clean text to stdout or the output folder), "in-place"
         (repair files keeping their format), "check" or "diff" (say what
         in-place would do, write nothing).
+    options: the pipeline's options (extract, script, keep_chrome, skip).
     output_format: "text" or "json" (output mode only).
     fields: JSON Lines keys to repair (all string values when empty).
     max_size: largest input in bytes; 0 means no limit.
     """
 
     mode: str = "output"
-    extract: str = "auto"
-    script: str = "auto"
-    keep_chrome: bool = False
-    skip: frozenset[str] = frozenset()
+    options: Options = field(default_factory=Options)
     charset: str | None = None
     output_format: str = "text"
     fields: tuple[str, ...] = ()
@@ -351,9 +348,7 @@ def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _to_text(task: Task, data: bytes, settings: Settings) -> Outcome:
-    result = repair_bytes(data, charset=settings.charset, extract=settings.extract,
-                          script=settings.script, keep_chrome=settings.keep_chrome,
-                          skip=settings.skip)
+    result = repair_bytes(data, charset=settings.charset, **settings.options.kwargs())
     repaired = any(fix.kind in REPAIR_KINDS for fix in result.fixes)
     if settings.output_format == "json":
         record = {"path": task.display, **result.to_dict()}
@@ -372,8 +367,8 @@ def _to_text(task: Task, data: bytes, settings: Settings) -> Outcome:
 def _keeping_format(task: Task, data: bytes, before: os.stat_result | None,
                     settings: Settings) -> Outcome:
     kept = repair_keeping_format(data, task.path if task.data is None else "",
-                                 charset=settings.charset, script=settings.script,
-                                 fields=settings.fields, skip=settings.skip)
+                                 charset=settings.charset, script=settings.options.script,
+                                 fields=settings.fields, skip=settings.options.skip)
     if kept.note:
         return Outcome(task.display, "skipped", kept.encoding, kept.fixes, message=kept.note,
                        reason="encoding only guessed")
@@ -423,14 +418,9 @@ def write_atomically(path: str, data: bytes, *, keep_mode_of: os.stat_result | N
             try:
                 _write_synced(unnamed, data, mode)
                 temp = _link_unnamed(unnamed, folder, prefix)
-            except OSError as error:
-                if isinstance(error, (FileChangedError, FileExistsError)) or error.errno in (
-                    errno.ENOSPC, errno.EDQUOT):
-                    raise
-                temp = None  # linking refused (no /proc, a file system rule): a named file
             finally:
                 os.close(unnamed)
-        if temp is None:
+        if temp is None:  # no unnamed files here, or linking one was refused
             descriptor, temp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=TEMP_SUFFIX)
             _write_synced(descriptor, data, mode, close=True)
         if unchanged_since is not None and _identity(os.stat(path)) != _identity(unchanged_since):
@@ -466,8 +456,8 @@ def _open_unnamed(folder: str) -> int | None:
         return None
 
 
-def _link_unnamed(descriptor: int, folder: str, prefix: str) -> str:
-    """Give the unnamed file a temp name in ``folder``, for the rename; return the name."""
+def _link_unnamed(descriptor: int, folder: str, prefix: str) -> str | None:
+    """Give the unnamed file a temp name in ``folder``, for the rename; None if refused."""
     # A directory fd makes Python call linkat(..., AT_SYMLINK_FOLLOW), which links the file
     # behind /proc/self/fd/N; plain link() would try to link the magic symlink itself.
     root = os.open("/", os.O_RDONLY)
@@ -479,6 +469,8 @@ def _link_unnamed(descriptor: int, folder: str, prefix: str) -> str:
                         follow_symlinks=True)
             except FileExistsError:
                 continue
+            except OSError:  # no /proc link support, a file system rule
+                return None
             return temp
     finally:
         os.close(root)

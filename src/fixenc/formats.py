@@ -142,14 +142,13 @@ def repair_plain_text(text: str, script: str = "auto", skip: frozenset[str] = fr
 
     Repeated (at most `REPAIR_PASSES`) until stable, so in-place repair is idempotent.
     """
+    stages = [stage for layer, stage in (("mojibake", repair_mojibake),
+                                         ("misaligned", repair_misaligned_double_byte))
+              if layer not in skip]
+    stages.append(lambda page: repair_chinese_text(page, script, skip))
     fixes: list[Fix] = []
     for _ in range(REPAIR_PASSES):
         before = text
-        stages = [lambda page: repair_chinese_text(page, script, skip)]
-        if "misaligned" not in skip:
-            stages.insert(0, repair_misaligned_double_byte)
-        if "mojibake" not in skip:
-            stages.insert(0, repair_mojibake)
         for stage in stages:
             text, found = stage(text)
             fixes += found

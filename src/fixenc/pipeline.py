@@ -70,6 +70,11 @@ class Options:
             raise ValueError(f"skip names unknown layers {sorted(unknown)}; known: {LAYERS}")
         object.__setattr__(self, "skip", frozenset(self.skip))
 
+    def kwargs(self) -> dict:
+        """These options as keyword arguments of ``repair_bytes`` and ``repair_text``."""
+        return {"extract": self.extract, "script": self.script, "keep_chrome": self.keep_chrome,
+                "skip": self.skip}
+
 
 def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "auto",
                  script: str = "auto", keep_chrome: bool = False,
@@ -79,7 +84,7 @@ def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "aut
     ``skip`` names layers of ``LAYERS`` to leave alone.
     """
     decoded = decode_bytes(data, charset)
-    result = _run(decoded.text, Options(extract, script, keep_chrome, frozenset(skip)))
+    result = _run(decoded.text, Options(extract, script, keep_chrome, skip))
     return Result(result.text, decoded.encoding, decoded.fixes + result.fixes,
                   result.changed, result.metadata)
 
@@ -87,7 +92,7 @@ def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "aut
 def repair_text(text: str, *, extract: str = "auto", script: str = "auto",
                 keep_chrome: bool = False, skip: Iterable[str] = ()) -> Result:
     """Repair text that is already decoded (maybe wrongly, long ago)."""
-    return _run(text, Options(extract, script, keep_chrome, frozenset(skip)))
+    return _run(text, Options(extract, script, keep_chrome, skip))
 
 
 def _run(text: str, options: Options) -> Result:
@@ -108,6 +113,7 @@ def _run(text: str, options: Options) -> Result:
         mode = options.extract
         if mode == "auto":
             mode = "article" if html else "text"
+        markup_removed = html
         if html and nests_too_deep(out):
             out, found = flat_text(out)
             fixes += found
@@ -122,7 +128,8 @@ def _run(text: str, options: Options) -> Result:
         else:
             out, found = strip_markup_fragments(out)
             fixes += found
-        if (html or found) and "mojibake" not in skip:
+            markup_removed = bool(found)
+        if markup_removed and "mojibake" not in skip:
             # Removing tags (or a text page's stray fragments) can join the pieces of a
             # character a tag had split ("caf<b>Ã</b>©") or change a span's context; without
             # this, repairing the output again changed it.

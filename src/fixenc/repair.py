@@ -407,9 +407,9 @@ _CYRILLIC_CLASS = _char_class(
     | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
-# Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
 # Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
 OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
+# Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
 NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 # (family, signature, span regex, pairs) of the families found by a regex over spans.

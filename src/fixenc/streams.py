@@ -49,7 +49,7 @@ from .batch import ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
-from .pipeline import repair_bytes, repair_text
+from .pipeline import Options, repair_bytes, repair_text
 from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
@@ -83,26 +83,18 @@ class StreamSettings:
     field_encoding: "text" (a JSON string of text) or "base64" (the page's raw bytes, base64).
     annotate: add a ``fixenc`` member to each JSONL record (encoding, changed, fixes).
     charset: declared charset for base64 JSONL fields (WARC records bring their own).
-    extract, script, keep_chrome, skip: as ``pipeline.repair_bytes``.
+    options: the pipeline's options (extract, script, keep_chrome, skip).
     """
 
     fields: tuple[str, ...] = ()
     field_encoding: str = "text"
     annotate: bool = False
     charset: str | None = None
-    extract: str = "auto"
-    script: str = "auto"
-    keep_chrome: bool = False
-    skip: frozenset[str] = frozenset()
+    options: Options = field(default_factory=Options)
 
     def __post_init__(self) -> None:
         if self.field_encoding not in FIELD_ENCODINGS:
             raise ValueError(f"field_encoding must be one of {FIELD_ENCODINGS}")
-
-    @property
-    def pipeline_options(self) -> dict:
-        return {"extract": self.extract, "script": self.script, "keep_chrome": self.keep_chrome,
-                "skip": self.skip}
 
 
 class RecordOutcome(NamedTuple):
@@ -397,8 +389,8 @@ def _repair_field(value: str, settings: StreamSettings) -> Result:
             data = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise ValueError("not valid base64") from None
-        return repair_bytes(data, charset=settings.charset, **settings.pipeline_options)
-    options = settings.pipeline_options
+        return repair_bytes(data, charset=settings.charset, **settings.options.kwargs())
+    options = settings.options.kwargs()
     if options["extract"] == "auto" and not looks_like_html(value):
         # Text fields of crawl datasets are already extracted: only undo their encoding damage,
         # so clean text comes back byte for byte.
@@ -481,7 +473,7 @@ def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -
     if isinstance(page, SkippedRecord):
         return RecordOutcome(b"", skipped=page.reason, error=page.error)
     try:
-        result = repair_bytes(page.payload, charset=page.charset, **settings.pipeline_options)
+        result = repair_bytes(page.payload, charset=page.charset, **settings.options.kwargs())
     except FixencError:
         return RecordOutcome(b"", skipped="not text")
     except Exception as error:  # noqa: BLE001 - one record must not stop a 10 GB run
