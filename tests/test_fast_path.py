@@ -1,0 +1,174 @@
+"""The repair stage's fast path: what its gate lets through, the engine would not have changed.
+
+``repair_mojibake`` returns text unchanged, without running the engine, when
+one regex (the gate, the union of the signature regexes of every family of
+damage) finds nothing.  Here the engine also runs with the gate held open, so
+each family scans the whole text as it did before the gate existed, and the two
+must agree: on clean corpus pages and lines, on generated text, and on damage.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from conftest import SAMPLES
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from fixenc import repair
+from fixenc.repair import CODEC_PAIRS, SINGLE_BYTE_TABLES, looks_damaged, repair_mojibake
+
+# Matches at the first character: every family is then searched from the start.
+OPEN_GATE = re.compile("(?s).")
+
+
+@contextmanager
+def gate_held_open():
+    with mock.patch.object(repair, "_signature_gate", lambda: OPEN_GATE):
+        yield
+
+
+def full_engine(text: str) -> tuple[str, list]:
+    """``repair_mojibake`` without its gate: every family scanned, the engine run on any hit."""
+    with gate_held_open():
+        return repair_mojibake(text)
+
+
+def gate_lets_through(text: str) -> bool:
+    return repair._signature_gate().search(text) is None
+
+
+# ---------------------------------------------------------------- the gate is the union
+
+# Characters the signatures are made of, among letters of the scripts the engine repairs.
+SIGNATURE_MATERIAL = st.one_of(
+    st.sampled_from(repair.HIGH_LATIN + "\ufffd"),
+    st.characters(min_codepoint=0x400, max_codepoint=0x45F),  # Cyrillic, capitals included
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),  # CJK, rare ones included
+    st.characters(min_codepoint=0x3040, max_codepoint=0x30FF),  # kana
+    st.characters(min_codepoint=0x370, max_codepoint=0x3FF),  # Greek
+    st.sampled_from(" ,.?\n锟斤拷"),
+    st.characters(max_codepoint=0x7F),
+)
+SETTINGS = settings(deadline=None, max_examples=300, derandomize=True)
+
+
+@SETTINGS
+@given(st.text(alphabet=SIGNATURE_MATERIAL, max_size=40))
+@example("鍙戝竷鏃堕棿")
+@example("ÄãºÃ£¬ÊÀ½ç")
+@example("ПРИВЕТ МИР")
+@example("cafÃ©")
+def test_gate_first_hit_is_the_first_hit_of_any_signature(text: str) -> None:
+    """The gate matches first exactly where the earliest family signature matches first."""
+    hits = [hit.start() for hit in (r.search(text) for r in repair._signature_regexes()) if hit]
+    gate_hit = repair._signature_gate().search(text)
+    assert (gate_hit.start() if gate_hit else None) == (min(hits) if hits else None)
+
+
+@SETTINGS
+@given(st.text(alphabet=SIGNATURE_MATERIAL, max_size=40))
+def test_text_the_gate_lets_through_is_left_alone_by_the_engine(text: str) -> None:
+    if gate_lets_through(text):
+        assert full_engine(text) == (text, [])
+    else:
+        assert repair_mojibake(text) == full_engine(text)
+
+
+# ---------------------------------------------------------------- real clean text
+
+# corpus folder -> strict codec of its files
+CORPUS_FOLDERS = {
+    "GB2312": "gb18030", "Big5": "cp950", "SHIFT_JIS": "cp932", "EUC-JP": "euc_jp",
+    "EUC-KR": "cp949", "windows-1251-russian": "cp1251", "KOI8-R": "koi8_r",
+    "windows-1252": "cp1252", "iso-8859-1": "latin-1", "windows-1250-hungarian": "cp1250",
+    "iso-8859-2-czech": "iso8859_2", "iso-8859-7-greek": "iso8859_7",
+    "windows-1255-hebrew": "cp1255", "utf-8": "utf-8",
+}  # fmt: skip
+FILES_PER_FOLDER = 6
+TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)
+
+
+@cache
+def corpus_pages(data: Path) -> tuple[str, ...]:
+    pages = []
+    for folder, codec in CORPUS_FOLDERS.items():
+        directory = data / "chardet-corpus" / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir())[:FILES_PER_FOLDER]:
+            try:
+                text = path.read_bytes().decode(codec)
+            except UnicodeDecodeError:
+                continue
+            pages.append(html.unescape(TAG_RE.sub("\n", text)))
+    return tuple(pages)
+
+
+def test_clean_corpus_text_the_gate_lets_through_is_left_alone(shared_data: Path) -> None:
+    pages = corpus_pages(shared_data)
+    texts = [*pages, *(line for page in pages for line in page.splitlines() if not line.isascii())]
+    let_through = [text for text in texts if gate_lets_through(text)]
+    # Most clean text must take the fast path, or it proves nothing about speed.
+    assert len(let_through) > 0.8 * len(texts)
+    for text in let_through:
+        assert full_engine(text) == (text, [])
+    for text in texts:
+        if not gate_lets_through(text) and len(text) < 2000:
+            assert repair_mojibake(text) == full_engine(text)
+
+
+# ---------------------------------------------------------------- damage is never let through
+
+# The samples of mojibake (the others are legacy bytes, or damage of other stages).
+MOJIBAKE_SAMPLES = sorted(
+    path for path in SAMPLES.glob("utf8-read-as-*") if not path.name.endswith(".expected.txt")
+)
+
+
+@pytest.mark.parametrize("path", MOJIBAKE_SAMPLES, ids=lambda path: path.name)
+def test_damaged_samples_are_never_let_through(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not gate_lets_through(text)
+    assert looks_damaged(text)
+    repaired = repair_mojibake(text)
+    assert repaired[0] != text
+    assert repaired == full_engine(text)
+
+
+def damaged(text: str, wrong: str, right: str) -> str | None:
+    try:
+        data = text.encode(right)
+    except UnicodeEncodeError:
+        return None
+    if wrong in SINGLE_BYTE_TABLES:
+        return "".join(SINGLE_BYTE_TABLES[wrong][0][byte] for byte in data)
+    return data.decode(wrong, "replace")
+
+
+def test_damaged_corpus_lines_are_never_let_through(shared_data: Path) -> None:
+    """Every line the engine would repair, under every codec pair, meets the gate."""
+    lines = [
+        line
+        for page in corpus_pages(shared_data)
+        for line in page.splitlines()[:40]
+        if 20 <= len(line) <= 200 and not line.isascii()
+    ]
+    repaired = 0
+    for pair in CODEC_PAIRS:
+        for line in lines[:: max(1, len(lines) // 60)]:
+            text = damaged(line, pair.wrong, pair.right)
+            if text is None or text == line:
+                continue
+            expected = full_engine(text)
+            if expected[0] != text or expected[1]:
+                repaired += 1
+                assert not gate_lets_through(text), (pair, text)
+            assert repair_mojibake(text) == expected
+    assert repaired > 100
