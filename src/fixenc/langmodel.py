@@ -31,6 +31,7 @@ import json
 import math
 import threading
 from functools import lru_cache
+from itertools import repeat
 from importlib import resources
 from typing import NamedTuple
 
@@ -136,7 +137,7 @@ class Score(NamedTuple):
 class _Language:
     """One language's tables as probabilities, ready for scoring."""
 
-    __slots__ = ("bigram", "floor", "name", "script", "top", "unigram")
+    __slots__ = ("_logs", "bigram", "floor", "name", "script", "top", "unigram")
 
     def __init__(self, name: str, table: dict, quant: float) -> None:
         self.name = name
@@ -148,6 +149,7 @@ class _Language:
             pairs[2 * i : 2 * i + 2]: math.exp(-q / quant) for i, q in enumerate(table["bi"])
         }
         self.floor = math.exp(-table["floor"] / quant)
+        self._logs: tuple[dict[str, float], dict[str, float], float] | None = None
 
     def score_run(self, run: str) -> float:
         """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
@@ -157,17 +159,28 @@ class _Language:
         return _cached_run_score(self, run)
 
     def _score_run(self, run: str) -> float:
-        unigram, bigram, unseen = self.unigram, self.bigram, self.floor
-        weight, rest = BIGRAM_WEIGHT, 1.0 - BIGRAM_WEIGHT
+        pair_logs, char_logs, unseen = self._logs or self._log_tables()
         total = 0.0
         previous = " "
-        log = math.log
         for ch in run:
-            p_uni = unigram.get(ch, unseen)
-            p_bi = bigram.get(previous + ch, 0.0)
-            total += log(weight * p_bi + rest * p_uni)
+            value = pair_logs.get(previous + ch)
+            total += char_logs.get(ch, unseen) if value is None else value
             previous = ch
         return total
+
+    def _log_tables(self) -> tuple[dict[str, float], dict[str, float], float]:
+        """log(weight * p_bigram + (1 - weight) * p_unigram) of every known pair, and of a
+        character after an unknown pair (p_bigram = 0), computed once: the same floats
+        the scoring loop computed for every character before."""
+        unigram, unseen = self.unigram, self.floor
+        weight, rest = BIGRAM_WEIGHT, 1.0 - BIGRAM_WEIGHT
+        pair_logs = {
+            pair: math.log(weight * p_bi + rest * unigram.get(pair[1], unseen))
+            for pair, p_bi in self.bigram.items()
+        }
+        char_logs = {ch: math.log(weight * 0.0 + rest * p_uni) for ch, p_uni in unigram.items()}
+        self._logs = (pair_logs, char_logs, math.log(weight * 0.0 + rest * unseen))
+        return self._logs
 
 
 @lru_cache(maxsize=1 << 18)
@@ -196,8 +209,7 @@ class _Model:
         probed = size = 0
         for run in runs:
             probe = run[: LANGUAGE_PROBE_CHARS - size]
-            for index, score in enumerate(_run_scores(script, probe)):
-                totals[index] += score
+            totals = [total + score for total, score in zip(totals, _run_scores(script, probe))]
             size += len(probe)
             if len(probe) < len(run) or size >= LANGUAGE_PROBE_CHARS:
                 break
@@ -212,7 +224,7 @@ class _Model:
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]
-            total = partial[index] + sum(language.score_run(run) for run in rest)
+            total = partial[index] + sum(map(_cached_run_score, repeat(language), rest))
             if total > best:
                 best, best_name = total, language.name
         return best, best_name
