@@ -31,8 +31,8 @@ import json
 import math
 import threading
 from functools import lru_cache
-from itertools import repeat
 from importlib import resources
+from itertools import repeat
 from typing import NamedTuple
 
 DATA_FILE = "langmodel.json.gz"

@@ -55,7 +55,7 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -450,7 +450,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
             for match in span_re.finditer(text, line_start, line_end):
                 if signature_re.search(match.group()) and _shaped_like(family, match.group()):
                     candidates.extend(_span_candidates(text, *match.span(), family_pairs))
-    for start, end in _line_runs_around(text, _utf8_hits(text, first)):
+    for start, end in _line_runs_around(text, first):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
@@ -566,24 +566,26 @@ def _utf8_hits(text: str, start: int = 0) -> Iterator[re.Match]:
     capital (Windows-1253 lead) before Ω (a Mac Roman continuation) is no
     UTF-8 sequence in any single one of them.
     """
-    for hit in UTF8_SIGNATURE_RE.finditer(text, start):
-        index = hit.start()
-        first = text[index]
-        if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
-            yield hit  # what a lossy decoder left, or a NBSP turned space
-            continue
-        lead = text[index - 1]
-        for needs, continuations in UTF8_CODEC_TABLES:
-            need = needs.get(lead)
-            tail = text[index : index + need] if need else ""
-            if (
-                need
-                and len(tail) == need
-                and tail[0] in continuations
-                and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
-            ):
-                yield hit
-                break
+    return (hit for hit in UTF8_SIGNATURE_RE.finditer(text, start) if _is_utf8_hit(text, hit))
+
+
+def _is_utf8_hit(text: str, hit: re.Match) -> bool:
+    index = hit.start()
+    first = text[index]
+    if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
+        return True  # what a lossy decoder left, or a NBSP turned space
+    lead = text[index - 1]
+    for needs, continuations in UTF8_CODEC_TABLES:
+        need = needs.get(lead)
+        tail = text[index : index + need] if need else ""
+        if (
+            need
+            and len(tail) == need
+            and tail[0] in continuations
+            and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
+        ):
+            return True
+    return False
 
 
 def _possible_families(text: str) -> set[str]:
@@ -710,12 +712,16 @@ def _reach(
     return start, end
 
 
-def _line_runs_around(text: str, hits: Iterable[re.Match]) -> list[tuple[int, int]]:
-    """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters."""
+def _line_runs_around(text: str, first: int = 0) -> list[tuple[int, int]]:
+    """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters.
+
+    Runs are found around the hits of ``_utf8_hits`` from ``first`` on; a hit
+    inside a run already found is not checked (most hits of a damaged line).
+    """
     runs: list[tuple[int, int]] = []
     end = 0
-    for hit in hits:
-        if hit.start() < end:
+    for hit in UTF8_SIGNATURE_RE.finditer(text, first):
+        if hit.start() < end or not _is_utf8_hit(text, hit):
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
         line_end = text.find("\n", hit.end())
