@@ -284,14 +284,16 @@ def _lower(ch: str) -> str:
     return ch.casefold()[:1] or ch
 
 
-# Per character: (script family, lower-case form, is a small letter); filled
-# lazily, as plain dict lookups are what keeps ``text_score`` cheap.
-_CHAR_INFO: dict[str, tuple[str, str, bool]] = {}
+# Per character: (script family, lower-case form, is a small letter, fixed
+# log-probability or None for a letter); filled lazily, as plain dict lookups are
+# what keeps ``text_score`` cheap.
+_CHAR_INFO: dict[str, tuple[str, str, bool, float | None]] = {}
 
 
-def _char_info(ch: str) -> tuple[str, str, bool]:
+def _char_info(ch: str) -> tuple[str, str, bool, float | None]:
     lowered = _lower(ch)
-    info = (script_of(ch), lowered, lowered == ch and ch.upper() != ch)
+    script = script_of(ch)
+    info = (script, lowered, lowered == ch and ch.upper() != ch, FIXED_SCORES.get(script))
     _CHAR_INFO[ch] = info
     return info
 
@@ -315,9 +317,9 @@ def text_score(text: str) -> Score:
     previous = "neutral"
     previous_was_small = False
     for ch in text:
-        script, lowered, is_small = char_info(ch) or _char_info(ch)
-        if script in FIXED_SCORES:
-            fixed += FIXED_SCORES[script]
+        script, lowered, is_small, fixed_score = char_info(ch) or _char_info(ch)
+        if fixed_score is not None:
+            fixed += fixed_score
             if script == "symbol" and previous != "neutral":
                 fixed += ADJACENT_SYMBOL_LOGPROB
             previous = script
