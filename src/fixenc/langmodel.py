@@ -32,7 +32,6 @@ import math
 import threading
 from functools import lru_cache
 from importlib import resources
-from itertools import repeat
 from typing import NamedTuple
 
 DATA_FILE = "langmodel.json.gz"
@@ -116,6 +115,10 @@ SCRIPT_RANGES = (
     (0x20000, 0x3134F, "cjk"),
 )
 
+# Run scores each language keeps before its cache is emptied (runs are words: a
+# page has a few thousand different ones).
+RUN_CACHE_SIZE = 1 << 14
+
 # A long run is scored under every language of its family only on this prefix;
 # the best few languages then score the whole run.
 LANGUAGE_PROBE_CHARS = 60
@@ -137,7 +140,7 @@ class Score(NamedTuple):
 class _Language:
     """One language's tables as probabilities, ready for scoring."""
 
-    __slots__ = ("_logs", "bigram", "floor", "name", "script", "top", "unigram")
+    __slots__ = ("_logs", "_scores", "bigram", "floor", "name", "script", "top", "unigram")
 
     def __init__(self, name: str, table: dict, quant: float) -> None:
         self.name = name
@@ -150,13 +153,28 @@ class _Language:
         }
         self.floor = math.exp(-table["floor"] / quant)
         self._logs: tuple[dict[str, float], dict[str, float], float] | None = None
+        self._scores: dict[str, float] = {}
 
     def score_run(self, run: str) -> float:
         """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
 
-        Runs (words) recur across the candidates of one page, so scores are cached.
+        Runs (words) recur across the candidates of one page, so scores are cached
+        (a plain dict, emptied when full: looked up in C by ``runs_total``).
         """
-        return _cached_run_score(self, run)
+        score = self._scores.get(run)
+        if score is None:
+            if len(self._scores) >= RUN_CACHE_SIZE:
+                self._scores.clear()
+            score = self._scores[run] = self._score_run(run)
+        return score
+
+    def runs_total(self, runs: list[str]) -> float:
+        """The sum of ``score_run`` over ``runs``, added in order."""
+        scores = list(map(self._scores.get, runs))
+        if None in scores:
+            scores = [self.score_run(run) if score is None else score
+                      for run, score in zip(runs, scores)]
+        return sum(scores)
 
     def _score_run(self, run: str) -> float:
         pair_logs, char_logs, unseen = self._logs or self._log_tables()
@@ -181,11 +199,6 @@ class _Language:
         char_logs = {ch: math.log(weight * 0.0 + rest * p_uni) for ch, p_uni in unigram.items()}
         self._logs = (pair_logs, char_logs, math.log(weight * 0.0 + rest * unseen))
         return self._logs
-
-
-@lru_cache(maxsize=1 << 18)
-def _cached_run_score(language: _Language, run: str) -> float:
-    return language._score_run(run)
 
 
 class _Model:
@@ -224,7 +237,7 @@ class _Model:
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]
-            total = partial[index] + sum(map(_cached_run_score, repeat(language), rest))
+            total = partial[index] + language.runs_total(rest)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name
