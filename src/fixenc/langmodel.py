@@ -115,9 +115,9 @@ SCRIPT_RANGES = (
     (0x20000, 0x3134F, "cjk"),
 )
 
-# Run scores each language keeps before its cache is emptied (runs are words: a
-# page has a few thousand different ones).
-RUN_CACHE_SIZE = 1 << 14
+# Run scores the languages keep in all (runs are words: a page has a few thousand
+# different ones); when there are this many, every language's are dropped.
+RUN_CACHE_SIZE = 1 << 18
 
 # A long run is scored under every language of its family only on this prefix;
 # the best few languages then score the whole run.
@@ -159,13 +159,12 @@ class _Language:
         """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
 
         Runs (words) recur across the candidates of one page, so scores are cached
-        (a plain dict, emptied when full: looked up in C by ``runs_total``).
+        (in a plain dict, looked up in C by ``runs_total``; see ``RUN_CACHE_SIZE``).
         """
         score = self._scores.get(run)
         if score is None:
-            if len(self._scores) >= RUN_CACHE_SIZE:
-                self._scores.clear()
             score = self._scores[run] = self._score_run(run)
+            _count_cached_run()
         return score
 
     def runs_total(self, runs: list[str]) -> float:
@@ -199,6 +198,20 @@ class _Language:
         char_logs = {ch: math.log(weight * 0.0 + rest * p_uni) for ch, p_uni in unigram.items()}
         self._logs = (pair_logs, char_logs, math.log(weight * 0.0 + rest * unseen))
         return self._logs
+
+
+_cached_runs = 0
+
+
+def _count_cached_run() -> None:
+    """Drop every language's run scores once ``RUN_CACHE_SIZE`` are kept (a soft bound)."""
+    global _cached_runs
+    _cached_runs += 1
+    if _cached_runs >= RUN_CACHE_SIZE:
+        _cached_runs = 0
+        for languages in _model().by_script.values():
+            for language in languages:
+                language._scores.clear()
 
 
 class _Model:

@@ -570,6 +570,7 @@ def _utf8_hits(text: str, start: int = 0) -> Iterator[re.Match]:
 
 
 def _is_utf8_hit(text: str, hit: re.Match) -> bool:
+    """Is this hit of ``UTF8_SIGNATURE_RE`` a UTF-8 sequence of one code page (see ``_utf8_hits``)?"""
     index = hit.start()
     first = text[index]
     if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
