@@ -116,8 +116,9 @@ SCRIPT_RANGES = (
 )
 
 # Run scores the languages keep in all (runs are words: a page has a few thousand
-# different ones); when there are this many, every language's are dropped.
-RUN_CACHE_SIZE = 1 << 18
+# different ones); when there are this many, every language's are dropped.  Plain
+# dict entries: twice the LRU cache's 2^18 entries in about the same memory.
+RUN_CACHE_SIZE = 1 << 19
 
 # A long run is scored under every language of its family only on this prefix;
 # the best few languages then score the whole run.
