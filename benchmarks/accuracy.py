@@ -250,7 +250,7 @@ def run_pairs(texts, args, rng) -> None:
                 stats["worse"] += errors_out > errors_in and levenshtein(
                     original, fixed
                 ) > levenshtein(original, shown)
-                if args.failures and fixed != original:
+                if args.failures and mode == "lossless" and fixed != original:
                     print_failure(mode, original, shown, fixed)
                 if args.margins and mode == "lossless":
                     margins.append(langmodel.compare(original, shown))
@@ -379,7 +379,7 @@ def main() -> None:
     )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     parser.add_argument(
-        "--failures", action="append", metavar="PAIR", help="only this pair; print its failed cases"
+        "--failures", action="append", metavar="PAIR", help="this pair only; print failed cases"
     )
     parser.add_argument("--rounds", type=int, default=3, help="speed rounds (best one counts)")
     args = parser.parse_args()
