@@ -155,7 +155,10 @@ MARGIN = 1.5
 # Cyrillic code pages read as each other keep their letters in the same
 # alphabet, so the model sees a smaller difference (mostly in letter case and
 # bigrams); the case-swap signature already demands the damage's shape.
-FAMILY_MARGINS = {"cyrillic-swap": 0.7}
+# Legacy double-byte or Cyrillic bytes read as Latin-1 need less: the sweep that
+# chose MARGIN changed no clean text at 1.0 either, and short spans ("명계 백옥루",
+# a lone "¡K" for "…") sat at 1.2-1.5.
+FAMILY_MARGINS = {"cyrillic-swap": 0.7, "legacy-as-latin": 1.0}
 # A candidate proposed by ftfy has already passed ftfy's own badness test; it is
 # refused only when the model finds it clearly worse than the damage.
 FTFY_MARGIN = -1.0
@@ -375,8 +378,11 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 # C1 controls and U+FFFD are what lossy decoders leave.
 UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
-# bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
-LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}])")
+# bytes in a row, one of them a Latin-1 letter or sign (not two dashes), or
+# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds).
+LEGACY_SIGNATURE_RE = re.compile(
+    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f])"
+)
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of whole words in capitals: "РИА Новости"
@@ -1158,7 +1164,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         accepted.append(candidate)
     dominant = _dominant_pairs(accepted)
     if dominant:
-        accepted = _trust_the_page(text, candidates, accepted, dominant)
+        accepted = _trust_the_page(text, candidates, accepted, dominant, by_span)
     accepted.sort(key=lambda c: c.start)
     return accepted
 
@@ -1248,6 +1254,7 @@ def _trust_the_page(
     candidates: list[_Candidate],
     accepted: list[_Candidate],
     dominant: dict[str, tuple[str, ...]],
+    by_span: dict[tuple[int, int], list[_Candidate]],
 ) -> list[_Candidate]:
     trusted = set(dominant.values())
     accepted_ids = {id(c) for c in accepted}
@@ -1266,6 +1273,8 @@ def _trust_the_page(
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
             continue
+        if candidate.parts and _outvoted_part(text, candidate, by_span):
+            continue
         family = PAIR_FAMILY[candidate.codecs]
         overlapping = taken.overlapping(candidate)
         if all(
@@ -1274,9 +1283,8 @@ def _trust_the_page(
                 and c.margin < candidate.margin
                 and c.end - c.start <= candidate.end - candidate.start + 1
             )
-            or (
+            or (  # another pair's reading, or a part of this one's (a joined sentence)
                 PAIR_FAMILY.get(c.codecs) == family
-                and c.codecs != candidate.codecs
                 and c.start >= candidate.start
                 and c.end <= candidate.end
             )
@@ -1368,7 +1376,13 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
             return False
         if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
             return False
-        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+        # Only a letter at the edge makes a word with its neighbour: "«" may touch
+        # the Latin word it quotes ("╚Sex Sells╩" is «Sex Sells»).
+        edges = (
+            (text[candidate.start - 1 : candidate.start], candidate.after[:1]),
+            (text[candidate.end : candidate.end + 1], candidate.after[-1:]),
+        )
+        if any(ch.isascii() and ch.isalpha() and edge.isalpha() for ch, edge in edges):
             return False
     return True
 
