@@ -14,6 +14,7 @@ pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
     FIXENC_SHARED=/work/shared PYTHONPATH=src python benchmarks/accuracy.py --quick
     ... --margins     # also print the margin distribution of true repairs
     ... --margin 1.0  # run with another repair.MARGIN (the sweep that chose it)
+    ... --family-margin legacy-as-latin=1.0  # the same for one family's margin
     ... --only pairs --failures "big5 as latin-1"  # that pair only, failed cases on stderr
 """
 
@@ -377,6 +378,12 @@ def main() -> None:
     parser.add_argument(
         "--margin", type=float, help="run with this repair.MARGIN (to choose it by a sweep)"
     )
+    parser.add_argument(
+        "--family-margin",
+        action="append",
+        metavar="FAMILY=M",
+        help="run with this repair.FAMILY_MARGINS entry (legacy-as-latin=1.0)",
+    )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     parser.add_argument(
         "--failures", action="append", metavar="PAIR", help="this pair only; print failed cases"
@@ -394,6 +401,10 @@ def main() -> None:
     if args.margin is not None:
         repair.MARGIN = args.margin
         print(f"(repair.MARGIN = {args.margin})")
+    for entry in args.family_margin or ():
+        family, value = entry.split("=")
+        repair.FAMILY_MARGINS[family] = float(value)
+        print(f"(repair.FAMILY_MARGINS[{family!r}] = {value})")
     rng = random.Random(20261128)
     langmodel.load()
     repair_mojibake("鍙戝竷")  # build the signature tables outside the timings

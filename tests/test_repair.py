@@ -180,6 +180,13 @@ def test_short_legacy_span_of_rare_words_is_repaired() -> None:
     assert repair_mojibake(original.encode("cp949").decode("latin-1"))[0] == original
 
 
+def test_pair_that_leaves_a_byte_undecoded_loses_the_span() -> None:
+    # Big5 "影" is BC 76 (a second byte in ASCII); EUC-JP decodes the rest of the
+    # run ("－" as "｛") but has no character for BC 76, so Big5 explains the run.
+    original = "－貓－影－CatShadow"
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
 @pytest.mark.parametrize(
     "original", ["Now playing: サウンドトラック (2005)", "menu: ホーム > ニュース"]
 )

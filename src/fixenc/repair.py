@@ -179,8 +179,11 @@ CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
 # Spans with fewer non-ASCII characters than this are too short to pick their pair.
 SHORT_SPAN = 8
-# Characters of a span on which its pair is picked (see ``_pair_reading_logprob``).
+# Characters of a span on which its pair is picked (see ``_pair_reading_logprob``),
+# and what each byte that the pair cannot decode there costs (nats per character
+# of the window: a pair leaving one byte of ten so loses 0.3).
 PAIR_WINDOW = 400
+UNDECODED_BYTE_COST = 3.0
 # Trusting the page: a pair that repaired this much (margin x characters)
 # lets its short islands elsewhere on the page pass with a smaller margin.
 TRUSTED_PAGE_WEIGHT = 20.0
@@ -1519,7 +1522,17 @@ def _pair_reading_logprob(
     # them made a pair that rewrites every short clean word read worse than it will act.
     inside = [island for island in by_pair[pair]
               if start <= island.start and island.end <= end and not island.weak]
-    return langmodel.text_logprob(_apply(span, inside, start, end))
+    score = langmodel.text_logprob(_apply(span, inside, start, end))
+    if pair.family == "legacy-as-latin":
+        # Lossless legacy bytes decode whole under their own code page; a byte left without
+        # its partner ("¼v" under EUC-JP, where Big5 reads 影) tells against the pair, though
+        # the model may like the Latin-1 letter it leaves better than a rare CJK character.
+        window = span[start:end]
+        data = _encode(window, pair.wrong)
+        if data is not None:
+            errors = _decode_errors(bytearray(data), 0, len(data), pair.right)
+            score -= UNDECODED_BYTE_COST * errors / len(window)
+    return score
 
 
 def _apply(span: str, islands: list[_Candidate], start: int = 0, end: int | None = None) -> str:
