@@ -187,6 +187,13 @@ def test_pair_that_leaves_a_byte_undecoded_loses_the_span() -> None:
     assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
 
 
+def test_ftfy_reading_that_keeps_c1_controls_yields_to_shift_jis() -> None:
+    # ftfy reads the C1 controls as Windows-1252 but must leave 81 and 90 (no
+    # character there): its whole-line candidate is not text and yields.
+    original = "千円札で払ったら、おつりが810円でした（ ＾ω＾）"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
 @pytest.mark.parametrize(
     "original", ["Now playing: サウンドトラック (2005)", "menu: ホーム > ニュース"]
 )

@@ -416,6 +416,7 @@ _CYRILLIC_CLASS = _char_class(
     | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
+C1_CONTROL_RE = re.compile("[\x80-\x9f]")
 # Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
 OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
@@ -1147,9 +1148,12 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
         _score(text, candidate)
-    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252) yield
-    # to any other repair of the same characters.
-    strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
+    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
+    # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
+    # yield to any other repair of the same characters.
+    strong.sort(
+        key=lambda c: (_is_c1_only(c) or _keeps_c1_controls(c), -(c.margin * (c.end - c.start)))
+    )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
     by_span: dict[tuple[int, int], list[_Candidate]] = {}
@@ -1335,6 +1339,11 @@ def _is_c1_only(candidate: _Candidate) -> bool:
     return candidate.codecs[0] == "ftfy" and not any(
         step.startswith("decode:utf-8") or "utf8" in step for step in candidate.codecs
     )
+
+
+def _keeps_c1_controls(candidate: _Candidate) -> bool:
+    """Is an ftfy repair's text still holding C1 controls, so not text of any code page it read?"""
+    return candidate.codecs[0] == "ftfy" and C1_CONTROL_RE.search(candidate.after) is not None
 
 
 def _fits_its_script(text: str, candidate: _Candidate) -> bool:
