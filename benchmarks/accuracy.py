@@ -14,6 +14,8 @@ pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
     FIXENC_SHARED=/work/shared PYTHONPATH=src python benchmarks/accuracy.py --quick
     ... --margins     # also print the margin distribution of true repairs
     ... --margin 1.0  # run with another repair.MARGIN (the sweep that chose it)
+    ... --family-margin legacy-as-latin=1.0  # the same for one family's margin
+    ... --only pairs --failures "big5 as latin-1"  # that pair only, failed cases on stderr
 """
 
 from __future__ import annotations
@@ -231,8 +233,8 @@ def run_pairs(texts, args, rng) -> None:
                             cases.append((para, shown))
             rng.shuffle(cases)
             cases = cases[: args.cases]
-            if not cases:
-                continue
+            if not cases or (args.failures and name not in args.failures):
+                continue  # cases are still drawn, so the random stream stays the same
             stats = defaultdict(int)
             total_chars = sum(len(original) for original, _ in cases)
             for original, shown in cases:
@@ -249,6 +251,8 @@ def run_pairs(texts, args, rng) -> None:
                 stats["worse"] += errors_out > errors_in and levenshtein(
                     original, fixed
                 ) > levenshtein(original, shown)
+                if args.failures and mode == "lossless" and fixed != original:
+                    print_failure(mode, original, shown, fixed)
                 if args.margins and mode == "lossless":
                     margins.append(langmodel.compare(original, shown))
             n = len(cases)
@@ -264,6 +268,19 @@ def run_pairs(texts, args, rng) -> None:
         print("\nmargin (clean vs damaged, nats/char) quantiles over lossless cases:")
         for q in (0.001, 0.01, 0.05, 0.5):
             print(f"  q{q}: {margins[int(q * (len(margins) - 1))]:.2f}")
+
+
+def print_failure(mode: str, original: str, shown: str, fixed: str) -> None:
+    """A case not recovered exactly: the input, and each place where the output differs."""
+    print(f"\n[{mode}] input: {shown!r}", file=sys.stderr)
+    matcher = difflib.SequenceMatcher(None, original, fixed, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            context = original[max(0, i1 - 8) : i1]
+            print(
+                f"  at {i1} after {context!r}: expected {original[i1:i2]!r} got {fixed[j1:j2]!r}",
+                file=sys.stderr,
+            )
 
 
 def run_clean(texts, args, rng) -> None:
@@ -361,7 +378,16 @@ def main() -> None:
     parser.add_argument(
         "--margin", type=float, help="run with this repair.MARGIN (to choose it by a sweep)"
     )
+    parser.add_argument(
+        "--family-margin",
+        action="append",
+        metavar="FAMILY=M",
+        help="run with this repair.FAMILY_MARGINS entry (legacy-as-latin=1.0)",
+    )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
+    parser.add_argument(
+        "--failures", action="append", metavar="PAIR", help="this pair only; print failed cases"
+    )
     parser.add_argument("--rounds", type=int, default=3, help="speed rounds (best one counts)")
     args = parser.parse_args()
     args.cases = 60 if args.quick else 300
@@ -375,6 +401,10 @@ def main() -> None:
     if args.margin is not None:
         repair.MARGIN = args.margin
         print(f"(repair.MARGIN = {args.margin})")
+    for entry in args.family_margin or ():
+        family, value = entry.split("=")
+        repair.FAMILY_MARGINS[family] = float(value)
+        print(f"(repair.FAMILY_MARGINS[{family!r}] = {value})")
     rng = random.Random(20261128)
     langmodel.load()
     repair_mojibake("鍙戝竷")  # build the signature tables outside the timings

@@ -166,10 +166,60 @@ def test_damage_shows_its_signature(original: str, wrong: str) -> None:
 
 
 def test_doubtful_span_is_reported_not_changed() -> None:
-    damaged = "¸í°è ¹é¿Á·ç ~ Possessed by Phoenix ~"
+    damaged = "°Ô ~ Possessed by Phoenix ~"  # one Korean syllable (게) read as Latin-1
     fixed, fixes = repair_mojibake(damaged)
     assert fixed == damaged
+    assert fixes
     assert all(fix.kind == "uncertain" and fix.before == fix.after for fix in fixes)
+
+
+def test_short_legacy_span_of_rare_words_is_repaired() -> None:
+    # Two rare Korean words (a title) read as Latin-1: margin 1.39, below the
+    # general MARGIN but above the legacy-as-Latin one.
+    original = "명계 백옥루 ~ Possessed by Phoenix ~"
+    assert repair_mojibake(original.encode("cp949").decode("latin-1"))[0] == original
+
+
+def test_pair_that_leaves_a_byte_undecoded_loses_the_span() -> None:
+    # Big5 "影" is BC 76 (a second byte in ASCII); EUC-JP decodes the rest of the
+    # run ("－" as "｛") but has no character for BC 76, so Big5 explains the run.
+    original = "－貓－影－CatShadow"
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
+def test_ftfy_reading_that_keeps_c1_controls_yields_to_shift_jis() -> None:
+    # ftfy reads the C1 controls as Windows-1252 but must leave 81 and 90 (no
+    # character there): its whole-line candidate is not text and yields.
+    original = "千円札で払ったら、おつりが810円でした（ ＾ω＾）"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
+    "original", ["Now playing: サウンドトラック (2005)", "menu: ホーム > ニュース"]
+)
+def test_shift_jis_katakana_read_as_latin1_shows_c1_controls(original: str) -> None:
+    # Katakana lead bytes (81-83) read as Latin-1 are C1 controls: two in a row are
+    # the signature, and the Shift-JIS reading beats ftfy's C1-as-Windows-1252 one.
+    damaged = original.encode("cp932").decode("latin-1")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("true, wrong", [("cp1251", "koi8_r"), ("koi8_r", "cp1251")])
+def test_cyrillic_swap_quotes_may_touch_latin_words(true: str, wrong: str) -> None:
+    # "«" and "»" read as box drawing touch the Latin title they quote; only a
+    # letter touching a Latin letter is a sign of mixed words.
+    original = "Песня «Yellow Submarine» долго не сходила с первых мест, и её знают все."
+    if true == "koi8_r":
+        original = original.replace("«", '"').replace("»", '"')  # KOI8-R has no guillemets
+    assert repair_mojibake(original.encode(true).decode(wrong))[0] == original
+
+
+def test_cyrillic_swap_short_word_joins_its_sentence_on_a_trusted_page() -> None:
+    # "от" alone is too short to judge, but "от 19.00 часа" is one sentence with
+    # "часа", whose pair the page already trusts.
+    original = "Концерт группы пройдёт в большом зале филармонии 12.10.2024 от 19.00 часа"
+    assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
 
 
 def test_codec_pairs_table_names_real_codecs() -> None:

@@ -156,7 +156,11 @@ MARGIN = 1.5
 # Cyrillic code pages read as each other keep their letters in the same
 # alphabet, so the model sees a smaller difference (mostly in letter case and
 # bigrams); the case-swap signature already demands the damage's shape.
-FAMILY_MARGINS = {"cyrillic-swap": 0.7}
+# Legacy double-byte or Cyrillic bytes read as Latin-1 need less: swept with
+# ``accuracy.py --family-margin legacy-as-latin=M``, M from 0.5 to 1.5 changes no
+# clean text (their signature is rare in it); lossless recovery is the same from
+# 0.5 to 1.25 and drops at 1.5 (short spans such as "명계 백옥루" sit at 1.2-1.5).
+FAMILY_MARGINS = {"cyrillic-swap": 0.7, "legacy-as-latin": 1.0}
 # A candidate proposed by ftfy has already passed ftfy's own badness test; it is
 # refused only when the model finds it clearly worse than the damage.
 FTFY_MARGIN = -1.0
@@ -177,8 +181,11 @@ CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
 # Spans with fewer non-ASCII characters than this are too short to pick their pair.
 SHORT_SPAN = 8
-# Characters of a span on which its pair is picked (see ``_pair_reading_logprob``).
+# Characters of a span on which its pair is picked (see ``_pair_reading_logprob``),
+# and what each byte that the pair cannot decode there costs (nats per character
+# of the window: a pair leaving one byte of ten so loses 0.3).
 PAIR_WINDOW = 400
+UNDECODED_BYTE_COST = 3.0
 # Trusting the page: a pair that repaired this much (margin x characters)
 # lets its short islands elsewhere on the page pass with a smaller margin.
 TRUSTED_PAGE_WEIGHT = 20.0
@@ -376,8 +383,11 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 # C1 controls and U+FFFD are what lossy decoders leave.
 UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
-# bytes in a row, one of them a Latin-1 letter or sign (not two dashes).
-LEGACY_SIGNATURE_RE = re.compile(f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}])")
+# bytes in a row, one of them a Latin-1 letter or sign (not two dashes), or
+# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds).
+LEGACY_SIGNATURE_RE = re.compile(
+    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f])"
+)
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
 # (or, without capitals, into a row of whole words in capitals: "РИА Новости"
@@ -408,6 +418,7 @@ _CYRILLIC_CLASS = _char_class(
     | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
+C1_CONTROL_RE = re.compile("[\x80-\x9f]")
 # Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
 OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
@@ -1222,9 +1233,12 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
         _score(text, candidate)
-    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252) yield
-    # to any other repair of the same characters.
-    strong.sort(key=lambda c: (_is_c1_only(c), -(c.margin * (c.end - c.start))))
+    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
+    # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
+    # yield to any other repair of the same characters.
+    strong.sort(
+        key=lambda c: (_is_c1_only(c) or _keeps_c1_controls(c), -(c.margin * (c.end - c.start)))
+    )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
     by_span: dict[tuple[int, int], list[_Candidate]] = {}
@@ -1242,7 +1256,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         accepted.append(candidate)
     dominant = _dominant_pairs(accepted)
     if dominant:
-        accepted = _trust_the_page(text, candidates, accepted, dominant)
+        accepted = _trust_the_page(text, candidates, accepted, dominant, by_span)
     accepted.sort(key=lambda c: c.start)
     return accepted
 
@@ -1332,6 +1346,7 @@ def _trust_the_page(
     candidates: list[_Candidate],
     accepted: list[_Candidate],
     dominant: dict[str, tuple[str, ...]],
+    by_span: dict[tuple[int, int], list[_Candidate]],
 ) -> list[_Candidate]:
     trusted = set(dominant.values())
     accepted_ids = {id(c) for c in accepted}
@@ -1350,6 +1365,8 @@ def _trust_the_page(
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
             continue
+        if candidate.parts and _outvoted_part(text, candidate, by_span):
+            continue
         family = PAIR_FAMILY[candidate.codecs]
         overlapping = taken.overlapping(candidate)
         if all(
@@ -1358,9 +1375,8 @@ def _trust_the_page(
                 and c.margin < candidate.margin
                 and c.end - c.start <= candidate.end - candidate.start + 1
             )
-            or (
+            or (  # another pair's reading, or a part of this one's (a joined sentence)
                 PAIR_FAMILY.get(c.codecs) == family
-                and c.codecs != candidate.codecs
                 and c.start >= candidate.start
                 and c.end <= candidate.end
             )
@@ -1410,6 +1426,11 @@ def _is_c1_only(candidate: _Candidate) -> bool:
     )
 
 
+def _keeps_c1_controls(candidate: _Candidate) -> bool:
+    """Is an ftfy repair's text still holding C1 controls, so not text of any code page it read?"""
+    return candidate.codecs[0] == "ftfy" and C1_CONTROL_RE.search(candidate.after) is not None
+
+
 def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
@@ -1452,7 +1473,13 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
             return False
         if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
             return False
-        if any(ch.isascii() and ch.isalpha() for ch in neighbours):
+        # Only a letter at the edge makes a word with its neighbour: "«" may touch
+        # the Latin word it quotes ("╚Sex Sells╩" is «Sex Sells»).
+        edges = (
+            (text[candidate.start - 1 : candidate.start], candidate.after[:1]),
+            (text[candidate.end : candidate.end + 1], candidate.after[-1:]),
+        )
+        if any(ch.isascii() and ch.isalpha() and edge.isalpha() for ch, edge in edges):
             return False
     return True
 
@@ -1589,7 +1616,17 @@ def _pair_reading_logprob(
     # them made a pair that rewrites every short clean word read worse than it will act.
     inside = [island for island in by_pair[pair]
               if start <= island.start and island.end <= end and not island.weak]
-    return langmodel.text_logprob(_apply(span, inside, start, end))
+    score = langmodel.text_logprob(_apply(span, inside, start, end))
+    if pair.family == "legacy-as-latin":
+        # Lossless legacy bytes decode whole under their own code page; a byte left without
+        # its partner ("¼v" under EUC-JP, where Big5 reads 影) tells against the pair, though
+        # the model may like the Latin-1 letter it leaves better than a rare CJK character.
+        window = span[start:end]
+        data = _encode(window, pair.wrong)
+        if data is not None:
+            errors = _decode_errors(bytearray(data), 0, len(data), pair.right)
+            score -= UNDECODED_BYTE_COST * errors / len(window)
+    return score
 
 
 def _apply(span: str, islands: list[_Candidate], start: int = 0, end: int | None = None) -> str:
