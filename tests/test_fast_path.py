@@ -9,7 +9,6 @@ must agree: on clean corpus pages and lines, on generated text, and on damage.
 
 from __future__ import annotations
 
-import html
 import re
 from contextlib import contextmanager
 from functools import cache
@@ -18,6 +17,7 @@ from unittest import mock
 
 import pytest
 from conftest import SAMPLES
+from corpus import clean_pages
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -92,23 +92,11 @@ CORPUS_FOLDERS = {
     "windows-1255-hebrew": "cp1255", "utf-8": "utf-8",
 }  # fmt: skip
 FILES_PER_FOLDER = 6
-TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)
 
 
 @cache
 def corpus_pages(data: Path) -> tuple[str, ...]:
-    pages = []
-    for folder, codec in CORPUS_FOLDERS.items():
-        directory = data / "chardet-corpus" / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir())[:FILES_PER_FOLDER]:
-            try:
-                text = path.read_bytes().decode(codec)
-            except UnicodeDecodeError:
-                continue
-            pages.append(html.unescape(TAG_RE.sub("\n", text)))
-    return tuple(pages)
+    return tuple(clean_pages(data, CORPUS_FOLDERS, FILES_PER_FOLDER))
 
 
 def test_clean_corpus_text_the_gate_lets_through_is_left_alone(shared_data: Path) -> None:

@@ -18,13 +18,13 @@ machine; ``-m slow`` runs the same properties with many more examples.
 from __future__ import annotations
 
 import codecs
-import html
 import os
 import re
 from functools import cache
 from pathlib import Path
 
 import pytest
+from corpus import clean_pages
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
@@ -228,7 +228,6 @@ CORPUS_FOLDERS = {
     "iso-8859-7-greek": "iso8859_7", "windows-1255-hebrew": "cp1255",
     "windows-1256-arabic": "cp1256", "TIS-620": "tis_620", "utf-8": "utf-8",
 }  # fmt: skip
-TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)
 FILES_PER_FOLDER = 8
 C1_RE = re.compile("[\x80-\x9f]")
 
@@ -237,22 +236,13 @@ C1_RE = re.compile("[\x80-\x9f]")
 def corpus_lines(data: Path) -> tuple[str, ...]:
     """Non-ASCII lines (20-300 characters) of corpus pages strictly decoded with their codec."""
     lines: list[str] = []
-    for folder, codec in CORPUS_FOLDERS.items():
-        directory = data / "chardet-corpus" / folder
-        if not directory.is_dir():
-            continue
-        for path in sorted(directory.iterdir())[:FILES_PER_FOLDER]:
-            try:
-                text = path.read_bytes().decode(codec)
-            except UnicodeDecodeError:
-                continue
-            text = html.unescape(TAG_RE.sub("\n", text))
-            for line in text.splitlines():
-                line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
-                # C1 controls are a decoding artifact (a Windows-1252 bullet read with
-                # TIS-620 is U+0095), which the engine rightly repairs: not clean text.
-                if 20 <= len(line) <= 300 and not line.isascii() and not C1_RE.search(line):
-                    lines.append(line)
+    for text in clean_pages(data, CORPUS_FOLDERS, FILES_PER_FOLDER):
+        for line in text.splitlines():
+            line = re.sub(r"[ \t\u3000\xa0]+", " ", line).strip()
+            # C1 controls are a decoding artifact (a Windows-1252 bullet read with
+            # TIS-620 is U+0095), which the engine rightly repairs: not clean text.
+            if 20 <= len(line) <= 300 and not line.isascii() and not C1_RE.search(line):
+                lines.append(line)
     return tuple(lines)
 
 
