@@ -342,7 +342,8 @@ def _best_reading(
     scores = []
     for text, _ in readings:
         context = left + text + right
-        score = langmodel.text_score(context).total
+        # Marks of punctuation tie under the model: their own frequency decides.
+        score = langmodel.text_score(context).total + langmodel.punctuation_logprob(context)
         first, last = len(left), len(left) + len(text)
         for size in (2, 3):
             for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
