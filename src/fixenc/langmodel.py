@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 import threading
 from functools import lru_cache
 from importlib import resources
@@ -407,6 +408,9 @@ PUNCTUATION_SHARES_BEFORE_BREAK = {
     "—": 0.01, "–": 0.01, "〜": 0.01, "　": 0.01,
 }
 RARE_PUNCTUATION_SHARE = 0.0005
+NON_ASCII_NEUTRAL = re.compile(
+    "[" + "".join(sorted(re.escape(ch) for ch in NEUTRAL_CHARS if not ch.isascii())) + "]"
+)
 
 
 def punctuation_logprob(text: str, at_end: bool = False) -> float:
@@ -423,9 +427,8 @@ def punctuation_logprob(text: str, at_end: bool = False) -> float:
     0.0
     """
     total = 0.0
-    for index, ch in enumerate(text):
-        if ch.isascii() or ch not in NEUTRAL_CHARS:
-            continue
+    for match in NON_ASCII_NEUTRAL.finditer(text):
+        ch, index = match.group(), match.start()
         following = text[index + 1 : index + 2]
         shares = PUNCTUATION_SHARES
         if following.isspace() or not following and at_end:
