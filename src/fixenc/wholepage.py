@@ -13,9 +13,11 @@ essentially never is.  So this stage either re-decodes the whole page or does no
    unknown byte; any character the codec cannot encode means the page was not read with it;
 2. the bytes must be valid UTF-8 apart from the characters that hold a lost byte;
 3. each lost byte (with any other lost byte of the same character) is guessed: every value
-   that makes the character valid UTF-8 and a character the language model knows is scored
-   with ``CONTEXT_CHARS`` characters either side, and the best is kept when its share of the
-   probability is at least ``GUESS_CONFIDENCE``; otherwise the character becomes U+FFFD;
+   that makes the character valid UTF-8 and a character the language model knows is ranked
+   by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
+   ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
+   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
+   otherwise the character becomes U+FFFD;
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
 
