@@ -278,3 +278,16 @@ def test_a_control_character_reference_after_removed_chrome_is_kept_as_text(chro
     page = f"<html><body><p>Intro words.</p>{chrome}tail &#xc; text<p>{body}</p></body></html>"
     text = extract_article(page).text
     assert "Body text of the article" in text and "\x0c" not in text
+
+
+def test_a_full_stop_that_lost_its_last_byte_before_a_line_break_is_guessed() -> None:
+    """。 is E3 80 82: read as GBK, 82 before the line break is lost.  All 64 marks E3 80 ??
+    tie under the language model; their own frequency before a break makes it 。."""
+    from fixenc.wholepage import redecode_page
+
+    text = "今天天气很好。\n我们去公园散步吧。\n晚上一起吃饭。\n"
+    damaged = text.encode("utf-8").decode("gbk", errors="replace")
+    assert damaged.count("\ufffd") >= 3
+    repaired, fixes = redecode_page(damaged)
+    assert repaired == text
+    assert fixes[0].guessed.count(0x82) >= 3

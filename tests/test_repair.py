@@ -86,10 +86,28 @@ def test_mixed_page_repairs_only_the_damaged_part() -> None:
 def test_replacement_characters_left_by_gbk_are_recovered_or_marked() -> None:
     damaged = CHINESE.encode("utf-8").decode("gb18030", "replace")
     fixed, fixes = repair_mojibake(damaged)
-    # Every character the surviving bytes determine is back; lost ones are U+FFFD
-    # (here the final 。, whose three bytes GBK could not place, is three U+FFFD).
-    assert fixed.rstrip("\ufffd") == CHINESE[:-1]
-    assert fixes[0].kind in ("mojibake", "mojibake-lossy")
+    # Every character is back, the final 。 too: GBK lost its last two bytes
+    # (E3 [80] [82]), guessed together as the full stop that ends a text.
+    assert fixed == CHINESE
+    assert fixes[0].kind == "mojibake-lossy"
+    assert 0x82 in fixes[0].guessed
+
+
+@pytest.mark.parametrize("errors", ["replace", "question"])
+def test_a_full_stop_before_a_space_that_lost_two_bytes_is_guessed(errors: str) -> None:
+    # 。 is E3 80 82; read as GBK after an odd number of bytes, 80 is lost, then 82
+    # (a lead byte before the ASCII space) is lost too: one character, two gaps.
+    text = "我们明天再去上海看看朋友们。 谢谢你的帮助。"
+    damaged = text.encode("utf-8").decode("gb18030", "replace")
+    if errors == "question":
+        damaged = damaged.replace("\ufffd", "?")
+    assert "\ufffd\ufffd " in damaged or "?? " in damaged
+    assert repair_mojibake(damaged)[0] == text
+
+
+def test_a_real_question_mark_after_chinese_text_stays() -> None:
+    text = "你真的这么想吗?? 我不太同意。"
+    assert repair_mojibake(text)[0] == text
 
 
 def test_lost_characters_shown_as_gbk_replacement_become_u_fffd() -> None:

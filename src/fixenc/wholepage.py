@@ -13,9 +13,11 @@ essentially never is.  So this stage either re-decodes the whole page or does no
    unknown byte; any character the codec cannot encode means the page was not read with it;
 2. the bytes must be valid UTF-8 apart from the characters that hold a lost byte;
 3. each lost byte (with any other lost byte of the same character) is guessed: every value
-   that makes the character valid UTF-8 and a character the language model knows is scored
-   with ``CONTEXT_CHARS`` characters either side, and the best is kept when its share of the
-   probability is at least ``GUESS_CONFIDENCE``; otherwise the character becomes U+FFFD;
+   that makes the character valid UTF-8 and a character the language model knows is ranked
+   by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
+   ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
+   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
+   otherwise the character becomes U+FFFD;
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
 
@@ -70,6 +72,8 @@ MAX_STEPS = 20000
 KNOWN_CHAR_LOGPROB = -15.5
 CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
+# Readings scored by the full model for one window, the best by unigrams and page n-grams.
+READING_SHORTLIST = 12
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
 # Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
@@ -339,17 +343,38 @@ def _best_reading(
 ) -> tuple[str, tuple] | None:
     if not readings:
         return None
-    scores = []
-    for text, _ in readings:
+    # The model's bigrams are the costly part: they score only the readings that lead on
+    # unigrams and the page's own n-grams (the rest hold a negligible share).
+    first = len(left)
+    prescored = []
+    for reading in readings:
+        text = reading[0]
         context = left + text + right
-        score = langmodel.text_score(context).total
-        first, last = len(left), len(left) + len(text)
-        for size in (2, 3):
-            for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
-                score += PAGE_WEIGHT * math.log1p(page.get(context[i : i + size], 0))
-        scores.append(score)
+        bonus = _page_bonus(context, first, first + len(text), page)
+        unigrams = sum(map(langmodel.char_logprob, text))
+        marks = langmodel.punctuation_logprob(text + right[:1])
+        prescored.append((unigrams + marks + bonus, bonus, reading))
+    if len(prescored) > READING_SHORTLIST:
+        prescored.sort(key=lambda item: -item[0])
+        prescored = prescored[:READING_SHORTLIST]
+    scores = []
+    for _, bonus, (text, _) in prescored:
+        context = left + text + right
+        # Marks of punctuation tie under the model: their own frequency decides.
+        scores.append(
+            langmodel.text_score(context).total + langmodel.punctuation_logprob(context) + bonus
+        )
     best = max(scores)
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
         return None
-    return readings[scores.index(best)]
+    return prescored[scores.index(best)][2]
+
+
+def _page_bonus(context: str, first: int, last: int, page: Counter) -> float:
+    """log(1 + count) on the page of each bigram and trigram that holds a guessed character."""
+    bonus = 0.0
+    for size in (2, 3):
+        for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
+            bonus += PAGE_WEIGHT * math.log1p(page.get(context[i : i + size], 0))
+    return bonus
