@@ -45,7 +45,17 @@ from fixenc.result import Fix
 __all__ = ["redecode_page"]
 
 # Codecs a whole page is wrongly decoded with, tried in order; the right codec is UTF-8.
-WRONG_PAGE_CODECS = ("gb18030", "gbk")
+WRONG_PAGE_CODECS = ("gb18030", "gbk", "cp950", "big5hkscs", "cp932", "euc_jp", "cp949")
+# Decoders of one family agree on the bytes a page has but may differ on a guessed byte
+# (gb18030 maps pairs that gbk leaves undefined; browsers read Big5 as cp950 or big5hkscs,
+# Shift-JIS as cp932, EUC-KR as cp949): a guess must give the damaged text under one of them.
+READER_FAMILIES = (
+    ("gb18030", "gbk"),
+    ("cp950", "big5", "big5hkscs"),
+    ("cp932", "shift_jis"),
+    ("euc_jp",),
+    ("cp949", "euc_kr"),
+)
 RIGHT_CODEC = "utf-8"
 LOST = "\ufffd"
 # A byte no UTF-8 text holds: stands in for a lost byte while the page is checked.
@@ -310,15 +320,15 @@ def _redamaging(
     for reading in readings:
         for place, value in zip(places, reading[1]):
             window[place] = value
-        # Decoders that agree on the bytes the page has may differ on a guess (gb18030 maps
-        # pairs that gbk leaves undefined): the guess must fit one of them.
+        # The guess must fit one decoder of the codec's family (READER_FAMILIES).
         if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
             kept.append(reading)
     return kept
 
 
 def _readers(codec: str) -> tuple[str, ...]:
-    return (codec, *(other for other in WRONG_PAGE_CODECS if other != codec))
+    family = next(family for family in READER_FAMILIES if codec in family)
+    return (codec, *(other for other in family if other != codec))
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:
