@@ -71,6 +71,8 @@ CONTINUATION_BYTES = range(0x80, 0xC0)
 # A character with more lost bytes than this, or a lost byte with more candidate readings,
 # stays lost: too little is left to guess from.
 MAX_LOST_PER_CHAR = 2
+# Bytes of a character whose lead byte was lost, when windows of lost bytes are cut apart.
+UNKNOWN_LEAD_SIZE = 3
 MAX_CANDIDATES = 5000
 # Steps of the search for one window's readings; a window that needs more (many lost bytes in
 # a row, most readings dying late) stays lost.  Why: found by the property tests, a run of
@@ -193,12 +195,38 @@ def _char_windows(data: bytearray, gaps: list[int]) -> list[tuple[int, int, list
             and end not in lost
         ):
             end += 1
-        if windows and start <= windows[-1][1]:
+        if windows and (
+            start < windows[-1][1]
+            or (start == windows[-1][1] and not _ends_whole(data, *windows[-1][:2], lost))
+        ):
             previous = windows.pop()
             windows.append((previous[0], max(end, previous[1]), [*previous[2], gap]))
         else:
             windows.append((start, end, [gap]))
     return windows
+
+
+def _ends_whole(data: bytearray, start: int, end: int, lost: set[int]) -> bool:
+    """True when the window's last character is complete, whatever its lost bytes are.
+
+    A character whose lead byte was lost is taken as three bytes long, the length of CJK
+    characters: without this, a page that lost every lead byte (UTF-8 Japanese read as
+    EUC-KR) would be one window, too long to search.
+    """
+    size = filled = 0
+    for position in range(start, end):
+        if filled < size and (position in lost or data[position] in CONTINUATION_BYTES):
+            filled += 1
+            continue
+        byte = data[position]
+        if position in lost:
+            size = UNKNOWN_LEAD_SIZE
+        elif byte < 0x80:
+            size = 1
+        else:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+        filled = 1
+    return filled >= size
 
 
 def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tuple[str, tuple]]:
