@@ -1,8 +1,9 @@
 """Undo the mojibake of a page that was decoded, as a whole, with the wrong double-byte codec.
 
-Why this is its own stage: when a scraper reads a UTF-8 page as GBK, every non-ASCII
-character of the page is damaged the same way, and the decoder's U+FFFD marks stand for
-single lost bytes (a lead byte whose partner was ASCII, or 0x80/0xFF).  Span-by-span repair
+Why this is its own stage: when a scraper reads a UTF-8 page as GBK (or Big5, Shift-JIS,
+EUC-JP, EUC-KR), every non-ASCII character of the page is damaged the same way, and the
+decoder's U+FFFD marks stand for single lost bytes (a lead byte whose partner does not pair
+with it, which is then read again, or a byte that is no lead byte).  Span-by-span repair
 (``fixenc.repair``) has to judge each short island on its own: an accented letter inside a
 Latin word (``Fant谩stica``) or a Hangul word with half its bytes lost gives it too little
 evidence.  The page as a whole gives plenty: re-encoded with the wrong codec, its bytes are
@@ -91,7 +92,7 @@ MIN_DAMAGED_CHARS = 3
 
 
 def redecode_page(text: str) -> tuple[str, list[Fix]]:
-    """Re-decode a page that was UTF-8 read as GBK as a whole, or return it unchanged."""
+    """Re-decode a page that was UTF-8 read as a CJK double-byte codec, or return it unchanged."""
     if text.isascii() or not WRONG_READING.search(text):
         return text, []
     for codec in WRONG_PAGE_CODECS:
