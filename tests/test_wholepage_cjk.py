@@ -7,6 +7,8 @@ the wrong codec is valid UTF-8 apart from those bytes.
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from fixenc.wholepage import redecode_page
@@ -78,3 +80,13 @@ def test_page_that_lost_nearly_every_byte_is_left_as_it_is() -> None:
 )  # fmt: skip
 def test_clean_cjk_text_is_not_redecoded(clean: str) -> None:
     assert redecode_page(clean) == (clean, [])
+
+
+def test_guesses_are_never_private_use_characters() -> None:
+    # The model knows some private-use characters (icon fonts); without this rule 반복되는
+    # came back with U+EC18 and U+E418 guessed into it.
+    clean = "서비스를 할 때 계속 반복되는 단순 작업들이 있다. 서비스하는 기계에 파일 보내기, 서버 내리기"
+    damaged = clean.encode("utf-8").decode("cp932", "replace")
+    repaired, _ = redecode_page(damaged)
+    assert "되는 단" in repaired
+    assert not any(unicodedata.category(char) in ("Co", "Cn", "Cc") for char in repaired)

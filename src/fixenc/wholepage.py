@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, pairwise, product
@@ -81,6 +82,9 @@ MAX_CANDIDATES = 5000
 MAX_STEPS = 20000
 # A candidate character must be one the language model has seen (its unseen floor is -16).
 KNOWN_CHAR_LOGPROB = -15.5
+# Unicode categories no guess may produce: controls, private use, unassigned code points
+# (the model knows some private-use characters from pages that use them as icons).
+IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn"))
 CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
@@ -337,7 +341,7 @@ def _redamaging(
     damaged: str,
     codec: str,
 ) -> list[tuple[str, tuple]]:
-    """The readings whose bytes the wrong decoder turns into the damaged text we have."""
+    """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
     first = bisect_right(offsets, start) - 1
     last = bisect_left(offsets, end + 2)
     if last >= len(offsets):
@@ -347,6 +351,8 @@ def _redamaging(
     places = [place - offsets[first] for place in lost]
     kept = []
     for reading in readings:
+        if any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in reading[0]):
+            continue
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
