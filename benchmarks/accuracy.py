@@ -16,6 +16,7 @@ pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
     ... --margin 1.0  # run with another repair.MARGIN (the sweep that chose it)
     ... --family-margin legacy-as-latin=1.0  # the same for one family's margin
     ... --only pairs --failures "big5 as latin-1"  # that pair only, failed cases on stderr
+    ... --whole-page  # every case goes through wholepage.redecode_page first (as the pipeline does)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import ftfy
 
 from fixenc import langmodel, repair
 from fixenc.repair import repair_mojibake
+from fixenc.wholepage import redecode_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FIXENC_SHARED", ROOT.parent / "shared"))
@@ -211,6 +213,11 @@ def levenshtein(a: str, b: str) -> int:
     return previous[-1]
 
 
+def fixenc_fix(text: str, args) -> tuple[str, list]:
+    """repair_mojibake, after the whole-page stage when ``--whole-page`` is given."""
+    return repair_mojibake(redecode_page(text)[0] if args.whole_page else text)
+
+
 def ftfy_fix(text: str) -> str:
     return ftfy.fix_text(text)
 
@@ -238,7 +245,7 @@ def run_pairs(texts, args, rng) -> None:
             stats = defaultdict(int)
             total_chars = sum(len(original) for original, _ in cases)
             for original, shown in cases:
-                fixed, _ = repair_mojibake(shown)
+                fixed, _ = fixenc_fix(shown, args)
                 peer = ftfy_fix(shown)
                 errors_in = char_errors(original, shown)
                 errors_out = char_errors(original, fixed)
@@ -294,15 +301,15 @@ def run_clean(texts, args, rng) -> None:
         pages = pages[: args.pages]
         page_changed = para_total = para_changed = short_total = short_changed = peer_changed = 0
         for name, page in pages:
-            if repair_mojibake(page)[0] != page:
+            if fixenc_fix(page, args)[0] != page:
                 page_changed += 1
-                examples.append((name, repair_mojibake(page)[1][:2]))
+                examples.append((name, fixenc_fix(page, args)[1][:2]))
             for para in paragraphs(page, rng, 50):
                 para_total += 1
-                para_changed += repair_mojibake(para)[0] != para
+                para_changed += fixenc_fix(para, args)[0] != para
             for line in short_lines(page):
                 short_total += 1
-                fixed = repair_mojibake(line)[0]
+                fixed = fixenc_fix(line, args)[0]
                 if fixed != line:
                     short_changed += 1
                     examples.append((name, [line, fixed]))
@@ -383,6 +390,11 @@ def main() -> None:
         action="append",
         metavar="FAMILY=M",
         help="run with this repair.FAMILY_MARGINS entry (legacy-as-latin=1.0)",
+    )
+    parser.add_argument(
+        "--whole-page",
+        action="store_true",
+        help="re-decode each case as a whole page first (wholepage.redecode_page), as the pipeline does",
     )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     parser.add_argument(

@@ -1,8 +1,9 @@
 """Undo the mojibake of a page that was decoded, as a whole, with the wrong double-byte codec.
 
-Why this is its own stage: when a scraper reads a UTF-8 page as GBK, every non-ASCII
-character of the page is damaged the same way, and the decoder's U+FFFD marks stand for
-single lost bytes (a lead byte whose partner was ASCII, or 0x80/0xFF).  Span-by-span repair
+Why this is its own stage: when a scraper reads a UTF-8 page as GBK (or Big5, Shift-JIS,
+EUC-JP, EUC-KR), every non-ASCII character of the page is damaged the same way, and the
+decoder's U+FFFD marks stand for single lost bytes (a lead byte whose partner does not pair
+with it, which is then read again, or a byte that is no lead byte).  Span-by-span repair
 (``fixenc.repair``) has to judge each short island on its own: an accented letter inside a
 Latin word (``Fant谩stica``) or a Hangul word with half its bytes lost gives it too little
 evidence.  The page as a whole gives plenty: re-encoded with the wrong codec, its bytes are
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from itertools import accumulate, pairwise, product
@@ -47,7 +49,17 @@ from fixenc.result import Fix
 __all__ = ["redecode_page"]
 
 # Codecs a whole page is wrongly decoded with, tried in order; the right codec is UTF-8.
-WRONG_PAGE_CODECS = ("gb18030", "gbk")
+WRONG_PAGE_CODECS = ("gb18030", "gbk", "cp950", "big5hkscs", "cp932", "euc_jp", "cp949")
+# Decoders of one family agree on the bytes a page has but may differ on a guessed byte
+# (gb18030 maps pairs that gbk leaves undefined; browsers read Big5 as cp950 or big5hkscs,
+# Shift-JIS as cp932, EUC-KR as cp949): a guess must give the damaged text under one of them.
+READER_FAMILIES = (
+    ("gb18030", "gbk"),
+    ("cp950", "big5", "big5hkscs"),
+    ("cp932", "shift_jis"),
+    ("euc_jp",),
+    ("cp949", "euc_kr"),
+)
 RIGHT_CODEC = "utf-8"
 LOST = "\ufffd"
 # A byte no UTF-8 text holds: stands in for a lost byte while the page is checked.
@@ -63,6 +75,8 @@ CONTINUATION_BYTES = range(0x80, 0xC0)
 # A character with more lost bytes than this, or a lost byte with more candidate readings,
 # stays lost: too little is left to guess from.
 MAX_LOST_PER_CHAR = 2
+# Bytes of a character whose lead byte was lost, when windows of lost bytes are cut apart.
+UNKNOWN_LEAD_SIZE = 3
 MAX_CANDIDATES = 5000
 # Steps of the search for one window's readings; a window that needs more (many lost bytes in
 # a row, most readings dying late) stays lost.  Why: found by the property tests, a run of
@@ -70,6 +84,9 @@ MAX_CANDIDATES = 5000
 MAX_STEPS = 20000
 # A candidate character must be one the language model has seen (its unseen floor is -16).
 KNOWN_CHAR_LOGPROB = -15.5
+# Unicode categories no guess may produce: controls, private use, unassigned code points
+# (the model knows some private-use characters from pages that use them as icons).
+IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn"))
 CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
 # Readings scored by the full model for one window, the best by unigrams and page n-grams.
@@ -83,7 +100,7 @@ MIN_DAMAGED_CHARS = 3
 
 
 def redecode_page(text: str) -> tuple[str, list[Fix]]:
-    """Re-decode a page that was UTF-8 read as GBK as a whole, or return it unchanged."""
+    """Re-decode a page that was UTF-8 read as a CJK double-byte codec, or return it unchanged."""
     if text.isascii() or not WRONG_READING.search(text):
         return text, []
     for codec in WRONG_PAGE_CODECS:
@@ -187,12 +204,38 @@ def _char_windows(data: bytearray, gaps: list[int]) -> list[tuple[int, int, list
             and end not in lost
         ):
             end += 1
-        if windows and start <= windows[-1][1]:
+        if windows and (
+            start < windows[-1][1]
+            or (start == windows[-1][1] and not _ends_whole(data, *windows[-1][:2], lost))
+        ):
             previous = windows.pop()
             windows.append((previous[0], max(end, previous[1]), [*previous[2], gap]))
         else:
             windows.append((start, end, [gap]))
     return windows
+
+
+def _ends_whole(data: bytearray, start: int, end: int, lost: set[int]) -> bool:
+    """True when the window's last character is complete, whatever its lost bytes are.
+
+    A character whose lead byte was lost is taken as three bytes long, the length of CJK
+    characters: without this, a page that lost every lead byte (UTF-8 Japanese read as
+    EUC-KR) would be one window, too long to search.
+    """
+    size = filled = 0
+    for position in range(start, end):
+        if filled < size and (position in lost or data[position] in CONTINUATION_BYTES):
+            filled += 1
+            continue
+        byte = data[position]
+        if position in lost:
+            size = UNKNOWN_LEAD_SIZE
+        elif byte < 0x80:
+            size = 1
+        else:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+        filled = 1
+    return filled >= size
 
 
 def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tuple[str, tuple]]:
@@ -302,7 +345,7 @@ def _redamaging(
     damaged: str,
     codec: str,
 ) -> list[tuple[str, tuple]]:
-    """The readings whose bytes the wrong decoder turns into the damaged text we have."""
+    """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
     first = bisect_right(offsets, start) - 1
     last = bisect_left(offsets, end + 2)
     if last >= len(offsets):
@@ -312,17 +355,19 @@ def _redamaging(
     places = [place - offsets[first] for place in lost]
     kept = []
     for reading in readings:
+        if any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in reading[0]):
+            continue
         for place, value in zip(places, reading[1]):
             window[place] = value
-        # Decoders that agree on the bytes the page has may differ on a guess (gb18030 maps
-        # pairs that gbk leaves undefined): the guess must fit one of them.
+        # The guess must fit one decoder of the codec's family (READER_FAMILIES).
         if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
             kept.append(reading)
     return kept
 
 
 def _readers(codec: str) -> tuple[str, ...]:
-    return (codec, *(other for other in WRONG_PAGE_CODECS if other != codec))
+    family = next(family for family in READER_FAMILIES if codec in family)
+    return (codec, *(other for other in family if other != codec))
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:

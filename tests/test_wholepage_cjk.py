@@ -1,0 +1,92 @@
+"""Whole pages of UTF-8 read as Big5, Shift-JIS, EUC-JP and EUC-KR (lines from the chardet corpus).
+
+Python's CJK decoders with errors="replace" lose one byte per U+FFFD (a lead byte whose
+partner does not pair with it; the partner is read again), so the page re-encoded with
+the wrong codec is valid UTF-8 apart from those bytes.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from fixenc.wholepage import redecode_page
+
+LOST = "\ufffd"
+
+
+@pytest.mark.parametrize(
+    ("codec", "clean"),
+    [
+        ("cp932", "Windows Server 2003 Datacenter Edition、Windows Server 2003 Enterprise Edition、Windows"),
+        ("cp949", "참조 ; http://amkorea.com/cgi-bin/amkorea/board/ttboard.cgi?act=read"),
+    ],
+)  # fmt: skip
+def test_lossless_page_comes_back_exactly(codec: str, clean: str) -> None:
+    damaged = clean.encode("utf-8").decode(codec)
+    repaired, fixes = redecode_page(damaged)
+    assert repaired == clean
+    assert fixes[0].codecs == (codec, "utf-8")
+
+
+def test_big5_page_keeps_undetermined_characters_lost() -> None:
+    # Too few bytes of 《 and 》 survive to tell them from other marks: they stay U+FFFD.
+    damaged = "小說《尤里西斯》Ulysses".encode().decode("cp950", "replace")
+    repaired, fixes = redecode_page(damaged)
+    assert repaired == f"小說{LOST}尤里西斯{LOST}Ulysses"
+    assert fixes[0].codecs == ("cp950", "utf-8")
+    assert fixes[0].guessed  # the lost bytes of 尤 and 斯 were guessed, and reported
+
+
+def test_shift_jis_page_is_recovered_but_its_last_lost_byte() -> None:
+    clean = "この写真はマジの写真なのか？それとも合成なのか？ってのを見極めるコト。"
+    damaged = clean.encode("utf-8").decode("cp932", "replace")
+    repaired, fixes = redecode_page(damaged)
+    assert damaged.count(LOST) == 2
+    assert repaired == clean[:-1] + LOST  # 。 lost its last byte at the end: any of 。〃々〆 fits
+    assert "1 characters left as U+FFFD" in fixes[0].detail
+
+
+def test_euc_kr_page_recovers_the_words_whose_lost_bytes_are_determined() -> None:
+    clean = "서울의 날씨는 맑습니다. 오늘은 비가 오지 않을 것입니다. 내일도 맑겠습니다."
+    damaged = clean.encode("utf-8").decode("cp949", "replace")
+    repaired, fixes = redecode_page(damaged)
+    assert "맑습니다" in repaired and "것입니다" in repaired
+    assert "맑습니다" not in damaged
+    assert fixes[0].codecs == ("cp949", "utf-8")
+    assert len(fixes[0].guessed) < damaged.count(LOST)
+
+
+def test_euc_jp_page_with_korean_text_is_re_decoded() -> None:
+    clean = "서울의 날씨는 맑습니다. 오늘은 비가 오지 않을 것입니다. 내일도 맑겠습니다."
+    damaged = clean.encode("utf-8").decode("euc_jp", "replace")
+    repaired, fixes = redecode_page(damaged)
+    assert "비가" in repaired
+    assert fixes[0].codecs == ("euc_jp", "utf-8")
+
+
+def test_page_that_lost_nearly_every_byte_is_left_as_it_is() -> None:
+    # Japanese UTF-8 read as EUC-JP keeps about one byte in three: too little to decide.
+    clean = "今年のベストアルバムをリストアップをするのも良いかもしれませんが、なかなか数が絞れない。"
+    damaged = clean.encode("utf-8").decode("euc_jp", "replace")
+    assert redecode_page(damaged) == (damaged, [])
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["[轉載] 小說《尤里西斯》是喬伊斯的長篇小說。", "エルエル的には「合成」だと思うのですが、エンジンに放射熱まである。",
+     "참조 ; 민스 (2003-12-05 15:18:43)", "今年のベストアルバムをリストアップ"],
+)  # fmt: skip
+def test_clean_cjk_text_is_not_redecoded(clean: str) -> None:
+    assert redecode_page(clean) == (clean, [])
+
+
+def test_guesses_are_never_private_use_characters() -> None:
+    # The model knows some private-use characters (icon fonts); without this rule 반복되는
+    # came back with U+EC18 and U+E418 guessed into it.
+    clean = "서비스를 할 때 계속 반복되는 단순 작업들이 있다. 서비스하는 기계에 파일 보내기, 서버 내리기"
+    damaged = clean.encode("utf-8").decode("cp932", "replace")
+    repaired, _ = redecode_page(damaged)
+    assert "되는 단" in repaired
+    assert not any(unicodedata.category(char) in ("Co", "Cn", "Cc") for char in repaired)
