@@ -39,13 +39,16 @@ def test_big5_page_keeps_undetermined_characters_lost() -> None:
     assert fixes[0].guessed  # the lost bytes of 尤 and 斯 were guessed, and reported
 
 
-def test_shift_jis_page_is_recovered_but_its_last_lost_byte() -> None:
+def test_shift_jis_page_is_recovered_with_its_final_mark_guessed_by_frequency() -> None:
     clean = "この写真はマジの写真なのか？それとも合成なのか？ってのを見極めるコト。"
     damaged = clean.encode("utf-8").decode("cp932", "replace")
     repaired, fixes = redecode_page(damaged)
     assert damaged.count(LOST) == 2
-    assert repaired == clean[:-1] + LOST  # 。 lost its last byte at the end: any of 。〃々〆 fits
-    assert "1 characters left as U+FFFD" in fixes[0].detail
+    # 。 lost its last byte at the end: 。〃々〆 all fit the bytes; the punctuation
+    # prior (a sentence-final mark before the end) picks 。, and the guess is reported
+    assert repaired == clean
+    assert "2 of 2 lost bytes guessed, 0 characters left as U+FFFD" in fixes[0].detail
+    assert len(fixes[0].guessed) == 2
 
 
 def test_euc_kr_page_recovers_the_words_whose_lost_bytes_are_determined() -> None:
