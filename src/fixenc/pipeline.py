@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .article import extract_article
 from .chinese import repair_chinese_text
 from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
@@ -132,6 +131,10 @@ def _run(text: str, options: Options) -> Result:
             out, found = flat_text(out)
             fixes += found
         elif html and mode == "article":
+            # Imported here: the article extractor and lxml are only loaded for pages of markup
+            # (a stream of extracted text never needs them).
+            from .article import extract_article
+
             article = extract_article(out)
             out = article.text
             metadata = {"title": article.title, "author": article.author, "date": article.date}
