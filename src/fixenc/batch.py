@@ -21,16 +21,16 @@ batch.  An exception that escapes anyway is re-raised here, in order.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, ProcessPoolExecutor
 
 from .errors import FixencError
 
@@ -116,6 +116,10 @@ def _chunked(items: Iterable[T], chunk_items: int, chunk_bytes: int,
 
 @contextmanager
 def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[ProcessPoolExecutor]:
+    # Imported here: a --jobs 1 run never needs them (~25 ms of its start-up).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # fork where the platform has it and this process has no other thread (forking a threaded
     # process can deadlock the child): workers start in milliseconds and share what `prepare`
     # loaded (the language model) instead of each loading it again.
@@ -136,6 +140,8 @@ def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[Pro
 
 def _executor_map(pool: Executor, function: Callable[[T], R], chunks: Iterator[list[T]],
                   in_flight: int) -> Iterator[R]:
+    from concurrent.futures.process import BrokenProcessPool
+
     pending: deque = deque()
     try:
         for chunk in chunks:

@@ -27,7 +27,7 @@ from .batch import ordered_map
 from .decoding import BINARY_MAGIC
 from .errors import FixencError, InputTooLargeError, NotTextError
 from .formats import repair_keeping_format
-from .pipeline import Options, repair_bytes
+from .pipeline import Options, preload, repair_bytes
 from .result import Fix
 
 MODES = ("output", "in-place", "check", "diff")
@@ -275,7 +275,7 @@ def run_all(tasks: Iterable[Task], settings: Settings, *, jobs: int | None = 1,
                  for task in tasks]
     jobs = 1 if len(tasks) <= 1 else jobs
     return ordered_map(partial(process, settings=settings), tasks, jobs=jobs,
-                       scheduler=scheduler, chunk_items=1)
+                       scheduler=scheduler, chunk_items=1, prepare=preload)
 
 
 def process(task: Task, settings: Settings) -> Outcome:

@@ -14,9 +14,6 @@ from __future__ import annotations
 import html as html_module
 import re
 
-import lxml.html
-from lxml import etree
-
 from .result import Fix
 
 HTML_SIGNATURE = re.compile(
@@ -52,6 +49,9 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> tuple[str, list[Fix]]:
     """All visible text: scripts, styles and comments dropped, blocks on their own lines."""
+    import lxml.html  # here: text streams that hold no HTML never load lxml
+    from lxml import etree
+
     cleaned = UNPARSEABLE.sub("", html)
     try:
         root = lxml.html.document_fromstring(

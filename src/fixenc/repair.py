@@ -776,21 +776,24 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
 # --------------------------------------------------------------------------- signatures
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per process, hashed by identity
 class _CJKTables:
     signature_re: re.Pattern
-    pair_patterns: dict  # CodecPair -> the same signature per code page, as a pattern string
+    # CodecPair -> (rare characters, two-byte readings): the same signature per code page
+    pair_characters: dict
     run_chars: frozenset[str]
 
     def pair_signatures(self) -> dict:
-        """CodecPair -> compiled signature; compiled on the first page that shows the damage
-        (compiling them all took a third of a second of every process's start-up)."""
-        return {pair: _compiled(pattern) for pair, pattern in self.pair_patterns.items()}
+        """CodecPair -> compiled signature; written and compiled on the first page that shows
+        the damage (doing it for every pair took a third of a second of every process's
+        start-up)."""
+        return _pair_signatures(self)
 
 
-@lru_cache(maxsize=16)
-def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+@lru_cache(maxsize=2)
+def _pair_signatures(tables: _CJKTables) -> dict:
+    return {pair: re.compile(_signature_pattern(*characters))
+            for pair, characters in tables.pair_characters.items()}
 
 
 _CJK_LOCK = threading.Lock()
@@ -862,9 +865,8 @@ def _build_cjk_tables() -> _CJKTables:
         signature_re=_signature_re(
             set().union(*signatures.values()), set().union(*two_byte.values()) - common_kana
         ),
-        pair_patterns={
-            pair: _signature_pattern(signatures[pair], two_byte[pair] - common_kana)
-            for pair in UTF8_AS_CJK_PAIRS
+        pair_characters={
+            pair: (signatures[pair], two_byte[pair] - common_kana) for pair in UTF8_AS_CJK_PAIRS
         },
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),

@@ -44,12 +44,11 @@ from typing import IO, NamedTuple
 
 import click
 
-from . import langmodel
 from .batch import ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
-from .pipeline import Options, repair_bytes, repair_text
+from .pipeline import Options, preload, repair_bytes, repair_text
 from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
@@ -507,7 +506,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size, prepare=langmodel.load):
+                               scheduler=scheduler, sizeof=_item_size, prepare=preload):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
