@@ -16,7 +16,7 @@ pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
     ... --margin 1.0  # run with another repair.MARGIN (the sweep that chose it)
     ... --family-margin legacy-as-latin=1.0  # the same for one family's margin
     ... --only pairs --failures "big5 as latin-1"  # that pair only, failed cases on stderr
-    ... --whole-page  # every case goes through wholepage.redecode_page first (as the pipeline does)
+    ... --span-only   # repair_mojibake alone, without the whole-page stage the pipeline runs first
 """
 
 from __future__ import annotations
@@ -214,8 +214,8 @@ def levenshtein(a: str, b: str) -> int:
 
 
 def fixenc_fix(text: str, args) -> tuple[str, list]:
-    """repair_mojibake, after the whole-page stage when ``--whole-page`` is given."""
-    return repair_mojibake(redecode_page(text)[0] if args.whole_page else text)
+    """repair_mojibake after the whole-page stage, as the pipeline runs them (``--span-only``: alone)."""
+    return repair_mojibake(text if args.span_only else redecode_page(text)[0])
 
 
 def ftfy_fix(text: str) -> str:
@@ -392,9 +392,9 @@ def main() -> None:
         help="run with this repair.FAMILY_MARGINS entry (legacy-as-latin=1.0)",
     )
     parser.add_argument(
-        "--whole-page",
+        "--span-only",
         action="store_true",
-        help="re-decode each case as a whole page first (wholepage.redecode_page), as the pipeline does",
+        help="repair_mojibake alone, without wholepage.redecode_page (which the pipeline runs first)",
     )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     parser.add_argument(

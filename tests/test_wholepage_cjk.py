@@ -47,7 +47,7 @@ def test_shift_jis_page_is_recovered_with_its_final_mark_guessed_by_frequency() 
     # 。 lost its last byte at the end: 。〃々〆 all fit the bytes; the punctuation
     # prior (a sentence-final mark before the end) picks 。, and the guess is reported
     assert repaired == clean
-    assert "2 of 2 lost bytes guessed, 0 characters left as U+FFFD" in fixes[0].detail
+    assert "2 lost bytes shown as U+FFFD, 2 guessed, 0 characters left as U+FFFD" in fixes[0].detail
     assert len(fixes[0].guessed) == 2
 
 
@@ -93,3 +93,28 @@ def test_guesses_are_never_private_use_characters() -> None:
     repaired, _ = redecode_page(damaged)
     assert "되는 단" in repaired
     assert not any(unicodedata.category(char) in ("Co", "Cn", "Cc") for char in repaired)
+
+
+def _question(error: UnicodeDecodeError) -> tuple[str, int]:
+    return "?", error.start + 1  # one '?' per byte the decoder cannot read
+
+
+@pytest.mark.parametrize("codec", ["cp932", "gb18030"])
+def test_lost_bytes_shown_as_question_marks_are_found_and_real_ones_kept(codec: str) -> None:
+    import codecs
+
+    codecs.register_error("test-question", _question)
+    clean = "この写真はマジの写真なのか？それとも合成なのか？ってのを見極めるコト。本当? yes"
+    damaged = clean.encode("utf-8").decode(codec, "test-question")
+    assert LOST not in damaged and damaged.count("?") > 1
+    repaired, fixes = redecode_page(damaged)
+    assert "それとも合成なのか？ってのを見極める" in repaired
+    assert repaired.endswith("本当? yes")  # the page's own '?' stays
+    assert "lost bytes shown as '?'" in fixes[0].detail
+
+
+@pytest.mark.parametrize(
+    "clean", ["你好吗?我很好。", "本当? はい、そうです。これはテストです?", "정말? 네, 맞습니다??"]
+)
+def test_clean_cjk_text_with_question_marks_is_not_redecoded(clean: str) -> None:
+    assert redecode_page(clean) == (clean, [])

@@ -108,10 +108,17 @@ def redecode_page(text: str) -> tuple[str, list[Fix]]:
         if encoded is None:
             continue
         data, gaps = encoded
+        page = text
         if not _valid_apart_from_gaps(data, gaps):
-            continue
-        repaired, guessed, unsure = _decode_guessing(data, gaps, text, codec)
-        damaged = NON_ASCII_RUN.findall(text)
+            # The wrong decoder may have put '?' for each lost byte instead of U+FFFD.
+            page = _question_marks_as_lost(text, data) if not gaps else None
+            if page is None:
+                continue
+            data, gaps = _encode_with_gaps(page, codec)  # type: ignore[misc]
+            if not _valid_apart_from_gaps(data, gaps):
+                continue
+        repaired, guessed, unsure = _decode_guessing(data, gaps, page, codec)
+        damaged = NON_ASCII_RUN.findall(page)
         if sum(map(len, damaged)) < MIN_DAMAGED_CHARS:
             return text, []
         gain = langmodel.compare(" ".join(NON_ASCII_RUN.findall(repaired)), " ".join(damaged))
@@ -119,7 +126,11 @@ def redecode_page(text: str) -> tuple[str, list[Fix]]:
             return text, []
         detail = f"whole page was UTF-8 read as {codec}"
         if gaps:
-            detail += f"; {len(guessed)} of {len(gaps)} lost bytes guessed, {unsure} characters left as U+FFFD"
+            marks = "U+FFFD" if page is text else "'?'"
+            detail += (
+                f"; {len(gaps)} lost bytes shown as {marks}, {len(guessed)} guessed,"
+                f" {unsure} characters left as U+FFFD"
+            )
         fix = Fix(
             "mojibake",
             0,
@@ -155,6 +166,60 @@ def _encode_with_gaps(text: str, codec: str) -> tuple[bytearray, list[int]] | No
         except UnicodeEncodeError:
             return None
     return data, gaps
+
+
+def _question_marks_as_lost(text: str, data: bytearray) -> str | None:
+    """The page with U+FFFD for each '?' that stands where UTF-8 needs a non-ASCII byte.
+
+    Some decoders put '?' for a byte they cannot read.  Among the page's bytes (``data``,
+    the text encoded with the wrong codec), such a '?' stands after a lead byte whose
+    character is not complete yet, or before a continuation byte; a '?' the page really
+    has stands between whole characters, and stays.  No byte of a double-byte character of
+    these codecs is 0x3F, so the n-th '?' byte is the n-th '?' of the text.  None when no
+    '?' is a lost byte.
+    """
+    lost = set()
+    marks = 0
+    position = data.find(b"?")
+    while position >= 0:
+        after = data[position + 1] if position + 1 < len(data) else 0
+        if after in CONTINUATION_BYTES or _cuts_a_character(data, position):
+            lost.add(marks)
+            data[position] = PLACEHOLDER  # a lost byte, for the '?' that may follow
+        marks += 1
+        position = data.find(b"?", position + 1)
+    if not lost:
+        return None
+    # A '?' right before a lost byte was lost too: the lead byte of a character that lost
+    # its first continuation byte as well (a '?' a page really has ends a sentence).
+    position = data.rfind(b"?")
+    while position >= 0:
+        marks -= 1
+        if position + 1 < len(data) and data[position + 1] == PLACEHOLDER:
+            lost.add(marks)
+            data[position] = PLACEHOLDER
+        position = data.rfind(b"?", 0, position)
+    pieces = text.split("?")
+    out = [pieces[0]]
+    for index, piece in enumerate(pieces[1:]):
+        out.append(LOST if index in lost else "?")
+        out.append(piece)
+    return "".join(out)
+
+
+def _cuts_a_character(data: bytearray, position: int) -> bool:
+    """True when the byte at ``position`` falls inside a UTF-8 character begun before it."""
+    for back in range(1, 4):
+        if position - back < 0:
+            return False
+        byte = data[position - back]
+        if byte == PLACEHOLDER or byte in CONTINUATION_BYTES:
+            continue
+        if byte in LEAD_BYTES:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            return back < size
+        return False
+    return False
 
 
 def _valid_apart_from_gaps(data: bytearray, gaps: list[int]) -> bool:
