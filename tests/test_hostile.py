@@ -139,3 +139,25 @@ def test_a_gzip_bomb_page_in_a_warc_is_refused_by_the_record_limit(monkeypatch):
     report = streams.process_stream(io.BytesIO(record), "warc", io.BytesIO(),
                                     streams.StreamSettings(), jobs=1)
     assert report.skipped["too large"] == 1
+
+
+def test_depth_is_judged_by_the_parser_itself():
+    """The page is read flat exactly when lxml stops at its nesting limit, and not otherwise."""
+    shallow = deep_page(MAX_NESTING - 5)
+    result = fixenc.repair_text(shallow, extract="article")
+    assert "deep & inside" in result.text
+    assert not any("nested deeper" in fix.detail for fix in result.fixes)
+    deep = fixenc.repair_text(deep_page(MAX_NESTING + 5), extract="article")
+    assert any("nested deeper" in fix.detail for fix in deep.fixes)
+
+
+def test_deep_feed_keeps_its_text_and_drops_declarations():
+    feed = ("<?xml version='1.0'?><rss><channel><title>Feed</title><item><title>one</title>"
+            "<description>" + "<x>" * 300 + "deep text" + "</x>" * 300
+            + "</description></item></channel></rss>")
+    text = fixenc.repair_text(feed).text
+    assert text.split() == ["Feed", "one", "deep", "text"]
+
+
+def test_flat_text_drops_comments_and_declarations():
+    assert flat_text("<!DOCTYPE html><p>a<!-- c > d --></p><?pi x?><p>b")[0].split() == ["a", "b"]

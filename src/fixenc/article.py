@@ -36,6 +36,8 @@ from functools import lru_cache
 import lxml.etree
 import lxml.html
 
+from .markup import check_depth
+
 __all__ = ["Article", "extract_article"]
 
 
@@ -255,17 +257,20 @@ def extract_article(html: str, url: str | None = None, *, captions: bool = False
             feed = None
         if feed is not None:
             return feed
+    parser = _html_parser()
     try:
-        root = lxml.html.document_fromstring(html, parser=_HTML_PARSER)
+        root = lxml.html.document_fromstring(html, parser=parser)
     except (lxml.etree.ParserError, ValueError):
+        check_depth(parser)
         return Article("")
+    check_depth(parser)  # deeper than lxml parses: TooDeep, and the caller reads it flat
     linked = _json_ld(root)
     title, author, date = _find_metadata(root, linked)
     stated_body = linked.get("articleBody", "")
     text = _strip_leading_metadata(_main_text(root, captions), title, author)
     if not text:
         # No prose anywhere (a page of links, a frameset menu): all visible text beats nothing.
-        text = _visible_text(lxml.html.document_fromstring(html, parser=_HTML_PARSER))
+        text = _visible_text(lxml.html.document_fromstring(html, parser=_html_parser()))
     if len(stated_body) > STATED_BODY_FACTOR * len(text):
         # The page states its article in JSON-LD and the markup shows far less of it
         # (rendered by script): the page's own statement wins.
@@ -298,7 +303,10 @@ def _not_xml_text(match: re.Match) -> str:
     return " " if match.group() == "\x0c" else ""
 
 
-_HTML_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+def _html_parser() -> lxml.html.HTMLParser:
+    """A parser per page (~3 us): its error log tells whether the page was too deep, and
+    threads (a Dask worker's) never share one."""
+    return lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 
 
 # --- metadata -------------------------------------------------------------------------------
@@ -838,7 +846,9 @@ def _extract_feed(text: str) -> Article | None:
     try:
         root = lxml.etree.fromstring(text.encode("utf-8"), parser=parser)
     except lxml.etree.XMLSyntaxError:
+        check_depth(parser)
         return None
+    check_depth(parser)
     if root is None or _local(root.tag) not in FEED_ROOTS:
         return None
     channel_title = None
@@ -871,10 +881,12 @@ def _markup_text(fragment: str) -> str:
     """Visible text of an HTML fragment (feed descriptions carry escaped markup)."""
     if "<" not in fragment:
         return _clean(fragment)
+    parser = _html_parser()
     try:
-        root = lxml.html.document_fromstring(f"<div>{fragment}</div>", parser=_HTML_PARSER)
+        root = lxml.html.document_fromstring(f"<div>{fragment}</div>", parser=parser)
     except (lxml.etree.ParserError, ValueError):
         return _clean(fragment)
+    check_depth(parser)
     for element in list(root.iter(*DROP_TAGS)):
         _remove(element)
     return _serialise([root])

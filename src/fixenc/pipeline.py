@@ -15,10 +15,10 @@ from .chinese import repair_chinese_text
 from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
 from .markup import (
+    TooDeep,
     flat_text,
     html_to_text,
     looks_like_html,
-    nests_too_deep,
     strip_markup_fragments,
 )
 from .misaligned import repair_misaligned_double_byte
@@ -127,20 +127,11 @@ def _run(text: str, options: Options) -> Result:
         if mode == "auto":
             mode = "article" if html else "text"
         markup_removed = html
-        if html and nests_too_deep(out):
-            out, found = flat_text(out)
-            fixes += found
-        elif html and mode == "article":
-            # Imported here: the article extractor and lxml are only loaded for pages of markup
-            # (a stream of extracted text never needs them).
-            from .article import extract_article
-
-            article = extract_article(out)
-            out = article.text
-            metadata = {"title": article.title, "author": article.author, "date": article.date}
-            fixes.append(Fix("markup", detail="article extracted"))
-        elif html:
-            out, found = html_to_text(out)
+        if html:
+            try:
+                out, found, metadata = _markup_text(out, mode)
+            except TooDeep:
+                out, found = flat_text(out)
             fixes += found
         else:
             out, found = strip_markup_fragments(out)
@@ -172,6 +163,23 @@ def _run(text: str, options: Options) -> Result:
                     out, found = normalize_whitespace(repaired)
                     fixes += found
     return Result(out, None, tuple(fixes), out != text, metadata)
+
+
+def _markup_text(html: str, mode: str) -> tuple[str, list[Fix], dict]:
+    """The article (mode "article") or all visible text of a page of markup, and its metadata.
+
+    Raises ``TooDeep`` for markup nested deeper than lxml parses (the caller reads it flat).
+    """
+    if mode != "article":
+        out, found = html_to_text(html)
+        return out, found, {}
+    # Imported here: the article extractor and lxml are only loaded for pages of markup
+    # (a stream of extracted text never needs them).
+    from .article import extract_article
+
+    article = extract_article(html)
+    metadata = {"title": article.title, "author": article.author, "date": article.date}
+    return article.text, [Fix("markup", detail="article extracted")], metadata
 
 
 def _repair_mojibake_until_stable(text: str) -> tuple[str, list[Fix]]:
