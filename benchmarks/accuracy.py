@@ -22,6 +22,7 @@ pass counts on ftfy's own test cases; repair speed against ftfy.fix_text.
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
 import html
 import json
@@ -190,6 +191,32 @@ def damage(text: str, true: str, wrong: str, mode: str) -> str | None:
     return shown
 
 
+def chars_hit(text: str, true: str, wrong: str, mode: str) -> int | None:
+    """How many characters of ``text`` lost a byte when its bytes were read with ``wrong``.
+
+    The CER a repair would have if it left every such character as U+FFFD and guessed none:
+    what the surviving bytes determine.  None for lossless modes and chains of codecs.
+    """
+    if mode not in ("fffd", "question") or ">" in wrong:
+        return None
+    data = text.encode(true)
+    lost: set[int] = set()
+
+    def record(error: UnicodeDecodeError) -> tuple[str, int]:
+        end = error.end if mode == "fffd" else error.start + 1
+        lost.update(range(error.start, end))
+        return "?", end
+
+    codecs.register_error("fixenc-bench-record", record)
+    data.decode(wrong, "fixenc-bench-record")
+    hit = position = 0
+    for ch in text:
+        size = len(ch.encode(true))
+        hit += any(byte in lost for byte in range(position, position + size))
+        position += size
+    return hit
+
+
 def char_errors(expected: str, actual: str) -> int:
     """Edit operations from the opcodes of difflib (an upper bound of Levenshtein)."""
     if expected == actual:
@@ -225,9 +252,10 @@ def ftfy_fix(text: str) -> str:
 def run_pairs(texts, args, rng) -> None:
     print("\n## Damaged text: exact recovery and character error rate (CER)\n")
     print(
-        "| pair | mode | cases | fixenc exact | fixenc CER | ftfy exact | ftfy CER | input CER | worse |"
+        "| pair | mode | cases | fixenc exact | fixenc CER | ftfy exact | ftfy CER | input CER | worse "
+        "| chars that lost a byte |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     margins = []
     for name, true, wrong, groups, modes in PAIRS:
         for mode in modes:
@@ -254,6 +282,8 @@ def run_pairs(texts, args, rng) -> None:
                 stats["errors"] += errors_out
                 stats["peer_errors"] += char_errors(original, peer)
                 stats["input_errors"] += errors_in
+                hit = chars_hit(original, true, wrong, mode)
+                stats["hit"] += hit or 0
                 # The opcode count is an upper bound; confirm "worse" exactly.
                 stats["worse"] += errors_out > errors_in and levenshtein(
                     original, fixed
@@ -267,7 +297,8 @@ def run_pairs(texts, args, rng) -> None:
                 f"| {name} | {mode} | {n} | {stats['exact'] / n:.1%} | "
                 f"{stats['errors'] / total_chars:.2%} | {stats['peer_exact'] / n:.1%} | "
                 f"{stats['peer_errors'] / total_chars:.2%} | {stats['input_errors'] / total_chars:.1%} | "
-                f"{stats['worse']} |"
+                f"{stats['worse']} | "
+                + (f"{stats['hit'] / total_chars:.2%} |" if mode in ("fffd", "question") and ">" not in wrong else "- |")
             )
             sys.stdout.flush()
     if margins:
@@ -407,8 +438,6 @@ def main() -> None:
     args.pages = 8 if args.quick else 40
     if not CORPUS.is_dir():
         sys.exit(f"corpus not found at {CORPUS}; set FIXENC_SHARED")
-    import codecs
-
     codecs.register_error("fixenc-bench-question", _question)
     if args.margin is not None:
         repair.MARGIN = args.margin
