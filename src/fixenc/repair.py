@@ -50,14 +50,17 @@ a confidence.
 from __future__ import annotations
 
 import bisect
+import gzip
 import itertools
+import json
 import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import ftfy
 
@@ -798,6 +801,9 @@ def _pair_signatures(tables: _CJKTables) -> dict:
 
 _CJK_LOCK = threading.Lock()
 _CJK_TABLES: _CJKTables | None = None
+# ``_build_cjk_tables`` stored by ``scripts/build_cjk_signatures.py``: building them took a
+# sixth of a second of every process's start-up, loading them takes milliseconds.
+CJK_TABLES_FILE = "cjk_signatures.json.gz"
 # Characters this common in some CJK language are never a signature by themselves.
 COMMON_CJK_CHARS = 3000
 # Letters per language (most frequent first) whose two UTF-8 bytes make the
@@ -819,8 +825,63 @@ def _cjk_tables() -> _CJKTables:
     if _CJK_TABLES is None:
         with _CJK_LOCK:
             if _CJK_TABLES is None:
-                _CJK_TABLES = _build_cjk_tables()
+                _CJK_TABLES = _load_cjk_tables()
     return _CJK_TABLES
+
+
+def _load_cjk_tables() -> _CJKTables:
+    """The tables of ``_build_cjk_tables`` as shipped in ``data/`` (see ``CJK_TABLES_FILE``)."""
+    raw = (resources.files("fixenc") / "data" / CJK_TABLES_FILE).read_bytes()
+    return _tables_from_data(json.loads(gzip.decompress(raw)))
+
+
+def cjk_tables_data() -> dict:
+    """``_build_cjk_tables`` as plain data, for the build script: character sets as code point
+    ranges (CJK signatures are long runs of consecutive code points)."""
+    tables = _build_cjk_tables()
+    return {
+        "pairs": {
+            pair.wrong: {"rare": _code_point_ranges(rare), "two_byte": sorted(two_byte)}
+            for pair, (rare, two_byte) in tables.pair_characters.items()
+        },
+        "run_chars": _code_point_ranges(tables.run_chars),
+    }
+
+
+def _tables_from_data(data: dict) -> _CJKTables:
+    pair_characters = {
+        pair: (_chars_in_ranges(data["pairs"][pair.wrong]["rare"]),
+               set(data["pairs"][pair.wrong]["two_byte"]))
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    # The signature regex reads the union of every pair's characters, as built.
+    return _CJKTables(
+        signature_re=_signature_re(
+            set().union(*(rare for rare, _ in pair_characters.values())),
+            set().union(*(two_byte for _, two_byte in pair_characters.values())),
+        ),
+        pair_characters=pair_characters,
+        run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
+    )
+
+
+def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
+    """[[first, last], ...] of the code points of ``chars``.
+
+    >>> _code_point_ranges("abcx")
+    [[97, 99], [120, 120]]
+    """
+    ranges: list[list[int]] = []
+    for point in sorted(map(ord, chars)):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return ranges
+
+
+def _chars_in_ranges(ranges: list[list[int]]) -> set[str]:
+    return {chr(point) for first, last in ranges for point in range(first, last + 1)}
 
 
 def _build_cjk_tables() -> _CJKTables:
