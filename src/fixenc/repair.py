@@ -469,7 +469,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first)
     for start, end in runs:
         run = text[start:end]
-        pairs = tuple(p for p, sig in tables.pair_signatures().items() if sig.search(run))
+        pairs = tables.signed_pairs(run)
         candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first):
@@ -786,17 +786,47 @@ class _CJKTables:
     pair_characters: dict
     run_chars: frozenset[str]
 
-    def pair_signatures(self) -> dict:
-        """CodecPair -> compiled signature; written and compiled on the first page that shows
-        the damage (doing it for every pair took a third of a second of every process's
-        start-up)."""
-        return _pair_signatures(self)
+    def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
+        """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
+        ``run``, in ``UTF8_AS_CJK_PAIRS`` order.
+
+        Every hit of one pair's signature is a hit of ``signature_re`` (its classes hold the
+        union of the pairs' characters), so only those places are checked, by set lookups:
+        compiling a regex per pair took a tenth of a second of a process's first page that
+        showed the signature.
+        """
+        signed: set[CodecPair] = set()
+        hit = self.signature_re.search(run)
+        while hit and len(signed) < len(self.pair_characters):
+            index = hit.start()
+            for pair, (rare, two_byte) in _flat_pair_characters(self).items():
+                if pair not in signed and _signed_at(run, index, rare, two_byte):
+                    signed.add(pair)
+            hit = self.signature_re.search(run, index + 1)
+        return tuple(pair for pair in self.pair_characters if pair in signed)
 
 
 @lru_cache(maxsize=2)
-def _pair_signatures(tables: _CJKTables) -> dict:
-    return {pair: re.compile(_signature_pattern(*characters))
-            for pair, characters in tables.pair_characters.items()}
+def _flat_pair_characters(tables: _CJKTables) -> dict:
+    """CodecPair -> (rare characters, characters of its two-byte readings), as sets."""
+    return {pair: (frozenset(rare), frozenset(ch for reading in two_byte for ch in reading))
+            for pair, (rare, two_byte) in tables.pair_characters.items()}
+
+
+def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[str]) -> bool:
+    """Does ``_signature_pattern(rare, two_byte)`` match ``run`` at ``index``?"""
+    ch = run[index]
+    if ch in rare:
+        following = run[index + 1 : index + 3]
+        if following[:1] in rare or (
+            len(following) == 2 and following[0] != "\n" and following[1] in rare
+        ):
+            return True  # two rare characters with at most one other (no line break) between
+    if ch in two_byte:
+        following = run[index + 1 : index + 4]
+        if len(following) == 3 and all(c in two_byte for c in following):
+            return True
+    return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
 
 
 _CJK_LOCK = threading.Lock()
