@@ -62,6 +62,21 @@ def test_preload_text_is_clean_and_preloading_changes_no_result() -> None:
     assert before.text == PRELOAD_TEXT and not before.fixes
 
 
+PRELOAD_PROBE = """
+from fixenc import langmodel, repair
+from fixenc.pipeline import preload
+preload()
+print(langmodel._MODEL is not None, repair._CJK_TABLES is not None)
+"""
+
+
+def test_preload_loads_the_model_and_the_cjk_tables_that_forked_workers_share() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", PRELOAD_PROBE], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
 def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None:
     """data/cjk_signatures.json.gz must be rebuilt (scripts/build_cjk_signatures.py) whenever
     the language model or the code pairs change."""
