@@ -325,6 +325,7 @@ class _Page:
     _chars: Counter | None = field(default=None, repr=False)
     _scripts: frozenset[str] | None = field(default=None, repr=False)
     _fits: dict[str, bool] = field(default_factory=dict, repr=False)
+    _wide_chars: str | None = field(default=None, repr=False)
     # Lost-byte searches still allowed (see ``_search_budget``).
     searches_left: int = 0
 
@@ -344,12 +345,15 @@ class _Page:
     def fits(self, codec: DoubleByteCodec) -> bool:
         """Whether the page could have come out of ``codec``: its characters encode in it."""
         if codec.name not in self._fits:
-            # The distinct characters first (a C-level pass), then the filter on those.
-            chars = {ch for ch in set(self.text) if ch > "\x7f" and not ch.isspace()}
-            chars.difference_update(LOST_MARKS)
+            if self._wide_chars is None:
+                # The distinct characters first (a C-level pass), then the filter on those;
+                # once per page, for every codec.
+                chars = {ch for ch in set(self.text) if ch > "\x7f" and not ch.isspace()}
+                chars.difference_update(LOST_MARKS)
+                self._wide_chars = "".join(chars)
             # No byte of these codecs' characters is 3F: each '?' is one that missed.
-            misses = "".join(chars).encode(codec.name, "replace").count(b"?")
-            self._fits[codec.name] = misses <= MAX_FOREIGN_SHARE * len(chars)
+            misses = self._wide_chars.encode(codec.name, "replace").count(b"?")
+            self._fits[codec.name] = misses <= MAX_FOREIGN_SHARE * len(self._wide_chars)
         return self._fits[codec.name]
 
     @property
