@@ -842,7 +842,7 @@ TWO_BYTE_LETTERS = 120
 
 
 def _cjk_tables() -> _CJKTables:
-    """Where UTF-8 read as a CJK code page can be, and what betrays it (built on first use).
+    """Where UTF-8 read as a CJK code page can be, and what betrays it (loaded on first use).
 
     UTF-8 writes every CJK character as a lead byte E0-EF and continuation
     bytes 80-BF; read two bytes at a time these make a fixed set of characters
