@@ -13,6 +13,7 @@ the whole model stays well under a few MB.  Run:
 
     pip install '.[build]'                       # wordfreq, the `build` extra
     python scripts/build_langmodel.py            # writes src/fixenc/data/langmodel.json.gz
+    PYTHONPATH=src python scripts/build_cjk_signatures.py   # the CJK tables use the model too
 
 The output is deterministic for a given wordfreq version.
 """

@@ -81,6 +81,41 @@ def test_text_the_gate_lets_through_is_left_alone_by_the_engine(text: str) -> No
         assert repair_mojibake(text) == full_engine(text)
 
 
+# ---------------------------------------------------------------- which CJK pairs a run shows
+
+
+@cache
+def pair_signature_regexes() -> dict:
+    tables = repair._cjk_tables()
+    return {pair: re.compile(repair._signature_pattern(*characters))
+            for pair, characters in tables.pair_characters.items()}
+
+
+@cache
+def pair_material() -> tuple[str, ...]:
+    """Some characters of every pair's signature classes (rare ones, two-byte readings)."""
+    chars: list[str] = []
+    for rare, two_byte in repair._flat_pair_characters(repair._cjk_tables()).values():
+        chars += sorted(rare)[::400] + sorted(two_byte)[::8]
+    return tuple(chars)
+
+
+@SETTINGS
+@given(st.data())
+@example(None)
+def test_signed_pairs_are_the_pairs_whose_signature_regex_matches(data) -> None:
+    """``signed_pairs`` checks with sets what each pair's own signature regex would match."""
+    texts = ["鍙戝竷鏃堕棿", "锟斤拷", "锟斤", "鍙\n戝", "鍙 戝", "a鍙x戝b", "ÄãºÃ"]
+    if data is not None:
+        alphabet = st.one_of(st.sampled_from(pair_material()), st.sampled_from(" \n锟斤拷a中"))
+        texts = [data.draw(st.text(alphabet=alphabet, max_size=12))]
+    tables = repair._cjk_tables()
+    for text in texts:
+        expected = tuple(pair for pair, signature in pair_signature_regexes().items()
+                         if signature.search(text))
+        assert tables.signed_pairs(text) == expected
+
+
 # ---------------------------------------------------------------- real clean text
 
 # corpus folder -> strict codec of its files

@@ -10,6 +10,7 @@ from damage import decode_out_of_phase, fold_width
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixenc import misaligned
 from fixenc.misaligned import repair_misaligned_double_byte
 
 SEED = SAMPLES / "zh-gov-news-damaged.txt"
@@ -123,3 +124,29 @@ def test_lossy_utf8_read_as_gbk_is_not_re_read_out_of_phase(damaged: str) -> Non
     # Its '?' and U+FFFD are bytes lost by the UTF-8-as-GBK damage, not a
     # decoder out of phase; re-reading would trade one garble for another.
     assert repair_misaligned_double_byte(damaged) == (damaged, [])
+
+
+@pytest.mark.parametrize("codec", misaligned.CODECS, ids=lambda codec: codec.name)
+def test_a_pages_fit_counts_exactly_the_characters_its_codec_cannot_encode(codec) -> None:
+    """``_Page.fits`` counts misses as the '?' bytes of one encoding with errors="replace":
+    exact because no character of these codecs encodes to a 3F byte, and each character that
+    does not encode becomes exactly one."""
+    for point in range(0x80, 0x10000):
+        ch = chr(point)
+        try:
+            assert b"?" not in ch.encode(codec.name)
+        except UnicodeEncodeError:
+            assert ch.encode(codec.name, "replace") == b"?"
+    rng = random.Random(7)
+    hangul, kana, han = "학생들고교준비", "のでダウンロード", "什麼家給打掃的那麼乾淨"
+    alphabets = [hangul, kana, han, han + kana, hangul + han, hangul + kana + han + "Ωé€ ?\ufffd"]
+    results = set()
+    for _ in range(200):
+        alphabet = rng.choice(alphabets)
+        text = "".join(rng.choice(alphabet) for _ in range(60)) + rng.choice("Ωé ")
+        wide = {ch for ch in text if ch > "\x7f" and not ch.isspace()} - set("?\ufffd")
+        misses = sum(1 for ch in wide if misaligned._encode(ch, codec.name) is None)
+        expected = misses <= misaligned.MAX_FOREIGN_SHARE * len(wide)
+        assert misaligned._Page(text).fits(codec) == expected
+        results.add(expected)
+    assert results == {True, False}

@@ -9,7 +9,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
-from fixenc import langmodel
+from fixenc import langmodel, repair
 from fixenc.pipeline import PRELOAD_TEXT, preload, repair_text
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -60,3 +60,28 @@ def test_preload_text_is_clean_and_preloading_changes_no_result() -> None:
     preload()
     assert repair_text(PRELOAD_TEXT, extract="none") == before
     assert before.text == PRELOAD_TEXT and not before.fixes
+
+
+PRELOAD_PROBE = """
+from fixenc import langmodel, repair
+from fixenc.pipeline import preload
+preload()
+print(langmodel._MODEL is not None, repair._CJK_TABLES is not None)
+"""
+
+
+def test_preload_loads_the_model_and_the_cjk_tables_that_forked_workers_share() -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", PRELOAD_PROBE], capture_output=True, text=True,
+                         env=env, check=True)
+    assert out.stdout.split() == ["True", "True"]
+
+
+def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None:
+    """data/cjk_signatures.json.gz must be rebuilt (scripts/build_cjk_signatures.py) whenever
+    the language model or the code pairs change."""
+    shipped, built = repair._load_cjk_tables(), repair._build_cjk_tables()
+    assert list(shipped.pair_characters) == list(built.pair_characters)
+    assert shipped.pair_characters == built.pair_characters
+    assert shipped.run_chars == built.run_chars
+    assert shipped.signature_re.pattern == built.signature_re.pattern

@@ -278,7 +278,8 @@ def _mostly_lost(text: str) -> bool:
     codec (UTF-8 read as Big5), and re-reading it out of phase only garbles it.
     """
     lost = len(_LOST_IN_TEXT.findall(text))
-    return lost > MAX_LOST_MARKS and lost > MAX_LOST_SHARE * sum(ch > "\x7f" for ch in text)
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return lost > MAX_LOST_MARKS and lost > MAX_LOST_SHARE * non_ascii
 
 
 def _candidate_starts(text: str) -> list[int]:
@@ -324,6 +325,7 @@ class _Page:
     _chars: Counter | None = field(default=None, repr=False)
     _scripts: frozenset[str] | None = field(default=None, repr=False)
     _fits: dict[str, bool] = field(default_factory=dict, repr=False)
+    _wide_chars: str | None = field(default=None, repr=False)
     # Lost-byte searches still allowed (see ``_search_budget``).
     searches_left: int = 0
 
@@ -337,17 +339,21 @@ class _Page:
     def bigrams(self) -> Counter:
         if self._bigrams is None:
             text = self.text
-            self._bigrams = Counter(text[i : i + 2] for i in range(len(text) - 1))
+            self._bigrams = Counter(map(str.__add__, text, text[1:]))
         return self._bigrams
 
     def fits(self, codec: DoubleByteCodec) -> bool:
         """Whether the page could have come out of ``codec``: its characters encode in it."""
         if codec.name not in self._fits:
-            # The distinct characters first (a C-level pass), then the filter on those.
-            chars = {ch for ch in set(self.text) if ch > "\x7f" and not ch.isspace()}
-            chars.difference_update(LOST_MARKS)
-            misses = sum(1 for ch in chars if _encode(ch, codec.name) is None)
-            self._fits[codec.name] = misses <= MAX_FOREIGN_SHARE * len(chars)
+            if self._wide_chars is None:
+                # The distinct characters first (a C-level pass), then the filter on those;
+                # once per page, for every codec.
+                chars = {ch for ch in set(self.text) if ch > "\x7f" and not ch.isspace()}
+                chars.difference_update(LOST_MARKS)
+                self._wide_chars = "".join(chars)
+            # No byte of these codecs' characters is 3F: each '?' is one that missed.
+            misses = self._wide_chars.encode(codec.name, "replace").count(b"?")
+            self._fits[codec.name] = misses <= MAX_FOREIGN_SHARE * len(self._wide_chars)
         return self._fits[codec.name]
 
     @property
@@ -406,10 +412,12 @@ def _best_repair(
     left = text[max(0, start - CONTEXT_CHARS) : start]
     tail = text[extent_end : extent_end + CONTEXT_CHARS]
     damaged = left + text[start:extent_end] + tail
-    own = Counter(damaged[i : i + 2] for i in range(len(damaged) - 1))
     line_start = text.rfind("\n", 0, start) + 1
     quote_open = text.count("“", line_start, start) > text.count("”", line_start, start)
-    baseline = _plausibility(damaged, page, own, quote_open)
+    # The damaged span's score is needed only once a reading decodes (most clean
+    # '?' give none): computed then, it costs nothing on clean pages.
+    own: Counter | None = None
+    baseline = 0.0
     best: _Repair | None = None
     for codec, end, template in readings:
         decoded = _decode_reading(page, start, end, template, codec, quote_open, proven is None)
@@ -418,6 +426,9 @@ def _best_repair(
         after, guessed, certainty, structural = decoded
         if after == text[start:end] or has_utf8_as_cjk_signature(after):
             continue  # unchanged, or still reads as UTF-8 decoded as a CJK code page
+        if own is None:
+            own = Counter(map(str.__add__, damaged, damaged[1:]))
+            baseline = _plausibility(damaged, page, own, quote_open)
         repaired = left + after + text[end:extent_end] + tail
         gain = _plausibility(repaired, page, own, quote_open) - baseline
         if structural:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from . import langmodel
 from .chinese import repair_chinese_text
 from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
@@ -104,6 +105,8 @@ def preload() -> None:
     them again (about 0.3 s of CPU per worker).  Repairing a short text of a few scripts, with
     a lost mark, reaches every table a page needs, whatever the stages build lazily.
     """
+    # Clean text may never reach the model (no signature shows): loaded here all the same.
+    langmodel.load()
     repair_text(PRELOAD_TEXT, extract="text")
     repair_text("<p>" + PRELOAD_TEXT + "</p>")
 

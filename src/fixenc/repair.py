@@ -50,14 +50,17 @@ a confidence.
 from __future__ import annotations
 
 import bisect
+import gzip
 import itertools
+import json
 import math
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 import ftfy
 
@@ -466,7 +469,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first)
     for start, end in runs:
         run = text[start:end]
-        pairs = tuple(p for p, sig in tables.pair_signatures().items() if sig.search(run))
+        pairs = tables.signed_pairs(run)
         candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first):
@@ -783,21 +786,54 @@ class _CJKTables:
     pair_characters: dict
     run_chars: frozenset[str]
 
-    def pair_signatures(self) -> dict:
-        """CodecPair -> compiled signature; written and compiled on the first page that shows
-        the damage (doing it for every pair took a third of a second of every process's
-        start-up)."""
-        return _pair_signatures(self)
+    def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
+        """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
+        ``run``, in ``UTF8_AS_CJK_PAIRS`` order.
+
+        Every hit of one pair's signature is a hit of ``signature_re`` (its classes hold the
+        union of the pairs' characters), so only those places are checked, by set lookups:
+        compiling a regex per pair took a tenth of a second of a process's first page that
+        showed the signature.
+        """
+        signed: set[CodecPair] = set()
+        hit = self.signature_re.search(run)
+        while hit and len(signed) < len(self.pair_characters):
+            index = hit.start()
+            for pair, (rare, two_byte) in _flat_pair_characters(self).items():
+                if pair not in signed and _signed_at(run, index, rare, two_byte):
+                    signed.add(pair)
+            hit = self.signature_re.search(run, index + 1)
+        return tuple(pair for pair in self.pair_characters if pair in signed)
 
 
 @lru_cache(maxsize=2)
-def _pair_signatures(tables: _CJKTables) -> dict:
-    return {pair: re.compile(_signature_pattern(*characters))
-            for pair, characters in tables.pair_characters.items()}
+def _flat_pair_characters(tables: _CJKTables) -> dict:
+    """CodecPair -> (rare characters, characters of its two-byte readings), as sets."""
+    return {pair: (frozenset(rare), frozenset(ch for reading in two_byte for ch in reading))
+            for pair, (rare, two_byte) in tables.pair_characters.items()}
+
+
+def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[str]) -> bool:
+    """Does ``_signature_pattern(rare, two_byte)`` match ``run`` at ``index``?"""
+    ch = run[index]
+    if ch in rare:
+        following = run[index + 1 : index + 3]
+        if following[:1] in rare or (
+            len(following) == 2 and following[0] != "\n" and following[1] in rare
+        ):
+            return True  # two rare characters with at most one other (no line break) between
+    if ch in two_byte:
+        following = run[index + 1 : index + 4]
+        if len(following) == 3 and all(c in two_byte for c in following):
+            return True
+    return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
 
 
 _CJK_LOCK = threading.Lock()
 _CJK_TABLES: _CJKTables | None = None
+# ``_build_cjk_tables`` stored by ``scripts/build_cjk_signatures.py``: building them took a
+# sixth of a second of every process's start-up, loading them takes milliseconds.
+CJK_TABLES_FILE = "cjk_signatures.json.gz"
 # Characters this common in some CJK language are never a signature by themselves.
 COMMON_CJK_CHARS = 3000
 # Letters per language (most frequent first) whose two UTF-8 bytes make the
@@ -806,7 +842,7 @@ TWO_BYTE_LETTERS = 120
 
 
 def _cjk_tables() -> _CJKTables:
-    """Where UTF-8 read as a CJK code page can be, and what betrays it (built on first use).
+    """Where UTF-8 read as a CJK code page can be, and what betrays it (loaded on first use).
 
     UTF-8 writes every CJK character as a lead byte E0-EF and continuation
     bytes 80-BF; read two bytes at a time these make a fixed set of characters
@@ -819,8 +855,63 @@ def _cjk_tables() -> _CJKTables:
     if _CJK_TABLES is None:
         with _CJK_LOCK:
             if _CJK_TABLES is None:
-                _CJK_TABLES = _build_cjk_tables()
+                _CJK_TABLES = _load_cjk_tables()
     return _CJK_TABLES
+
+
+def _load_cjk_tables() -> _CJKTables:
+    """The tables of ``_build_cjk_tables`` as shipped in ``data/`` (see ``CJK_TABLES_FILE``)."""
+    raw = (resources.files("fixenc") / "data" / CJK_TABLES_FILE).read_bytes()
+    return _tables_from_data(json.loads(gzip.decompress(raw)))
+
+
+def cjk_tables_data() -> dict:
+    """``_build_cjk_tables`` as plain data, for the build script: character sets as code point
+    ranges (CJK signatures are long runs of consecutive code points)."""
+    tables = _build_cjk_tables()
+    return {
+        "pairs": {
+            pair.wrong: {"rare": _code_point_ranges(rare), "two_byte": sorted(two_byte)}
+            for pair, (rare, two_byte) in tables.pair_characters.items()
+        },
+        "run_chars": _code_point_ranges(tables.run_chars),
+    }
+
+
+def _tables_from_data(data: dict) -> _CJKTables:
+    pair_characters = {
+        pair: (_chars_in_ranges(data["pairs"][pair.wrong]["rare"]),
+               set(data["pairs"][pair.wrong]["two_byte"]))
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    # The signature regex reads the union of every pair's characters, as built.
+    return _CJKTables(
+        signature_re=_signature_re(
+            set().union(*(rare for rare, _ in pair_characters.values())),
+            set().union(*(two_byte for _, two_byte in pair_characters.values())),
+        ),
+        pair_characters=pair_characters,
+        run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
+    )
+
+
+def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
+    """[[first, last], ...] of the code points of ``chars``.
+
+    >>> _code_point_ranges("abcx")
+    [[97, 99], [120, 120]]
+    """
+    ranges: list[list[int]] = []
+    for point in sorted(map(ord, chars)):
+        if ranges and ranges[-1][1] == point - 1:
+            ranges[-1][1] = point
+        else:
+            ranges.append([point, point])
+    return ranges
+
+
+def _chars_in_ranges(ranges: list[list[int]]) -> set[str]:
+    return {chr(point) for first, last in ranges for point in range(first, last + 1)}
 
 
 def _build_cjk_tables() -> _CJKTables:
