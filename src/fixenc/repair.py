@@ -390,6 +390,18 @@ HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, ran
 
 _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 
+# A double-byte character whose second byte is ASCII shows one upper-half
+# character glued to an ASCII one ("¡K" for Big5's "…", "îP" for a Shift-JIS
+# kanji), in shapes prose does not have: a C1 control before it (a lead byte
+# 81-9F); Big5's punctuation rows (A1-A3: "¡¢£") glued after a word or
+# before a lone non-vowel; a small accented letter before a capital or sign
+# that ends the word.  Spanish "¡Hola", "£5", "25¢" and "été" do not match.
+_ASCII_TRAIL_SIGNATURE = (
+    "(?<=[\x80-\x9f])[@-~]"
+    "|(?<=[A-Za-z0-9.,;:!?)][\xa1-\xa3])[@-~]"
+    "|(?<=[\xa1-\xa3])(?![AEIOUYaeiouy])[@-~](?![A-Za-z])"
+    "|(?<=[\xe0-\xf6\xf8-\xfc])[@-Z\\[-`{-~](?![A-Za-z])"
+)
 # Signatures, one regex each, searched over the whole text by the fast path;
 # each starts with one character class so that clean text is skipped in C.
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
@@ -397,9 +409,11 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes), or
-# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds).
+# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds), or
+# one before an ASCII second byte (``_ASCII_TRAIL_SIGNATURE``).
 LEGACY_SIGNATURE_RE = re.compile(
-    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f])"
+    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f]"
+    f"|{_ASCII_TRAIL_SIGNATURE})"
 )
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
