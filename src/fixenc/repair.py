@@ -1385,7 +1385,10 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
     # yield to any other repair of the same characters.
     strong.sort(
-        key=lambda c: (_is_c1_only(c) or _keeps_c1_controls(c), -(c.margin * (c.end - c.start)))
+        key=lambda c: (
+            _is_c1_only(c) or _keeps_c1_controls(c) or _reads_c1_controls_mostly(text, c),
+            -(c.margin * (c.end - c.start)),
+        )
     )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
@@ -1579,6 +1582,20 @@ def _keeps_c1_controls(candidate: _Candidate) -> bool:
     return candidate.codecs[0] == "ftfy" and C1_CONTROL_RE.search(candidate.after) is not None
 
 
+def _reads_c1_controls_mostly(text: str, candidate: _Candidate) -> bool:
+    """Is an ftfy repair mostly C1 controls read as Windows-1252, with little UTF-8 decoded?
+
+    Shift-JIS read as Latin-1 is full of C1 controls (lead bytes 81-9F); ftfy's mixed-text
+    fixer may also decode one stray pair of them as UTF-8 ("ß\x81" as an N'Ko letter), and
+    its reading of the rest as "‚ƒ„" must still yield to a pair that reads the whole span.
+    """
+    if candidate.codecs[0] != "ftfy" or any(s.startswith("decode:utf-8") for s in candidate.codecs):
+        return False
+    before = text[candidate.start : candidate.end]
+    collapsed = len(before) - len(candidate.after)  # bytes of UTF-8 sequences joined
+    return 2 * collapsed < len(C1_CONTROL_RE.findall(before))
+
+
 def _fits_its_script(text: str, candidate: _Candidate) -> bool:
     """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
@@ -1762,8 +1779,11 @@ def _pair_reading_logprob(
     end = start + PAIR_WINDOW
     # Islands too short to be judged alone ("в" read as "Ю") are left as they are: applying
     # them made a pair that rewrites every short clean word read worse than it will act.
+    # So are islands the guards refuse ("‚»‚к‚Н" is no Cyrillic word, however the model
+    # likes its marks): a pair is judged by what it may do.
     inside = [island for island in by_pair[pair]
-              if start <= island.start and island.end <= end and not island.weak]
+              if start <= island.start and island.end <= end and not island.weak
+              and _fits_its_script(span, island)]
     score = langmodel.text_logprob(_apply(span, inside, start, end))
     if pair.family == "legacy-as-latin":
         # Lossless legacy bytes decode whole under their own code page; a byte left without
