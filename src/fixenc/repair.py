@@ -188,8 +188,12 @@ PAIR_WINDOW = 400
 UNDECODED_BYTE_COST = 3.0
 # Trusting the page: a pair that repaired this much (margin x characters)
 # lets its short islands elsewhere on the page pass with a smaller margin.
-TRUSTED_PAGE_WEIGHT = 20.0
-RELAXED_MARGIN = 0.3
+# Clean text never trusts a pair (nothing is repaired there), so these trade
+# recall on damaged pages only: at 20 and 0.3 a line with one clear Big5 phrase
+# (8 characters at margin 2.3) did not vouch for its neighbour, and a KOI8-R
+# page's lone "и" between Latin words (margin 0.29) was left.
+TRUSTED_PAGE_WEIGHT = 15.0
+RELAXED_MARGIN = 0.25
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
 # A candidate whose characters alone (unigrams) read this much worse than the
@@ -1413,17 +1417,20 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _outvoted_part(text: str, joined: _Candidate,
-                   by_span: dict[tuple[int, int], list[_Candidate]]) -> bool:
+                   by_span: dict[tuple[int, int], list[_Candidate]],
+                   page_family: str | None = None) -> bool:
     """Does another repair read all the characters of one of the joined islands better?
 
     Islands of one pair are joined to be judged as a sentence, but two damages side by side
     ("cafÃ© ÄãºÃ": UTF-8 read as Windows-1252, then GBK read as Latin-1) are not one
     sentence: the UTF-8 reading of "Ã©" must not lose to the GBK one because the GBK
-    island next to it made the joined candidate long.
+    island next to it made the joined candidate long.  ``page_family``: the page has
+    chosen its pair of that family, so other pairs of it are no rivals.
     """
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
-                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0]
+                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0
+                  and PAIR_FAMILY.get(c.codecs) != page_family]
         if not rivals:
             continue
         if not part.scored:
@@ -1516,9 +1523,9 @@ def _trust_the_page(
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
             continue
-        if candidate.parts and _outvoted_part(text, candidate, by_span):
-            continue
         family = PAIR_FAMILY[candidate.codecs]
+        if candidate.parts and _outvoted_part(text, candidate, by_span, family):
+            continue
         overlapping = taken.overlapping(candidate)
         if all(
             (  # ftfy's reading of the same few characters ("Â " as a NBSP)
