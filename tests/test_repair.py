@@ -240,6 +240,58 @@ def test_cyrillic_swap_short_word_joins_its_sentence_on_a_trusted_page() -> None
     assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
 
 
+@pytest.mark.parametrize(
+    "original",
+    [
+        "So much work… so little time. Test tomorrow… damn…",  # Big5 A1 4B: "¡K"
+        "Already 1pm… time for lunch… then time for Buckling labs",
+        "Lab work in wind tunnel. Fun stuff…………….",
+    ],
+)
+def test_big5_punctuation_with_an_ascii_second_byte_is_repaired(original: str) -> None:
+    # Each "…" read as Latin-1 is one upper-half character glued to an ASCII one:
+    # no two upper-half characters in a row, yet a shape prose does not have.
+    damaged = original.encode("cp950").decode("latin-1")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize(
+    "clean", ["¡Hola! ¡Viva México! ¡A la carga!", "Costs £5 or 25¢ at 25°C.", "Été à Noël"]
+)
+def test_latin_marks_before_ascii_are_not_the_ascii_trail_signature(clean: str) -> None:
+    assert not looks_damaged(clean)
+
+
+def test_ftfy_reading_of_c1_controls_with_one_stray_utf8_pair_yields_to_shift_jis() -> None:
+    # ftfy's mixed-text fixer decodes "ß\x81" (ﾟ∀ read as Latin-1) as one N'Ko letter
+    # and the other C1 controls as Windows-1252 marks: mostly not UTF-8 at all.
+    original = "橋の下に熊 キタ━━━(ﾟ∀ﾟ)━━━!!!! (FIHGT!FIGHT!)"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+def test_a_pair_is_chosen_by_what_its_guards_let_it_do() -> None:
+    # Windows-1251 reads these Shift-JIS bytes as "‚»‚к‚Н", which the model
+    # likes for its marks but no Cyrillic word looks like.
+    original = "それは他のサイトでやってますからぁあああっ！にゃんねん・ほーふぇん・ふぁんほ。"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+def test_a_short_big5_span_follows_the_pair_its_line_trusts() -> None:
+    # "串都" alone reads a little better as GBK ("﹃常"), but the line's other
+    # phrase is clearly Big5, and so is "串都0徙氣" as a whole.
+    original = "還口還手? w0t a lovely joke... 串都0徙氣"
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
+def test_a_lone_koi8_letter_between_latin_words_on_a_trusted_page() -> None:
+    original = (
+        "Шаблоны позволяют изменять вывод, а конфигурационные файлы управлять работой. "
+        "Text::Template и ConfigReader::Simple делают это настолько простым, насколько возможно."
+    )
+    assert repair_mojibake(original.encode("koi8_r").decode("latin-1"))[0] == original
+
+
 def test_codec_pairs_table_names_real_codecs() -> None:
     import codecs
 
