@@ -1430,7 +1430,7 @@ def _outvoted_part(text: str, joined: _Candidate,
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
                   if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0
-                  and PAIR_FAMILY.get(c.codecs) != page_family]
+                  and (page_family is None or PAIR_FAMILY.get(c.codecs) != page_family)]
         if not rivals:
             continue
         if not part.scored:
