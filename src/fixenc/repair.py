@@ -1781,9 +1781,13 @@ def _pair_reading_logprob(
     The window starts where the first island of any pair starts, so every pair
     is judged on the same characters; a span is one damage, and its first few
     hundred characters tell its pair as well as the whole (at a tenth of the cost).
+    The window reaches the end of every island that starts in it: a paragraph of
+    Shift-JIS is one island, and cut off it would leave every pair reading the damage.
     """
-    start = min(island.start for islands in by_pair.values() for island in islands)
-    end = start + PAIR_WINDOW
+    islands = [island for pair_islands in by_pair.values() for island in pair_islands]
+    start = min(island.start for island in islands)
+    end = max(island.end for island in islands if island.start < start + PAIR_WINDOW)
+    end = max(end, start + PAIR_WINDOW)
     # Islands too short to be judged alone ("в" read as "Ю") are left as they are: applying
     # them made a pair that rewrites every short clean word read worse than it will act.
     # So are islands the guards refuse ("‚»‚к‚Н" is no Cyrillic word, however the model
