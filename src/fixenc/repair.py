@@ -421,13 +421,15 @@ LEGACY_SIGNATURE_RE = re.compile(
 )
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
-# (or, without capitals, into a row of whole words in capitals: "РИА Новости"
+# (or, without capitals, into a row of whole words in capitals, perhaps with a
+# Latin word between two of them, "BODY-ЯНЯРЮБКЪЧЫЕИ HTML-ДНЙСЛЕМРЮ": "РИА Новости"
 # is an acronym before a word, not one).  Matches start only at a run's first
 # capital: tried from every capital of a long run, it took quadratic time.  The
 # check for that sits behind the leading class, which keeps the fast skip.
 CYRILLIC_SIGNATURE_RE = re.compile(
     r"[А-ЯЁ](?<![А-ЯЁ][А-ЯЁ])"
-    r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
+    r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
+    r"|[А-ЯЁ]+(?:[ ,.-]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
