@@ -292,6 +292,34 @@ def test_a_lone_koi8_letter_between_latin_words_on_a_trusted_page() -> None:
     assert repair_mojibake(original.encode("koi8_r").decode("latin-1"))[0] == original
 
 
+def test_a_paragraph_of_shift_jis_longer_than_the_pair_window_is_repaired() -> None:
+    # The whole paragraph is one island, longer than PAIR_WINDOW: the pair is still
+    # judged on it, not on the damage left as it was under every pair.
+    original = (
+        "毒物をわたしたち社会から完全に除外することはおそらく不可能です。毒物を製造し、利用し、"
+        "管理することによってわたしたちの社会が成り立っているからです。毒物があることによって"
+        "生活が保証されている。清潔好き・潔癖性の強い日本はとりわけ、大量の毒をまきちらすことに"
+        "よって生きている。文化的水準が高くなればなるほど、毒物への依存度が高いのが現実なのでは"
+        "ないだろうか。存在そのものがすでに確信の共犯者なのだ。しらばっくれてもおそらく"
+        "ゆるされまい。彼女もオウムもまぎれもなく、わたしたちの落とし子なのである。"
+    )
+    damaged = original.encode("cp932").decode("latin-1")
+    assert len(damaged) > 400
+    assert repair_mojibake(damaged)[0] == original
+
+
+def test_cyrillic_swap_capitals_with_latin_words_between_show_the_signature() -> None:
+    original = "Template::Plugin::NakedBody - выделение BODY-составляющей HTML-документа"
+    damaged = original.encode("cp1251").decode("koi8_r")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+def test_cyrillic_swap_two_letter_word_on_a_line_that_trusts_its_pair() -> None:
+    original = "Mplayer за Debian - къде и как?"
+    assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
+
+
 def test_codec_pairs_table_names_real_codecs() -> None:
     import codecs
 
