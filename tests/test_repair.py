@@ -257,7 +257,8 @@ def test_big5_punctuation_with_an_ascii_second_byte_is_repaired(original: str) -
 
 
 @pytest.mark.parametrize(
-    "clean", ["¡Hola! ¡Viva México! ¡A la carga!", "Costs £5 or 25¢ at 25°C.", "Été à Noël"]
+    "clean",
+    ["¡Hola! ¡Viva México! ¡A la carga!", "Costs £5 or 25¢ at 25°C.", "Été à Noël", "[[café]]|été_2"],
 )
 def test_latin_marks_before_ascii_are_not_the_ascii_trail_signature(clean: str) -> None:
     assert not looks_damaged(clean)

@@ -401,12 +401,13 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 # kanji), in shapes prose does not have: a C1 control before it (a lead byte
 # 81-9F); Big5's punctuation rows (A1-A3: "¡¢£") glued after a word or
 # before a lone non-vowel; a small accented letter before a capital or sign
-# that ends the word.  Spanish "¡Hola", "£5", "25¢" and "été" do not match.
+# that ends the word (not a closing bracket, bar or underscore: "[café]").
+# Spanish "¡Hola", "£5", "25¢" and "été" do not match.
 _ASCII_TRAIL_SIGNATURE = (
     "(?<=[\x80-\x9f])[@-~]"
     "|(?<=[A-Za-z0-9.,;:!?)][\xa1-\xa3])[@-~]"
     "|(?<=[\xa1-\xa3])(?![AEIOUYaeiouy])[@-~](?![A-Za-z])"
-    "|(?<=[\xe0-\xf6\xf8-\xfc])[@-Z\\[-`{-~](?![A-Za-z])"
+    "|(?<=[\xe0-\xf6\xf8-\xfc])[@-Z\\[\\\\^`{~](?![A-Za-z])"
 )
 # Signatures, one regex each, searched over the whole text by the fast path;
 # each starts with one character class so that clean text is skipped in C.
