@@ -321,6 +321,14 @@ def test_cyrillic_swap_two_letter_word_on_a_line_that_trusts_its_pair() -> None:
     assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
 
 
+def test_kanji_table_read_as_latin1_is_not_turned_into_koi8_box_drawing() -> None:
+    # A table of rare Shift-JIS kanji, each with its second byte alone: KOI8-R reads
+    # every pair as a capital touching a box-drawing sign ("Н╢ Н╣"), which is no text.
+    original = "鋗 鋙 鋐 﨧 鋕 鋠 鋓 錥 錡 鋻 﨨 錞 鋿 錝 錂 鍰"
+    fixed = repair_mojibake(original.encode("cp932").decode("latin-1"))[0]
+    assert not any("\u2500" <= ch <= "\u25ff" or "\u0400" <= ch <= "\u04ff" for ch in fixed)
+
+
 def test_codec_pairs_table_names_real_codecs() -> None:
     import codecs
 

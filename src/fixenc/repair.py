@@ -436,9 +436,11 @@ CYRILLIC_SIGNATURE_RE = re.compile(
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
-# letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
+# letter, a sign (not punctuation) between two letters ("нёСЁ", "о‚"), or a
+# letter touching KOI8-R's box drawing ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R).
 CYRILLIC_BROKEN_WORD_RE = re.compile(
     "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+    "|[\u0400-\u04ff][\u2500-\u25ff]|[\u2500-\u25ff][\u0400-\u04ff]"
 )
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
