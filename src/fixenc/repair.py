@@ -12,7 +12,8 @@ under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So
    gate regex joins them, so clean text costs a single scan: no signature,
    nothing to do.  Signatures are structural (a whole UTF-8
    sequence of one code page; rare CJK characters close together; four
-   common letters of an alphabet read as a CJK code page), so clean text in
+   common letters of an alphabet read as a CJK code page; a Latin-1 sign
+   glued to an ASCII second byte, as Big5's "…" reads "¡K"), so clean text in
    any language seldom shows one, and where it does only the few dozen
    characters around the hits are examined.
 2. Around each signature hit, a span (the run of characters that damage is made
