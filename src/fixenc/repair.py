@@ -433,7 +433,7 @@ LEGACY_SIGNATURE_RE = re.compile(
 CYRILLIC_SIGNATURE_RE = re.compile(
     r"[А-ЯЁ](?<![А-ЯЁ][А-ЯЁ])"
     r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
-    r"|[А-ЯЁ]+(?:[ ,.-]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
+    r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
 )
 
 # A Cyrillic word that no repair should produce: a capital after a small
