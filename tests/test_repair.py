@@ -278,6 +278,13 @@ def test_a_pair_is_chosen_by_what_its_guards_let_it_do() -> None:
     assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
 
 
+def test_a_word_with_a_stray_capital_still_counts_for_its_pair() -> None:
+    # "пълниМ" (a typo) is refused alone, but Windows-1251 reads the rest of the line;
+    # leaving it out of the pair choice let KOI8-R's "ОЗКМХл ОЮОЙХ" win.
+    original = '"пълниМ папки, после компресира-ам'
+    assert repair_mojibake(original.encode("cp1251").decode("latin-1"))[0] == original
+
+
 def test_a_short_big5_span_follows_the_pair_its_line_trusts() -> None:
     # "串都" alone reads a little better as GBK ("﹃常"), but the line's other
     # phrase is clearly Big5, and so is "串都0徙氣" as a whole.

@@ -436,13 +436,15 @@ CYRILLIC_SIGNATURE_RE = re.compile(
     r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
 )
 
-# A Cyrillic word that no repair should produce: a capital after a small
-# letter, a sign (not punctuation) between two letters ("нёСЁ", "о‚"), or a
-# letter touching KOI8-R's box drawing ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R).
+# A Cyrillic word that no repair should produce: a sign (not punctuation)
+# between two letters ("о‚"), or a letter touching KOI8-R's box drawing
+# ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R); nor, seldom, a capital after a
+# small letter ("нёСЁ"; a typo may have one: "пълниМ").
 CYRILLIC_BROKEN_WORD_RE = re.compile(
-    "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+    "[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
     "|[\u0400-\u04ff][\u2500-\u25ff]|[\u2500-\u25ff][\u0400-\u04ff]"
 )
+CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
@@ -1611,14 +1613,15 @@ def _reads_c1_controls_mostly(text: str, candidate: _Candidate) -> bool:
     return 2 * collapsed < len(C1_CONTROL_RE.findall(before))
 
 
-def _fits_its_script(text: str, candidate: _Candidate) -> bool:
+def _fits_its_script(text: str, candidate: _Candidate, letter_case: bool = True) -> bool:
     """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
     A repair into a CJK code page gives CJK letters (not, say, the Cyrillic
     letters that code page also holds) and a lone one does not sit inside a
     Latin word; Cyrillic words never touch Latin letters and come several
     letters at a time.  No repair of ours yields private-use or unassigned
-    characters or controls.
+    characters or controls.  ``letter_case=False`` lets a Cyrillic capital
+    follow a small letter (a typo, not a sign that the word is no text).
     """
     if candidate.codecs[0] != "ftfy" and _has_impossible_chars(
         candidate.after, text[candidate.start : candidate.end]
@@ -1652,6 +1655,8 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
             return False
         if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
+            return False
+        if letter_case and CYRILLIC_CASE_BREAK_RE.search(candidate.after):
             return False
         # Only a letter at the edge makes a word with its neighbour: "«" may touch
         # the Latin word it quotes ("╚Sex Sells╩" is «Sex Sells»).
@@ -1799,10 +1804,11 @@ def _pair_reading_logprob(
     # Islands too short to be judged alone ("в" read as "Ю") are left as they are: applying
     # them made a pair that rewrites every short clean word read worse than it will act.
     # So are islands the guards refuse ("‚»‚к‚Н" is no Cyrillic word, however the model
-    # likes its marks): a pair is judged by what it may do.
+    # likes its marks): a pair is judged by what it may do.  A word with a stray capital
+    # ("пълниМ") still counts: the page may repair it whole (``_trust_the_page``).
     inside = [island for island in by_pair[pair]
               if start <= island.start and island.end <= end and not island.weak
-              and _fits_its_script(span, island)]
+              and _fits_its_script(span, island, letter_case=False)]
     score = langmodel.text_logprob(_apply(span, inside, start, end))
     if pair.family == "legacy-as-latin":
         # Lossless legacy bytes decode whole under their own code page; a byte left without
