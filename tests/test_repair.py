@@ -336,6 +336,12 @@ def test_kanji_table_read_as_latin1_is_not_turned_into_koi8_box_drawing() -> Non
     assert not any("\u2500" <= ch <= "\u25ff" or "\u0400" <= ch <= "\u04ff" for ch in fixed)
 
 
+def test_koi8_quotes_that_are_box_drawing_may_touch_letters() -> None:
+    # KOI8-R pages hold Windows-1251's « and » as ╚ and ╩; they touch the words they quote.
+    original = "Семинар ╚Параллельные вычислительные технологии╩"
+    assert repair_mojibake(original.encode("koi8_r").decode("latin-1"))[0] == original
+
+
 def test_codec_pairs_table_names_real_codecs() -> None:
     import codecs
 

@@ -438,11 +438,13 @@ CYRILLIC_SIGNATURE_RE = re.compile(
 
 # A Cyrillic word that no repair should produce: a sign (not punctuation)
 # between two letters ("о‚"), or a letter touching KOI8-R's box drawing
-# ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R); nor, seldom, a capital after a
-# small letter ("нёСЁ"; a typo may have one: "пълниМ").
+# ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R) other than ╚ and ╩, which KOI8-R
+# pages hold as quotes (Windows-1251's « and » converted as bytes); nor,
+# seldom, a capital after a small letter ("нёСЁ"; a typo may have one: "пълниМ").
+_BOX_DRAWING_CLASS = "\u2500-\u2559\u255b-\u2568\u256a-\u257f"
 CYRILLIC_BROKEN_WORD_RE = re.compile(
     "[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
-    "|[\u0400-\u04ff][\u2500-\u25ff]|[\u2500-\u25ff][\u0400-\u04ff]"
+    f"|[\u0400-\u04ff][{_BOX_DRAWING_CLASS}]|[{_BOX_DRAWING_CLASS}][\u0400-\u04ff]"
 )
 CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
