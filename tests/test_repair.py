@@ -240,6 +240,108 @@ def test_cyrillic_swap_short_word_joins_its_sentence_on_a_trusted_page() -> None
     assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
 
 
+@pytest.mark.parametrize(
+    "original",
+    [
+        "So much work… so little time. Test tomorrow… damn…",  # Big5 A1 4B: "¡K"
+        "Already 1pm… time for lunch… then time for Buckling labs",
+        "Lab work in wind tunnel. Fun stuff…………….",
+    ],
+)
+def test_big5_punctuation_with_an_ascii_second_byte_is_repaired(original: str) -> None:
+    # Each "…" read as Latin-1 is one upper-half character glued to an ASCII one:
+    # no two upper-half characters in a row, yet a shape prose does not have.
+    damaged = original.encode("cp950").decode("latin-1")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["¡Hola! ¡Viva México! ¡A la carga!", "Costs £5 or 25¢ at 25°C.", "Été à Noël", "[[café]]|été_2"],
+)
+def test_latin_marks_before_ascii_are_not_the_ascii_trail_signature(clean: str) -> None:
+    assert not looks_damaged(clean)
+
+
+def test_ftfy_reading_of_c1_controls_with_one_stray_utf8_pair_yields_to_shift_jis() -> None:
+    # ftfy's mixed-text fixer decodes "ß\x81" (ﾟ∀ read as Latin-1) as one N'Ko letter
+    # and the other C1 controls as Windows-1252 marks: mostly not UTF-8 at all.
+    original = "橋の下に熊 キタ━━━(ﾟ∀ﾟ)━━━!!!! (FIHGT!FIGHT!)"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+def test_a_pair_is_chosen_by_what_its_guards_let_it_do() -> None:
+    # Windows-1251 reads these Shift-JIS bytes as "‚»‚к‚Н", which the model
+    # likes for its marks but no Cyrillic word looks like.
+    original = "それは他のサイトでやってますからぁあああっ！にゃんねん・ほーふぇん・ふぁんほ。"
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+def test_a_word_with_a_stray_capital_still_counts_for_its_pair() -> None:
+    # "пълниМ" (a typo) is refused alone, but Windows-1251 reads the rest of the line;
+    # leaving it out of the pair choice let KOI8-R's "ОЗКМХл ОЮОЙХ" win.
+    original = '"пълниМ папки, после компресира-ам'
+    assert repair_mojibake(original.encode("cp1251").decode("latin-1"))[0] == original
+
+
+def test_a_short_big5_span_follows_the_pair_its_line_trusts() -> None:
+    # "串都" alone reads a little better as GBK ("﹃常"), but the line's other
+    # phrase is clearly Big5, and so is "串都0徙氣" as a whole.
+    original = "還口還手? w0t a lovely joke... 串都0徙氣"
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
+def test_a_lone_koi8_letter_between_latin_words_on_a_trusted_page() -> None:
+    original = (
+        "Шаблоны позволяют изменять вывод, а конфигурационные файлы управлять работой. "
+        "Text::Template и ConfigReader::Simple делают это настолько простым, насколько возможно."
+    )
+    assert repair_mojibake(original.encode("koi8_r").decode("latin-1"))[0] == original
+
+
+def test_a_paragraph_of_shift_jis_longer_than_the_pair_window_is_repaired() -> None:
+    # The whole paragraph is one island, longer than PAIR_WINDOW: the pair is still
+    # judged on it, not on the damage left as it was under every pair.
+    original = (
+        "毒物をわたしたち社会から完全に除外することはおそらく不可能です。毒物を製造し、利用し、"
+        "管理することによってわたしたちの社会が成り立っているからです。毒物があることによって"
+        "生活が保証されている。清潔好き・潔癖性の強い日本はとりわけ、大量の毒をまきちらすことに"
+        "よって生きている。文化的水準が高くなればなるほど、毒物への依存度が高いのが現実なのでは"
+        "ないだろうか。存在そのものがすでに確信の共犯者なのだ。しらばっくれてもおそらく"
+        "ゆるされまい。彼女もオウムもまぎれもなく、わたしたちの落とし子なのである。"
+    )
+    damaged = original.encode("cp932").decode("latin-1")
+    assert len(damaged) > 400
+    assert repair_mojibake(damaged)[0] == original
+
+
+def test_cyrillic_swap_capitals_with_latin_words_between_show_the_signature() -> None:
+    original = "Template::Plugin::NakedBody - выделение BODY-составляющей HTML-документа"
+    damaged = original.encode("cp1251").decode("koi8_r")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+def test_cyrillic_swap_two_letter_word_on_a_line_that_trusts_its_pair() -> None:
+    original = "Mplayer за Debian - къде и как?"
+    assert repair_mojibake(original.encode("cp1251").decode("koi8_r"))[0] == original
+
+
+def test_kanji_table_read_as_latin1_is_not_turned_into_koi8_box_drawing() -> None:
+    # A table of rare Shift-JIS kanji, each with its second byte alone: KOI8-R reads
+    # every pair as a capital touching a box-drawing sign ("Н╢ Н╣"), which is no text.
+    original = "鋗 鋙 鋐 﨧 鋕 鋠 鋓 錥 錡 鋻 﨨 錞 鋿 錝 錂 鍰"
+    fixed = repair_mojibake(original.encode("cp932").decode("latin-1"))[0]
+    assert not any("\u2500" <= ch <= "\u25ff" or "\u0400" <= ch <= "\u04ff" for ch in fixed)
+
+
+def test_koi8_quotes_that_are_box_drawing_may_touch_letters() -> None:
+    # KOI8-R pages hold Windows-1251's « and » as ╚ and ╩; they touch the words they quote.
+    original = "Семинар ╚Параллельные вычислительные технологии╩"
+    assert repair_mojibake(original.encode("koi8_r").decode("latin-1"))[0] == original
+
+
 def test_codec_pairs_table_names_real_codecs() -> None:
     import codecs
 

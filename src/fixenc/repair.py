@@ -12,7 +12,8 @@ under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So
    gate regex joins them, so clean text costs a single scan: no signature,
    nothing to do.  Signatures are structural (a whole UTF-8
    sequence of one code page; rare CJK characters close together; four
-   common letters of an alphabet read as a CJK code page), so clean text in
+   common letters of an alphabet read as a CJK code page; a Latin-1 sign
+   glued to an ASCII second byte, as Big5's "…" reads "¡K"), so clean text in
    any language seldom shows one, and where it does only the few dozen
    characters around the hits are examined.
 2. Around each signature hit, a span (the run of characters that damage is made
@@ -191,8 +192,14 @@ PAIR_WINDOW = 400
 UNDECODED_BYTE_COST = 3.0
 # Trusting the page: a pair that repaired this much (margin x characters)
 # lets its short islands elsewhere on the page pass with a smaller margin.
-TRUSTED_PAGE_WEIGHT = 20.0
-RELAXED_MARGIN = 0.3
+# Clean text never trusts a pair (nothing is repaired there), so these trade
+# recall on damaged pages only: at 20 and 0.3 a line with one clear Big5 phrase
+# (8 characters at margin 2.3) did not vouch for its neighbour, a Bulgarian
+# line's "къде и как" (10 characters at 1.29) not for its "за", and a KOI8-R
+# page's lone "и" between Latin words (margin 0.29) was left.  Swept on
+# ``accuracy.py --quick``: 15 and 12 differ only on one hopeless lossy case.
+TRUSTED_PAGE_WEIGHT = 12.0
+RELAXED_MARGIN = 0.25
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
 # A candidate whose characters alone (unigrams) read this much worse than the
@@ -393,6 +400,19 @@ HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, ran
 
 _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 
+# A double-byte character whose second byte is ASCII shows one upper-half
+# character glued to an ASCII one ("¡K" for Big5's "…", "îP" for a Shift-JIS
+# kanji), in shapes prose does not have: a C1 control before it (a lead byte
+# 81-9F); Big5's punctuation rows (A1-A3: "¡¢£") glued after a word or
+# before a lone non-vowel; a small accented letter before a capital or sign
+# that ends the word (not a closing bracket, bar or underscore: "[café]").
+# Spanish "¡Hola", "£5", "25¢" and "été" do not match.
+_ASCII_TRAIL_SIGNATURE = (
+    "(?<=[\x80-\x9f])[@-~]"
+    "|(?<=[A-Za-z0-9.,;:!?)][\xa1-\xa3])[@-~]"
+    "|(?<=[\xa1-\xa3])(?![AEIOUYaeiouy])[@-~](?![A-Za-z])"
+    "|(?<=[\xe0-\xf6\xf8-\xfc])[@-Z\\[\\\\^`{~](?![A-Za-z])"
+)
 # Signatures, one regex each, searched over the whole text by the fast path;
 # each starts with one character class so that clean text is skipped in C.
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
@@ -400,26 +420,36 @@ _HIGH_CLASS = _char_class(set(HIGH_LATIN) | {"\ufffd"})
 UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes), or
-# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds).
+# both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds), or
+# one before an ASCII second byte (``_ASCII_TRAIL_SIGNATURE``).
 LEGACY_SIGNATURE_RE = re.compile(
-    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f])"
+    f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f]"
+    f"|{_ASCII_TRAIL_SIGNATURE})"
 )
 # Cyrillic code pages read as each other: small and capital letters swap, so
 # prose turns into capitals with a small first letter where a capital was
-# (or, without capitals, into a row of whole words in capitals: "РИА Новости"
+# (or, without capitals, into a row of whole words in capitals, perhaps with a
+# Latin word between two of them, "BODY-ЯНЯРЮБКЪЧЫЕИ HTML-ДНЙСЛЕМРЮ": "РИА Новости"
 # is an acronym before a word, not one).  Matches start only at a run's first
 # capital: tried from every capital of a long run, it took quadratic time.  The
 # check for that sits behind the leading class, which keeps the fast skip.
 CYRILLIC_SIGNATURE_RE = re.compile(
     r"[А-ЯЁ](?<![А-ЯЁ][А-ЯЁ])"
-    r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]|[А-ЯЁ]+(?:[ ,.]+[А-ЯЁ]+(?![а-яё]))+)"
+    r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
+    r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
 )
 
-# A Cyrillic word that no repair should produce: a capital after a small
-# letter, or a sign (not punctuation) between two letters ("нёСЁ", "о‚").
+# A Cyrillic word that no repair should produce: a sign (not punctuation)
+# between two letters ("о‚"), or a letter touching KOI8-R's box drawing
+# ("Н╢ Н╣": Shift-JIS kanji read as KOI8-R) other than ╚ and ╩, which KOI8-R
+# pages hold as quotes (Windows-1251's « and » converted as bytes); nor,
+# seldom, a capital after a small letter ("нёСЁ"; a typo may have one: "пълниМ").
+_BOX_DRAWING_CLASS = "\u2500-\u2559\u255b-\u2568\u256a-\u257f"
 CYRILLIC_BROKEN_WORD_RE = re.compile(
-    "[а-яёѐ-џ][А-ЯЁЀ-Џ]|[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+    "[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
+    f"|[\u0400-\u04ff][{_BOX_DRAWING_CLASS}]|[{_BOX_DRAWING_CLASS}][\u0400-\u04ff]"
 )
+CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
@@ -1462,7 +1492,10 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
     # yield to any other repair of the same characters.
     strong.sort(
-        key=lambda c: (_is_c1_only(c) or _keeps_c1_controls(c), -(c.margin * (c.end - c.start)))
+        key=lambda c: (
+            _is_c1_only(c) or _keeps_c1_controls(c) or _reads_c1_controls_mostly(text, c),
+            -(c.margin * (c.end - c.start)),
+        )
     )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
@@ -1487,17 +1520,20 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
 
 
 def _outvoted_part(text: str, joined: _Candidate,
-                   by_span: dict[tuple[int, int], list[_Candidate]]) -> bool:
+                   by_span: dict[tuple[int, int], list[_Candidate]],
+                   page_family: str | None = None) -> bool:
     """Does another repair read all the characters of one of the joined islands better?
 
     Islands of one pair are joined to be judged as a sentence, but two damages side by side
     ("cafÃ© ÄãºÃ": UTF-8 read as Windows-1252, then GBK read as Latin-1) are not one
     sentence: the UTF-8 reading of "Ã©" must not lose to the GBK one because the GBK
-    island next to it made the joined candidate long.
+    island next to it made the joined candidate long.  ``page_family``: the page has
+    chosen its pair of that family, so other pairs of it are no rivals.
     """
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
-                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0]
+                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0
+                  and (page_family is None or PAIR_FAMILY.get(c.codecs) != page_family)]
         if not rivals:
             continue
         if not part.scored:
@@ -1590,9 +1626,9 @@ def _trust_the_page(
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
             continue
-        if candidate.parts and _outvoted_part(text, candidate, by_span):
-            continue
         family = PAIR_FAMILY[candidate.codecs]
+        if candidate.parts and _outvoted_part(text, candidate, by_span, family):
+            continue
         overlapping = taken.overlapping(candidate)
         if all(
             (  # ftfy's reading of the same few characters ("Â " as a NBSP)
@@ -1656,14 +1692,29 @@ def _keeps_c1_controls(candidate: _Candidate) -> bool:
     return candidate.codecs[0] == "ftfy" and C1_CONTROL_RE.search(candidate.after) is not None
 
 
-def _fits_its_script(text: str, candidate: _Candidate) -> bool:
+def _reads_c1_controls_mostly(text: str, candidate: _Candidate) -> bool:
+    """Is an ftfy repair mostly C1 controls read as Windows-1252, with little UTF-8 decoded?
+
+    Shift-JIS read as Latin-1 is full of C1 controls (lead bytes 81-9F); ftfy's mixed-text
+    fixer may also decode one stray pair of them as UTF-8 ("ß\x81" as an N'Ko letter), and
+    its reading of the rest as "‚ƒ„" must still yield to a pair that reads the whole span.
+    """
+    if candidate.codecs[0] != "ftfy" or any(s.startswith("decode:utf-8") for s in candidate.codecs):
+        return False
+    before = text[candidate.start : candidate.end]
+    collapsed = len(before) - len(candidate.after)  # bytes of UTF-8 sequences joined
+    return 2 * collapsed < len(C1_CONTROL_RE.findall(before))
+
+
+def _fits_its_script(text: str, candidate: _Candidate, letter_case: bool = True) -> bool:
     """Cheap guards for repairs into a legacy code page, which any Latin-1 text "decodes" to.
 
     A repair into a CJK code page gives CJK letters (not, say, the Cyrillic
     letters that code page also holds) and a lone one does not sit inside a
     Latin word; Cyrillic words never touch Latin letters and come several
     letters at a time.  No repair of ours yields private-use or unassigned
-    characters or controls.
+    characters or controls.  ``letter_case=False`` lets a Cyrillic capital
+    follow a small letter (a typo, not a sign that the word is no text).
     """
     if candidate.codecs[0] != "ftfy" and _has_impossible_chars(
         candidate.after, text[candidate.start : candidate.end]
@@ -1697,6 +1748,8 @@ def _fits_its_script(text: str, candidate: _Candidate) -> bool:
         if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
             return False
         if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
+            return False
+        if letter_case and CYRILLIC_CASE_BREAK_RE.search(candidate.after):
             return False
         # Only a letter at the edge makes a word with its neighbour: "«" may touch
         # the Latin word it quotes ("╚Sex Sells╩" is «Sex Sells»).
@@ -1834,13 +1887,21 @@ def _pair_reading_logprob(
     The window starts where the first island of any pair starts, so every pair
     is judged on the same characters; a span is one damage, and its first few
     hundred characters tell its pair as well as the whole (at a tenth of the cost).
+    The window reaches the end of every island that starts in it: a paragraph of
+    Shift-JIS is one island, and cut off it would leave every pair reading the damage.
     """
-    start = min(island.start for islands in by_pair.values() for island in islands)
-    end = start + PAIR_WINDOW
+    islands = [island for pair_islands in by_pair.values() for island in pair_islands]
+    start = min(island.start for island in islands)
+    end = max(island.end for island in islands if island.start < start + PAIR_WINDOW)
+    end = max(end, start + PAIR_WINDOW)
     # Islands too short to be judged alone ("в" read as "Ю") are left as they are: applying
     # them made a pair that rewrites every short clean word read worse than it will act.
+    # So are islands the guards refuse ("‚»‚к‚Н" is no Cyrillic word, however the model
+    # likes its marks): a pair is judged by what it may do.  A word with a stray capital
+    # ("пълниМ") still counts: the page may repair it whole (``_trust_the_page``).
     inside = [island for island in by_pair[pair]
-              if start <= island.start and island.end <= end and not island.weak]
+              if start <= island.start and island.end <= end and not island.weak
+              and _fits_its_script(span, island, letter_case=False)]
     score = langmodel.text_logprob(_apply(span, inside, start, end))
     if pair.family == "legacy-as-latin":
         # Lossless legacy bytes decode whole under their own code page; a byte left without
