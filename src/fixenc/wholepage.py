@@ -41,6 +41,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from functools import lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
@@ -250,43 +251,58 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
         if position == end:
             results.append((text, filled))
             return
-        if position in lost:
-            leads = LEAD_BYTES
-        else:
-            byte = data[position]
-            if byte < 0x80:
-                walk(position + 1, text + chr(byte), filled)
-                return
-            if byte not in LEAD_BYTES:
-                return
-            leads = (byte,)
-        for lead in leads:
-            size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-            if position + size > end:
-                continue
-            tail = range(position + 1, position + size)
-            unknown = [p for p in tail if p in lost] + ([position] if position in lost else [])
-            if len(unknown) > MAX_LOST_PER_CHAR:
-                continue
-            if any(p not in lost and data[p] not in CONTINUATION_BYTES for p in tail):
-                continue
-            options = [CONTINUATION_BYTES if p in lost else (data[p],) for p in tail]
-            for rest in product(*options):
-                try:
-                    char = bytes((lead, *rest)).decode(RIGHT_CODEC)
-                except UnicodeDecodeError:
-                    continue
-                if langmodel.char_logprob(char) < KNOWN_CHAR_LOGPROB:
-                    continue
-                values = ((lead,) if position in lost else ()) + tuple(
-                    value for p, value in zip(tail, rest) if p in lost
-                )
-                walk(position + size, text + char, filled + values)
+        byte = data[position]
+        if byte < 0x80 and position not in lost:
+            walk(position + 1, text + chr(byte), filled)
+            return
+        head = tuple(
+            None if p in lost else data[p] for p in range(position, min(position + 4, end))
+        )
+        for size, char, values in _characters(head):
+            walk(position + size, text + char, filled + values)
 
     walk(start, "", ())
     if steps[0] > MAX_STEPS:
         return []  # too many ways to read it: not enough left to guess from
     return results
+
+
+@lru_cache(maxsize=4096)
+def _characters(head: tuple[int | None, ...]) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+    """(size, character, values of its lost bytes) of each known character ``head`` can start.
+
+    ``head`` is the next bytes of a window (at most four), None for a lost byte.  Cached:
+    a page's windows are made of the same few byte patterns.
+    """
+    if head[0] is None:
+        leads: tuple[int, ...] | range = LEAD_BYTES
+    elif head[0] in LEAD_BYTES:
+        leads = (head[0],)
+    else:
+        return ()
+    found = []
+    for lead in leads:
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if size > len(head):
+            continue
+        tail = head[1:size]
+        if tail.count(None) + (head[0] is None) > MAX_LOST_PER_CHAR:
+            continue
+        if any(byte is not None and byte not in CONTINUATION_BYTES for byte in tail):
+            continue
+        options = [CONTINUATION_BYTES if byte is None else (byte,) for byte in tail]
+        for rest in product(*options):
+            try:
+                char = bytes((lead, *rest)).decode(RIGHT_CODEC)
+            except UnicodeDecodeError:
+                continue
+            if langmodel.char_logprob(char) < KNOWN_CHAR_LOGPROB:
+                continue
+            values = ((lead,) if head[0] is None else ()) + tuple(
+                value for byte, value in zip(tail, rest) if byte is None
+            )
+            found.append((size, char, values))
+    return tuple(found)
 
 
 def _decode_guessing(
@@ -300,28 +316,35 @@ def _decode_guessing(
     byte cut usually appear intact elsewhere on it, so n-grams of the page's undamaged text
     add to the model's score.
     """
-    offsets = list(
-        accumulate(
-            (1 if ch < "\x80" or ch == LOST else len(ch.encode(codec)) for ch in damaged), initial=0
-        )
-    )
+    offsets = list(accumulate(map(_char_widths(codec).__getitem__, damaged), initial=0))
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
     pieces: list[str] = []
     guessed: list[int] = []
     unsure = 0
     position = 0
+    # The same characters lose the same bytes all over a page: a window's readings depend
+    # only on its bytes (and the damaged text they must give), its choice also on its context.
+    kept_readings: dict[tuple, list[tuple[str, tuple]]] = {}
+    choices: dict[tuple, tuple[str, tuple] | None] = {}
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
         right = right[:CONTEXT_CHARS]
-        readings = _readings(data, start, end, set(lost))
-        readings = _redamaging(readings, data, lost, start, end, offsets, damaged, codec)
+        key = _window_key(data, lost, start, end, offsets, damaged)
+        readings = kept_readings.get(key)
+        if readings is None:
+            readings = _readings(data, start, end, set(lost))
+            readings = _redamaging(readings, data, lost, start, end, offsets, damaged, codec)
+            kept_readings[key] = readings
         choice = None
         if len(readings) <= MAX_CANDIDATES:
-            choice = _best_reading(readings, left, right, page)
+            context_key = (key, left, right)
+            if context_key not in choices:
+                choices[context_key] = _best_reading(readings, left, right, page)
+            choice = choices[context_key]
         if choice is None:
             pieces.append(LOST)
             unsure += 1
@@ -335,6 +358,54 @@ def _decode_guessing(
     return "".join(pieces), guessed, unsure
 
 
+class _CharWidths(dict):
+    """Length of each character in the wrong codec, filled as characters are met; a lost byte is one."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__({LOST: 1})
+        self.codec = codec
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 1 if ch < "\x80" else len(ch.encode(self.codec))
+        return width
+
+
+# codec -> its _CharWidths: the byte offset of every character of a page is a C-level map
+# over the page instead of a Python loop (it was a tenth of a damaged page's time).
+_CHAR_WIDTHS: dict[str, _CharWidths] = {}
+
+
+def _char_widths(codec: str) -> _CharWidths:
+    widths = _CHAR_WIDTHS.get(codec)
+    if widths is None:
+        widths = _CHAR_WIDTHS[codec] = _CharWidths(codec)
+    return widths
+
+
+def _redamage_bounds(start: int, end: int, offsets: list[int]) -> tuple[int, int]:
+    """Indexes of the damaged characters whose bytes hold the window and two bytes after it."""
+    first = bisect_right(offsets, start) - 1
+    last = bisect_left(offsets, end + 2)
+    if last >= len(offsets):
+        last = len(offsets) - 1
+    return first, last
+
+
+def _window_key(
+    data: bytearray, lost: list[int], start: int, end: int, offsets: list[int], damaged: str
+) -> tuple:
+    """All that ``_readings`` and ``_redamaging`` read of a window: equal keys, equal readings."""
+    first, last = _redamage_bounds(start, end, offsets)
+    origin = offsets[first]
+    return (
+        bytes(data[origin : offsets[last]]),
+        damaged[first:last],
+        start - origin,
+        end - origin,
+        tuple(place - origin for place in lost),
+    )
+
+
 def _redamaging(
     readings: list[tuple[str, tuple]],
     data: bytearray,
@@ -346,23 +417,27 @@ def _redamaging(
     codec: str,
 ) -> list[tuple[str, tuple]]:
     """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
-    first = bisect_right(offsets, start) - 1
-    last = bisect_left(offsets, end + 2)
-    if last >= len(offsets):
-        last = len(offsets) - 1
+    first, last = _redamage_bounds(start, end, offsets)
     expected = damaged[first:last]
     window = bytearray(data[offsets[first] : offsets[last]])
     places = [place - offsets[first] for place in lost]
     kept = []
+    readers = _readers(codec)
     for reading in readings:
-        if any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in reading[0]):
+        if not _possible(reading[0]):
             continue
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
-        if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
+        if any(window.decode(reader, "replace") == expected for reader in readers):
             kept.append(reading)
     return kept
+
+
+@lru_cache(maxsize=4096)
+def _possible(text: str) -> bool:
+    """No character of ``text`` is one a guess may not produce (``IMPOSSIBLE_CATEGORIES``)."""
+    return not any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in text)
 
 
 def _readers(codec: str) -> tuple[str, ...]:
