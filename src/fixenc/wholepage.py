@@ -316,7 +316,7 @@ def _decode_guessing(
     byte cut usually appear intact elsewhere on it, so n-grams of the page's undamaged text
     add to the model's score.
     """
-    offsets = list(accumulate(map(_char_widths(codec).__getitem__, damaged), initial=0))
+    offsets = _CharOffsets(damaged, codec)
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
     pieces: list[str] = []
@@ -382,7 +382,45 @@ def _char_widths(codec: str) -> _CharWidths:
     return widths
 
 
-def _redamage_bounds(start: int, end: int, offsets: list[int]) -> tuple[int, int]:
+class _CharOffsets:
+    """The byte offset of each character of the damaged text in ``codec`` (and of its end).
+
+    A sequence for ``bisect``, worked out from the non-ASCII runs only: ASCII characters are
+    one byte each, and a page is mostly markup (listing every offset of a 170,000-character
+    page took a quarter of its re-decoding).
+    """
+
+    def __init__(self, damaged: str, codec: str) -> None:
+        widths = _char_widths(codec)
+        self.size = len(damaged) + 1
+        self.char_starts: list[int] = []
+        self.byte_starts: list[int] = []
+        self.run_offsets: list[list[int]] = []
+        extra = 0  # bytes beyond one a character, before the current run
+        for run in NON_ASCII_RUN.finditer(damaged):
+            inner = list(accumulate(map(widths.__getitem__, run.group()), initial=0))
+            self.char_starts.append(run.start())
+            self.byte_starts.append(run.start() + extra)
+            self.run_offsets.append(inner)
+            extra += inner[-1] - len(inner) + 1
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> int:
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        run = bisect_right(self.char_starts, index) - 1
+        if run < 0:
+            return index
+        inner = self.run_offsets[run]
+        inside = index - self.char_starts[run]
+        if inside < len(inner):
+            return self.byte_starts[run] + inner[inside]
+        return self.byte_starts[run] + inner[-1] + inside - len(inner) + 1
+
+
+def _redamage_bounds(start: int, end: int, offsets: _CharOffsets) -> tuple[int, int]:
     """Indexes of the damaged characters whose bytes hold the window and two bytes after it."""
     first = bisect_right(offsets, start) - 1
     last = bisect_left(offsets, end + 2)
@@ -392,7 +430,7 @@ def _redamage_bounds(start: int, end: int, offsets: list[int]) -> tuple[int, int
 
 
 def _window_key(
-    data: bytearray, lost: list[int], start: int, end: int, offsets: list[int], damaged: str
+    data: bytearray, lost: list[int], start: int, end: int, offsets: _CharOffsets, damaged: str
 ) -> tuple:
     """All that ``_readings`` and ``_redamaging`` read of a window: equal keys, equal readings."""
     first, last = _redamage_bounds(start, end, offsets)
@@ -412,7 +450,7 @@ def _redamaging(
     lost: list[int],
     start: int,
     end: int,
-    offsets: list[int],
+    offsets: _CharOffsets,
     damaged: str,
     codec: str,
 ) -> list[tuple[str, tuple]]:
@@ -445,21 +483,22 @@ def _readers(codec: str) -> tuple[str, ...]:
     return (codec, *(other for other in family if other != codec))
 
 
-def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:
-    """Counts of the page's character bigrams and trigrams that hold a non-ASCII character."""
+def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> dict[str, float]:
+    """``PAGE_WEIGHT * log(1 + count)`` of the page's character bigrams and trigrams that hold a
+    non-ASCII character (the bonus ``_page_bonus`` adds up, computed once per n-gram)."""
     counts: Counter = Counter()
     position = 0
     for start, end, _ in [*windows, (len(data), len(data), [])]:
         text = data[position:start].decode(RIGHT_CODEC, "replace")
         for run in NON_ASCII_CONTEXT.findall(text):
-            counts.update(run[i : i + 2] for i in range(len(run) - 1))
-            counts.update(run[i : i + 3] for i in range(len(run) - 2))
+            counts.update(map(str.__add__, run, run[1:]))
+            counts.update(map("".join, zip(run, run[1:], run[2:])))
         position = end
-    return counts
+    return {ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()}
 
 
 def _best_reading(
-    readings: list[tuple[str, tuple]], left: str, right: str, page: Counter
+    readings: list[tuple[str, tuple]], left: str, right: str, page: dict[str, float]
 ) -> tuple[str, tuple] | None:
     if not readings:
         return None
@@ -491,10 +530,10 @@ def _best_reading(
     return prescored[scores.index(best)][2]
 
 
-def _page_bonus(context: str, first: int, last: int, page: Counter) -> float:
+def _page_bonus(context: str, first: int, last: int, page: dict[str, float]) -> float:
     """log(1 + count) on the page of each bigram and trigram that holds a guessed character."""
     bonus = 0.0
     for size in (2, 3):
         for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
-            bonus += PAGE_WEIGHT * math.log1p(page.get(context[i : i + size], 0))
+            bonus += page.get(context[i : i + size], 0.0)
     return bonus
