@@ -55,6 +55,7 @@ import math
 import re
 import threading
 import unicodedata
+from codecs import register_error
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -972,24 +973,34 @@ def _units(span: str, codec: str) -> list[tuple[int, str]]:
     Placeholders of lost bytes (U+FFFD, '?') count as encodable.
     """
     probe = span.replace("\ufffd", "?")
+    unencodable = _UNENCODABLE.spans = []
+    # One pass: encoding again after each unencodable character made a span that a code
+    # page cannot encode (Chinese under Shift-JIS) quadratic.
+    if codec in SINGLE_BYTE_TABLES:
+        probe.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1", UNENCODABLE_ERRORS)
+    else:
+        probe.encode(codec, UNENCODABLE_ERRORS)
     units: list[tuple[int, str]] = []
     start = 0
-    while start < len(span):
-        try:
-            probe[start:].encode(codec) if codec not in SINGLE_BYTE_TABLES else _encode_strict(
-                probe[start:], codec
-            )
-        except UnicodeEncodeError as error:
-            units.append((start, span[start : start + error.start]))
-            start += error.end
-            continue
-        units.append((start, span[start:]))
-        break
+    for error_start, error_end in unencodable:
+        units.append((start, span[start:error_start]))
+        start = error_end
+    units.append((start, span[start:]))
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
 
 
-def _encode_strict(text: str, codec: str) -> bytes:
-    return text.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1")
+def _record_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """Error handler of ``_units``: note where the codec cannot encode, and go on after it."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    _UNENCODABLE.spans.append((error.start, error.end))
+    return "", error.end
+
+
+# Spans the codec could not encode in the current thread's ``_units`` call.
+_UNENCODABLE = threading.local()
+UNENCODABLE_ERRORS = "fixenc-record-unencodable"
+register_error(UNENCODABLE_ERRORS, _record_unencodable)
 
 
 def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
