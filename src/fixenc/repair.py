@@ -1130,8 +1130,11 @@ def _mostly_decodes(data: bytearray, pair: CodecPair) -> bool:
     Guessing lost bytes is worth its cost only under a pair that explains the rest.
     """
     covered = sum(len(m.group()) for m in ISLAND_RES[pair.right].finditer(bytes(data)))
-    high = sum(1 for byte in data if byte >= 0x80)
+    high = len(data) - len(data.translate(None, HIGH_BYTES))
     return covered >= 0.6 * high
+
+
+HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _blank_unsure(data: bytearray, start: int, decoded: str, positions: list[int]) -> str:
@@ -1232,17 +1235,13 @@ def _guess_gaps(
             pair.right,
             window_end == len(data) and near_end == window_end,
         )
-        at_end = window_end == len(data)
-        totals = []
-        for values in shortlist:
-            for position, value in zip(positions, values):
-                data[position] = value
-            window = bytes(data[window_start:window_end]).decode(pair.right, "replace")
-            # Marks of punctuation tie under the model: their own frequency decides.
-            prior = langmodel.punctuation_logprob(window, at_end)
-            totals.append((langmodel.text_score(window).total + prior, values))
-        peak, best = max(totals)
-        confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+        best, confidence = _best_guess(
+            bytes(data[window_start:window_end]),
+            tuple(position - window_start for position in positions),
+            tuple(shortlist),
+            pair.right,
+            window_end == len(data),
+        )
         for slot, position, value in zip(slots, positions, best):
             data[position] = value
             guessed[slot] = (value, confidence)
@@ -1301,10 +1300,30 @@ def _shortlist(
         for place, value in zip(places, values):
             filled[place] = value
         text = filled.decode(codec, "replace")
-        score = sum(map(langmodel.char_logprob, text)) + langmodel.punctuation_logprob(text, at_end)
+        score = sum(map(CHAR_LOGPROBS.__getitem__, text)) + langmodel.punctuation_logprob(text, at_end)
         scored.append((score, values))
     scored.sort(reverse=True)
     return [values for _, values in scored[:GUESS_SHORTLIST]]
+
+
+@lru_cache(maxsize=1 << 14)
+def _best_guess(
+    window: bytes, places: tuple[int, ...], shortlist: tuple[tuple[int, ...], ...], codec: str,
+    at_end: bool,
+) -> tuple[tuple[int, ...], float]:
+    """The shortlisted values the model likes best in the window, and their share of the
+    probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends)."""
+    filled = bytearray(window)
+    totals = []
+    for values in shortlist:
+        for place, value in zip(places, values):
+            filled[place] = value
+        text = filled.decode(codec, "replace")
+        # Marks of punctuation tie under the model: their own frequency decides.
+        prior = langmodel.punctuation_logprob(text, at_end)
+        totals.append((langmodel.text_score(text).total + prior, values))
+    peak, best = max(totals)
+    return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
 
 
 def _halves_of_one_character(
@@ -1468,7 +1487,20 @@ def _score(text: str, candidate: _Candidate) -> None:
 
 
 def _unigram_mean(text: str) -> float:
-    return sum(map(langmodel.char_logprob, text)) / len(text) if text else 0.0
+    return sum(map(CHAR_LOGPROBS.__getitem__, text)) / len(text) if text else 0.0
+
+
+class _CharLogprobs(dict):
+    """``langmodel.char_logprob`` of each character met, looked up in C by ``map``."""
+
+    def __missing__(self, ch: str) -> float:
+        value = self[ch] = langmodel.char_logprob(ch)
+        return value
+
+
+# Summing unigrams of every candidate and its damage went through the LRU cache's
+# bookkeeping once a character; a page holds a few thousand different characters.
+CHAR_LOGPROBS = _CharLogprobs()
 
 
 def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
@@ -1634,12 +1666,20 @@ def _has_impossible_chars(after: str, before: str) -> bool:
 
     A repair that yields them has decoded bytes that were never text.
     """
-    return any(
-        unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES
-        and ch not in "\t\n\r"
-        and ch not in before
-        for ch in after
+    return any(map(IMPOSSIBLE_CHARS.__getitem__, after)) and any(
+        IMPOSSIBLE_CHARS[ch] and ch not in before for ch in after
     )
+
+
+class _ImpossibleChars(dict):
+    """Is each character met one no repair may yield (``IMPOSSIBLE_CATEGORIES``, not a line break or tab)?"""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES and ch not in "\t\n\r"
+        return value
+
+
+IMPOSSIBLE_CHARS = _ImpossibleChars()
 
 
 def _plausible(candidate: _Candidate) -> bool:
