@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from fixenc.wholepage import redecode_page
+from fixenc.wholepage import _CharOffsets, redecode_page
 
 LOST = "\ufffd"
 
@@ -93,3 +93,16 @@ def test_guesses_are_never_private_use_characters() -> None:
     repaired, _ = redecode_page(damaged)
     assert "되는 단" in repaired
     assert not any(unicodedata.category(char) in ("Co", "Cn", "Cc") for char in repaired)
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "cp950", "cp932"])
+def test_character_offsets_count_bytes_in_the_wrong_codec(codec: str) -> None:
+    # Each U+FFFD stands for one lost byte; ASCII is one byte.
+    damaged = "ab\ufffd中文\n<p>\ufffd\ufffd日本x" + "y" * 5 + "語。"
+    widths = [1 if ch.isascii() or ch == LOST else len(ch.encode(codec)) for ch in damaged]
+    expected = [sum(widths[:index]) for index in range(len(damaged) + 1)]
+    offsets = _CharOffsets(damaged, codec)
+    assert len(offsets) == len(expected)
+    assert [offsets[index] for index in range(len(offsets))] == expected
+    with pytest.raises(IndexError):
+        offsets[len(expected)]
