@@ -324,8 +324,7 @@ def _decode_guessing(
     unsure = 0
     position = 0
     # The same characters lose the same bytes all over a page: a window's readings depend
-    # only on its bytes (and the damaged text they must give), its choice also on its context.
-    kept_readings: dict[tuple, list[tuple[str, tuple]]] = {}
+    # only on its bytes (``_window_readings``), its choice also on its context.
     choices: dict[tuple, tuple[str, tuple] | None] = {}
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
@@ -334,11 +333,7 @@ def _decode_guessing(
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
         right = right[:CONTEXT_CHARS]
         key = _window_key(data, lost, start, end, offsets, damaged)
-        readings = kept_readings.get(key)
-        if readings is None:
-            readings = _readings(data, start, end, set(lost))
-            readings = _redamaging(readings, data, lost, start, end, offsets, damaged, codec)
-            kept_readings[key] = readings
+        readings = _window_readings(*key, codec)
         choice = None
         if len(readings) <= MAX_CANDIDATES:
             context_key = (key, left, right)
@@ -431,8 +426,9 @@ def _redamage_bounds(start: int, end: int, offsets: _CharOffsets) -> tuple[int, 
 
 def _window_key(
     data: bytearray, lost: list[int], start: int, end: int, offsets: _CharOffsets, damaged: str
-) -> tuple:
-    """All that ``_readings`` and ``_redamaging`` read of a window: equal keys, equal readings."""
+) -> tuple[bytes, str, int, int, tuple[int, ...]]:
+    """A window as ``_window_readings`` takes it: the bytes of the damaged characters that hold
+    it and two bytes after it, those characters, and the window and its lost bytes in them."""
     first, last = _redamage_bounds(start, end, offsets)
     origin = offsets[first]
     return (
@@ -444,21 +440,27 @@ def _window_key(
     )
 
 
+@lru_cache(maxsize=4096)
+def _window_readings(
+    window: bytes, expected: str, start: int, end: int, lost: tuple[int, ...], codec: str
+) -> tuple[tuple[str, tuple], ...]:
+    """The readings of ``window[start:end]`` that the wrong decoder turns into ``expected``.
+
+    Cached: the same characters lose the same bytes all over a page and across the pages
+    of one site or stream.
+    """
+    data = bytearray(window)
+    return tuple(_redamaging(_readings(data, start, end, set(lost)), data, lost, expected, codec))
+
+
 def _redamaging(
     readings: list[tuple[str, tuple]],
-    data: bytearray,
-    lost: list[int],
-    start: int,
-    end: int,
-    offsets: _CharOffsets,
-    damaged: str,
+    window: bytearray,
+    places: tuple[int, ...],
+    expected: str,
     codec: str,
 ) -> list[tuple[str, tuple]]:
     """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
-    first, last = _redamage_bounds(start, end, offsets)
-    expected = damaged[first:last]
-    window = bytearray(data[offsets[first] : offsets[last]])
-    places = [place - offsets[first] for place in lost]
     kept = []
     readers = _readers(codec)
     for reading in readings:
@@ -498,7 +500,7 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
 
 
 def _best_reading(
-    readings: list[tuple[str, tuple]], left: str, right: str, page: dict[str, float]
+    readings: tuple[tuple[str, tuple], ...], left: str, right: str, page: dict[str, float]
 ) -> tuple[str, tuple] | None:
     if not readings:
         return None
