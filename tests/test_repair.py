@@ -319,3 +319,9 @@ def test_two_damages_side_by_side_are_each_undone_with_their_own_pair(damaged, e
 def test_units_are_the_runs_a_code_page_can_encode(codec: str, units: list) -> None:
     # A lost byte's U+FFFD counts as encodable; runs of ASCII alone are no unit.
     assert _units("ab中éx\ufffdй", codec) == units
+
+
+def test_units_give_up_once_too_little_is_encodable() -> None:
+    assert _units("中文中文é", "windows-1252") == [(4, "é")]
+    assert _units("中文中文é", "windows-1252", least_encodable=1.0) == [(4, "é")]
+    assert _units("中文中文é", "windows-1252", least_encodable=2.0) == []

@@ -967,19 +967,25 @@ def _char_offsets(unit: str, codec: str) -> Sequence[int] | None:
 _CHAR_WIDTHS: dict[str, dict[str, int]] = {}
 
 
-def _units(span: str, codec: str) -> list[tuple[int, str]]:
+def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[int, str]]:
     """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character.
 
-    Placeholders of lost bytes (U+FFFD, '?') count as encodable.
+    Placeholders of lost bytes (U+FFFD, '?') count as encodable.  None at all once fewer
+    than ``least_encodable`` characters can be encoded: the caller has no use for them.
     """
     probe = span.replace("\ufffd", "?")
-    unencodable = _UNENCODABLE.spans = []
+    state = _UNENCODABLE
+    unencodable = state.spans = []
+    state.length, state.least, state.count = len(span), least_encodable, 0
     # One pass: encoding again after each unencodable character made a span that a code
     # page cannot encode (Chinese under Shift-JIS) quadratic.
-    if codec in SINGLE_BYTE_TABLES:
-        probe.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1", UNENCODABLE_ERRORS)
-    else:
-        probe.encode(codec, UNENCODABLE_ERRORS)
+    try:
+        if codec in SINGLE_BYTE_TABLES:
+            probe.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1", UNENCODABLE_ERRORS)
+        else:
+            probe.encode(codec, UNENCODABLE_ERRORS)
+    except _MostlyUnencodable:
+        return []
     units: list[tuple[int, str]] = []
     start = 0
     for error_start, error_end in unencodable:
@@ -989,15 +995,24 @@ def _units(span: str, codec: str) -> list[tuple[int, str]]:
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
 
 
+class _MostlyUnencodable(Exception):
+    """Raised by ``_record_unencodable`` to stop a ``_units`` call that has its answer."""
+
+
 def _record_unencodable(error: UnicodeError) -> tuple[str, int]:
     """Error handler of ``_units``: note where the codec cannot encode, and go on after it."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    _UNENCODABLE.spans.append((error.start, error.end))
+    state = _UNENCODABLE
+    state.spans.append((error.start, error.end))
+    state.count += error.end - error.start
+    if state.length - state.count < state.least:
+        raise _MostlyUnencodable
     return "", error.end
 
 
-# Spans the codec could not encode in the current thread's ``_units`` call.
+# The current thread's ``_units`` call: spans the codec could not encode, the span's length,
+# the fewest encodable characters wanted, and how many were not.
 _UNENCODABLE = threading.local()
 UNENCODABLE_ERRORS = "fixenc-record-unencodable"
 register_error(UNENCODABLE_ERRORS, _record_unencodable)
@@ -1738,7 +1753,7 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
         return []
     for pair in pairs:
-        units = _units(span, pair.wrong)
+        units = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
             # Most of the span is not even in the wrong code page's repertoire.
             continue
