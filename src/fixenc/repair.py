@@ -1420,7 +1420,8 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     candidates = list(unique.values())
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
-        _score(text, candidate)
+        if not candidate.scored:  # a margin depends only on the text and the candidate
+            _score(text, candidate)
     # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
     # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
     # yield to any other repair of the same characters.
@@ -1561,7 +1562,8 @@ def _trust_the_page(
     ]
     taken = _Intervals(accepted)
     for candidate in extra:
-        _score(text, candidate)
+        if not candidate.scored:  # most were scored by _choose's first pass
+            _score(text, candidate)
     extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
