@@ -255,9 +255,10 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
         if byte < 0x80 and position not in lost:
             walk(position + 1, text + chr(byte), filled)
             return
-        head = tuple(
-            None if p in lost else data[p] for p in range(position, min(position + 4, end))
-        )
+        limit = min(position + 4, end)
+        if position not in lost:  # a known lead byte tells the character's length
+            limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
+        head = tuple(None if p in lost else data[p] for p in range(position, limit))
         for size, char, values in _characters(head):
             walk(position + size, text + char, filled + values)
 
@@ -267,12 +268,13 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
     return results
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # an entry may hold a few thousand characters
 def _characters(head: tuple[int | None, ...]) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
     """(size, character, values of its lost bytes) of each known character ``head`` can start.
 
-    ``head`` is the next bytes of a window (at most four), None for a lost byte.  Cached:
-    a page's windows are made of the same few byte patterns.
+    ``head`` is the next bytes of a window (at most four, no more than a known lead byte
+    takes), None for a lost byte.  Cached: a page's windows are made of the same few byte
+    patterns.
     """
     if head[0] is None:
         leads: tuple[int, ...] | range = LEAD_BYTES
@@ -440,7 +442,6 @@ def _window_key(
     )
 
 
-@lru_cache(maxsize=4096)
 def _window_readings(
     window: bytes, expected: str, start: int, end: int, lost: tuple[int, ...], codec: str
 ) -> tuple[tuple[str, tuple], ...]:
@@ -449,8 +450,25 @@ def _window_readings(
     Cached: the same characters lose the same bytes all over a page and across the pages
     of one site or stream.
     """
-    data = bytearray(window)
-    return tuple(_redamaging(_readings(data, start, end, set(lost)), data, lost, expected, codec))
+    global _cached_readings
+    key = (window, expected, start, end, lost, codec)
+    readings = _READINGS.get(key)
+    if readings is None:
+        data = bytearray(window)
+        readings = tuple(_redamaging(_readings(data, start, end, set(lost)), data, lost, expected, codec))
+        _cached_readings += len(readings) + 1
+        if _cached_readings > READINGS_CACHE_SIZE:
+            _READINGS.clear()
+            _cached_readings = len(readings) + 1
+        _READINGS[key] = readings
+    return readings
+
+
+# Readings kept by ``_window_readings``, at most about this many in all (then all are dropped,
+# a soft bound on memory: a window may have thousands of readings).
+READINGS_CACHE_SIZE = 200_000
+_READINGS: dict[tuple, tuple[tuple[str, tuple], ...]] = {}
+_cached_readings = 0
 
 
 def _redamaging(
