@@ -525,15 +525,19 @@ def _best_reading(
     # The model's bigrams are the costly part: they score only the readings that lead on
     # unigrams and the page's own n-grams (the rest hold a negligible share).
     first = len(left)
+    shortlisted = len(readings) > READING_SHORTLIST
     prescored = []
     for reading in readings:
         text = reading[0]
         context = left + text + right
         bonus = _page_bonus(context, first, first + len(text), page)
+        if not shortlisted:  # all are scored by the full model: no need to rank them
+            prescored.append((0.0, bonus, reading))
+            continue
         unigrams = sum(map(langmodel.char_logprob, text))
         marks = langmodel.punctuation_logprob(text + right[:1])
         prescored.append((unigrams + marks + bonus, bonus, reading))
-    if len(prescored) > READING_SHORTLIST:
+    if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
     scores = []
