@@ -1345,7 +1345,7 @@ def _best_guess(
         text = filled.decode(codec, "replace")
         # Marks of punctuation tie under the model: their own frequency decides.
         prior = langmodel.punctuation_logprob(text, at_end)
-        totals.append((langmodel.text_score(text).total + prior, values))
+        totals.append((langmodel.text_score(langmodel.scoring_form(text)).total + prior, values))
     peak, best = max(totals)
     return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
 

@@ -544,9 +544,8 @@ def _best_reading(
     for _, bonus, (text, _) in prescored:
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
-        scores.append(
-            langmodel.text_score(context).total + langmodel.punctuation_logprob(context) + bonus
-        )
+        total = langmodel.text_score(langmodel.scoring_form(context)).total
+        scores.append(total + langmodel.punctuation_logprob(context) + bonus)
     best = max(scores)
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
