@@ -1,6 +1,8 @@
 """Behaviour examples for the character language model."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fixenc import langmodel
 
@@ -28,3 +30,22 @@ def test_language_is_picked_by_script_and_letters() -> None:
 
 def test_empty_text_scores_zero() -> None:
     assert langmodel.text_logprob("") == 0.0
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("的是了。，、：“”—…!? \ufffd¤©±Ã©aBcЖж☃\u3000\n0-"),
+        max_size=30,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_scoring_form_scores_like_the_text(text: str) -> None:
+    # Marks of punctuation, symbols and U+FFFD are scored by their class alone.
+    assert langmodel.text_score.__wrapped__(langmodel.scoring_form(text)) == (
+        langmodel.text_score.__wrapped__(text)
+    )
+
+
+def test_scoring_form_keeps_letters_and_merges_marks() -> None:
+    assert langmodel.scoring_form("的。x") == langmodel.scoring_form("的，x")
+    assert langmodel.scoring_form("的。x") != langmodel.scoring_form("是。x")

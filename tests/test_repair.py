@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixenc.pipeline import repair_text
-from fixenc.repair import CODEC_PAIRS, looks_damaged, repair_mojibake
+from fixenc.repair import CODEC_PAIRS, _units, looks_damaged, repair_mojibake
 
 CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
 TRADITIONAL = "今天晚上我值班所以不會再回家睡覺了，明天中午就直接在大伯家出門。"
@@ -407,3 +407,23 @@ def test_a_latin_lead_byte_between_intact_cyrillic_letters_is_not_a_lost_nbsp() 
 ])
 def test_two_damages_side_by_side_are_each_undone_with_their_own_pair(damaged, expected):
     assert repair_mojibake(damaged)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("codec", "units"),
+    [
+        ("windows-1252", [(3, "éx\ufffd")]),
+        ("gb18030", [(0, "ab中éx\ufffdй")]),
+        ("cp932", [(0, "ab中"), (4, "x\ufffdй")]),
+        ("koi8-r", [(4, "x\ufffdй")]),
+    ],
+)
+def test_units_are_the_runs_a_code_page_can_encode(codec: str, units: list) -> None:
+    # A lost byte's U+FFFD counts as encodable; runs of ASCII alone are no unit.
+    assert _units("ab中éx\ufffdй", codec) == units
+
+
+def test_units_give_up_once_too_little_is_encodable() -> None:
+    assert _units("中文中文é", "windows-1252") == [(4, "é")]
+    assert _units("中文中文é", "windows-1252", least_encodable=1.0) == [(4, "é")]
+    assert _units("中文中文é", "windows-1252", least_encodable=2.0) == []

@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from fixenc.wholepage import redecode_page
+from fixenc.wholepage import _CharOffsets, redecode_page
 
 LOST = "\ufffd"
 
@@ -118,3 +118,16 @@ def test_lost_bytes_shown_as_question_marks_are_found_and_real_ones_kept(codec: 
 )
 def test_clean_cjk_text_with_question_marks_is_not_redecoded(clean: str) -> None:
     assert redecode_page(clean) == (clean, [])
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "cp950", "cp932"])
+def test_character_offsets_count_bytes_in_the_wrong_codec(codec: str) -> None:
+    # Each U+FFFD stands for one lost byte; ASCII is one byte.
+    damaged = "ab\ufffd中文\n<p>\ufffd\ufffd日本x" + "y" * 5 + "語。"
+    widths = [1 if ch.isascii() or ch == LOST else len(ch.encode(codec)) for ch in damaged]
+    expected = [sum(widths[:index]) for index in range(len(damaged) + 1)]
+    offsets = _CharOffsets(damaged, codec)
+    assert len(offsets) == len(expected)
+    assert [offsets[index] for index in range(len(offsets))] == expected
+    with pytest.raises(IndexError):
+        offsets[len(expected)]

@@ -58,6 +58,7 @@ import math
 import re
 import threading
 import unicodedata
+from codecs import register_error
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1067,50 +1068,84 @@ def _char_offsets(unit: str, codec: str) -> Sequence[int] | None:
     """
     if codec in SINGLE_BYTE_TABLES:
         return range(len(unit) + 1)
-    widths = _CHAR_WIDTHS.setdefault(codec, {})
-    offsets = [0]
-    position = 0
-    for ch in unit:
-        width = widths.get(ch)
-        if width is None:
-            encoded = _encode(ch, codec)
-            if encoded is None:
-                return None
-            width = widths[ch] = len(encoded)
-        position += width
-        offsets.append(position)
-    return offsets
+    widths = _CHAR_WIDTHS.get(codec)
+    if widths is None:
+        widths = _CHAR_WIDTHS.setdefault(codec, _CharWidths(codec))
+    try:
+        return list(itertools.accumulate(map(widths.__getitem__, unit), initial=0))
+    except KeyError:  # a character the codec cannot encode
+        return None
 
 
-# codec -> {character: length of its encoding}, filled as characters are met: encoding
-# each character of every unit again took a tenth of the time spent on clean pages.
-_CHAR_WIDTHS: dict[str, dict[str, int]] = {}
+class _CharWidths(dict):
+    """Length of each character met in one codec's encoding; KeyError for one it cannot encode."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, ch: str) -> int:
+        encoded = _encode(ch, self.codec)
+        if encoded is None:
+            raise KeyError(ch)
+        width = self[ch] = len(encoded)
+        return width
 
 
-def _units(span: str, codec: str) -> list[tuple[int, str]]:
+# codec -> its _CharWidths, filled as characters are met: encoding each character of every
+# unit again took a tenth of the time spent on clean pages; the offsets are then summed in C.
+_CHAR_WIDTHS: dict[str, _CharWidths] = {}
+
+
+def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[int, str]]:
     """Maximal runs of ``span`` encodable in ``codec`` that hold a non-ASCII character.
 
-    Placeholders of lost bytes (U+FFFD, '?') count as encodable.
+    Placeholders of lost bytes (U+FFFD, '?') count as encodable.  None at all once fewer
+    than ``least_encodable`` characters can be encoded: the caller has no use for them.
     """
     probe = span.replace("\ufffd", "?")
+    state = _UNENCODABLE
+    unencodable = state.spans = []
+    state.length, state.least, state.count = len(span), least_encodable, 0
+    # One pass: encoding again after each unencodable character made a span that a code
+    # page cannot encode (Chinese under Shift-JIS) quadratic.
+    try:
+        if codec in SINGLE_BYTE_TABLES:
+            probe.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1", UNENCODABLE_ERRORS)
+        else:
+            probe.encode(codec, UNENCODABLE_ERRORS)
+    except _MostlyUnencodable:
+        return []
     units: list[tuple[int, str]] = []
     start = 0
-    while start < len(span):
-        try:
-            probe[start:].encode(codec) if codec not in SINGLE_BYTE_TABLES else _encode_strict(
-                probe[start:], codec
-            )
-        except UnicodeEncodeError as error:
-            units.append((start, span[start : start + error.start]))
-            start += error.end
-            continue
-        units.append((start, span[start:]))
-        break
+    for error_start, error_end in unencodable:
+        units.append((start, span[start:error_start]))
+        start = error_end
+    units.append((start, span[start:]))
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
 
 
-def _encode_strict(text: str, codec: str) -> bytes:
-    return text.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1")
+class _MostlyUnencodable(Exception):
+    """Raised by ``_record_unencodable`` to stop a ``_units`` call that has its answer."""
+
+
+def _record_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """Error handler of ``_units``: note where the codec cannot encode, and go on after it."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    state = _UNENCODABLE
+    state.spans.append((error.start, error.end))
+    state.count += error.end - error.start
+    if state.length - state.count < state.least:
+        raise _MostlyUnencodable
+    return "", error.end
+
+
+# The current thread's ``_units`` call: spans the codec could not encode, the span's length,
+# the fewest encodable characters wanted, and how many were not.
+_UNENCODABLE = threading.local()
+UNENCODABLE_ERRORS = "fixenc-record-unencodable"
+register_error(UNENCODABLE_ERRORS, _record_unencodable)
 
 
 def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
@@ -1140,7 +1175,7 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
     if pair.right == "utf-8" and b" " in data:
         _restore_nbsp(data)
     # Character index at each byte offset; a range of offsets is its own index.
-    char_at = offsets if isinstance(offsets, range) else {o: i for i, o in enumerate(offsets)}
+    char_at = offsets if isinstance(offsets, range) else dict(zip(offsets, range(len(offsets))))
     islands = []
     for byte_start, byte_end in _island_spans(bytes(data), offsets, ISLAND_RES[pair.right]):
         extended = byte_end
@@ -1240,8 +1275,11 @@ def _mostly_decodes(data: bytearray, pair: CodecPair) -> bool:
     Guessing lost bytes is worth its cost only under a pair that explains the rest.
     """
     covered = sum(len(m.group()) for m in ISLAND_RES[pair.right].finditer(bytes(data)))
-    high = sum(1 for byte in data if byte >= 0x80)
+    high = len(data) - len(data.translate(None, HIGH_BYTES))
     return covered >= 0.6 * high
+
+
+HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
 def _blank_unsure(data: bytearray, start: int, decoded: str, positions: list[int]) -> str:
@@ -1342,17 +1380,13 @@ def _guess_gaps(
             pair.right,
             window_end == len(data) and near_end == window_end,
         )
-        at_end = window_end == len(data)
-        totals = []
-        for values in shortlist:
-            for position, value in zip(positions, values):
-                data[position] = value
-            window = bytes(data[window_start:window_end]).decode(pair.right, "replace")
-            # Marks of punctuation tie under the model: their own frequency decides.
-            prior = langmodel.punctuation_logprob(window, at_end)
-            totals.append((langmodel.text_score(window).total + prior, values))
-        peak, best = max(totals)
-        confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+        best, confidence = _best_guess(
+            bytes(data[window_start:window_end]),
+            tuple(position - window_start for position in positions),
+            tuple(shortlist),
+            pair.right,
+            window_end == len(data),
+        )
         for slot, position, value in zip(slots, positions, best):
             data[position] = value
             guessed[slot] = (value, confidence)
@@ -1411,10 +1445,30 @@ def _shortlist(
         for place, value in zip(places, values):
             filled[place] = value
         text = filled.decode(codec, "replace")
-        score = sum(map(langmodel.char_logprob, text)) + langmodel.punctuation_logprob(text, at_end)
+        score = sum(map(CHAR_LOGPROBS.__getitem__, text)) + langmodel.punctuation_logprob(text, at_end)
         scored.append((score, values))
     scored.sort(reverse=True)
     return [values for _, values in scored[:GUESS_SHORTLIST]]
+
+
+@lru_cache(maxsize=1 << 14)
+def _best_guess(
+    window: bytes, places: tuple[int, ...], shortlist: tuple[tuple[int, ...], ...], codec: str,
+    at_end: bool,
+) -> tuple[tuple[int, ...], float]:
+    """The shortlisted values the model likes best in the window, and their share of the
+    probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends)."""
+    filled = bytearray(window)
+    totals = []
+    for values in shortlist:
+        for place, value in zip(places, values):
+            filled[place] = value
+        text = filled.decode(codec, "replace")
+        # Marks of punctuation tie under the model: their own frequency decides.
+        prior = langmodel.punctuation_logprob(text, at_end)
+        totals.append((langmodel.text_score(langmodel.scoring_form(text)).total + prior, values))
+    peak, best = max(totals)
+    return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
 
 
 def _halves_of_one_character(
@@ -1487,7 +1541,8 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     candidates = list(unique.values())
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
-        _score(text, candidate)
+        if not candidate.scored:  # a margin depends only on the text and the candidate
+            _score(text, candidate)
     # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
     # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
     # yield to any other repair of the same characters.
@@ -1584,7 +1639,20 @@ def _score(text: str, candidate: _Candidate) -> None:
 
 
 def _unigram_mean(text: str) -> float:
-    return sum(map(langmodel.char_logprob, text)) / len(text) if text else 0.0
+    return sum(map(CHAR_LOGPROBS.__getitem__, text)) / len(text) if text else 0.0
+
+
+class _CharLogprobs(dict):
+    """``langmodel.char_logprob`` of each character met, looked up in C by ``map``."""
+
+    def __missing__(self, ch: str) -> float:
+        value = self[ch] = langmodel.char_logprob(ch)
+        return value
+
+
+# Summing unigrams of every candidate and its damage went through the LRU cache's
+# bookkeeping once a character; a page holds a few thousand different characters.
+CHAR_LOGPROBS = _CharLogprobs()
 
 
 def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
@@ -1621,7 +1689,8 @@ def _trust_the_page(
     ]
     taken = _Intervals(accepted)
     for candidate in extra:
-        _score(text, candidate)
+        if not candidate.scored:  # most were scored by _choose's first pass
+            _score(text, candidate)
     extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
     for candidate in extra:
         if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
@@ -1767,12 +1836,20 @@ def _has_impossible_chars(after: str, before: str) -> bool:
 
     A repair that yields them has decoded bytes that were never text.
     """
-    return any(
-        unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES
-        and ch not in "\t\n\r"
-        and ch not in before
-        for ch in after
+    return any(map(IMPOSSIBLE_CHARS.__getitem__, after)) and any(
+        IMPOSSIBLE_CHARS[ch] and ch not in before for ch in after
     )
+
+
+class _ImpossibleChars(dict):
+    """Is each character met one no repair may yield (``IMPOSSIBLE_CATEGORIES``, not a line break or tab)?"""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = unicodedata.category(ch) in IMPOSSIBLE_CATEGORIES and ch not in "\t\n\r"
+        return value
+
+
+IMPOSSIBLE_CHARS = _ImpossibleChars()
 
 
 def _plausible(candidate: _Candidate) -> bool:
@@ -1831,7 +1908,7 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
         return []
     for pair in pairs:
-        units = _units(span, pair.wrong)
+        units = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
             # Most of the span is not even in the wrong code page's repertoire.
             continue

@@ -41,6 +41,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from functools import lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
@@ -315,43 +316,60 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
         if position == end:
             results.append((text, filled))
             return
-        if position in lost:
-            leads = LEAD_BYTES
-        else:
-            byte = data[position]
-            if byte < 0x80:
-                walk(position + 1, text + chr(byte), filled)
-                return
-            if byte not in LEAD_BYTES:
-                return
-            leads = (byte,)
-        for lead in leads:
-            size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
-            if position + size > end:
-                continue
-            tail = range(position + 1, position + size)
-            unknown = [p for p in tail if p in lost] + ([position] if position in lost else [])
-            if len(unknown) > MAX_LOST_PER_CHAR:
-                continue
-            if any(p not in lost and data[p] not in CONTINUATION_BYTES for p in tail):
-                continue
-            options = [CONTINUATION_BYTES if p in lost else (data[p],) for p in tail]
-            for rest in product(*options):
-                try:
-                    char = bytes((lead, *rest)).decode(RIGHT_CODEC)
-                except UnicodeDecodeError:
-                    continue
-                if langmodel.char_logprob(char) < KNOWN_CHAR_LOGPROB:
-                    continue
-                values = ((lead,) if position in lost else ()) + tuple(
-                    value for p, value in zip(tail, rest) if p in lost
-                )
-                walk(position + size, text + char, filled + values)
+        byte = data[position]
+        if byte < 0x80 and position not in lost:
+            walk(position + 1, text + chr(byte), filled)
+            return
+        limit = min(position + 4, end)
+        if position not in lost:  # a known lead byte tells the character's length
+            limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
+        head = tuple(None if p in lost else data[p] for p in range(position, limit))
+        for size, char, values in _characters(head):
+            walk(position + size, text + char, filled + values)
 
     walk(start, "", ())
     if steps[0] > MAX_STEPS:
         return []  # too many ways to read it: not enough left to guess from
     return results
+
+
+@lru_cache(maxsize=512)  # an entry may hold a few thousand characters
+def _characters(head: tuple[int | None, ...]) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+    """(size, character, values of its lost bytes) of each known character ``head`` can start.
+
+    ``head`` is the next bytes of a window (at most four, no more than a known lead byte
+    takes), None for a lost byte.  Cached: a page's windows are made of the same few byte
+    patterns.
+    """
+    if head[0] is None:
+        leads: tuple[int, ...] | range = LEAD_BYTES
+    elif head[0] in LEAD_BYTES:
+        leads = (head[0],)
+    else:
+        return ()
+    found = []
+    for lead in leads:
+        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        if size > len(head):
+            continue
+        tail = head[1:size]
+        if tail.count(None) + (head[0] is None) > MAX_LOST_PER_CHAR:
+            continue
+        if any(byte is not None and byte not in CONTINUATION_BYTES for byte in tail):
+            continue
+        options = [CONTINUATION_BYTES if byte is None else (byte,) for byte in tail]
+        for rest in product(*options):
+            try:
+                char = bytes((lead, *rest)).decode(RIGHT_CODEC)
+            except UnicodeDecodeError:
+                continue
+            if langmodel.char_logprob(char) < KNOWN_CHAR_LOGPROB:
+                continue
+            values = ((lead,) if head[0] is None else ()) + tuple(
+                value for byte, value in zip(tail, rest) if byte is None
+            )
+            found.append((size, char, values))
+    return tuple(found)
 
 
 def _decode_guessing(
@@ -365,28 +383,30 @@ def _decode_guessing(
     byte cut usually appear intact elsewhere on it, so n-grams of the page's undamaged text
     add to the model's score.
     """
-    offsets = list(
-        accumulate(
-            (1 if ch < "\x80" or ch == LOST else len(ch.encode(codec)) for ch in damaged), initial=0
-        )
-    )
+    offsets = _CharOffsets(damaged, codec)
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
     pieces: list[str] = []
     guessed: list[int] = []
     unsure = 0
     position = 0
+    # The same characters lose the same bytes all over a page: a window's readings depend
+    # only on its bytes (``_window_readings``), its choice also on its context.
+    choices: dict[tuple, tuple[str, tuple] | None] = {}
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
         right = right[:CONTEXT_CHARS]
-        readings = _readings(data, start, end, set(lost))
-        readings = _redamaging(readings, data, lost, start, end, offsets, damaged, codec)
+        key = _window_key(data, lost, start, end, offsets, damaged)
+        readings = _window_readings(*key, codec)
         choice = None
         if len(readings) <= MAX_CANDIDATES:
-            choice = _best_reading(readings, left, right, page)
+            context_key = (key, left, right)
+            if context_key not in choices:
+                choices[context_key] = _best_reading(readings, left, right, page)
+            choice = choices[context_key]
         if choice is None:
             pieces.append(LOST)
             unsure += 1
@@ -400,34 +420,147 @@ def _decode_guessing(
     return "".join(pieces), guessed, unsure
 
 
-def _redamaging(
-    readings: list[tuple[str, tuple]],
-    data: bytearray,
-    lost: list[int],
-    start: int,
-    end: int,
-    offsets: list[int],
-    damaged: str,
-    codec: str,
-) -> list[tuple[str, tuple]]:
-    """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
+class _CharWidths(dict):
+    """Length of each character in the wrong codec, filled as characters are met; a lost byte is one."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__({LOST: 1})
+        self.codec = codec
+
+    def __missing__(self, ch: str) -> int:
+        width = self[ch] = 1 if ch < "\x80" else len(ch.encode(self.codec))
+        return width
+
+
+# codec -> its _CharWidths: the byte offset of every character of a page is a C-level map
+# over the page instead of a Python loop (it was a tenth of a damaged page's time).
+_CHAR_WIDTHS: dict[str, _CharWidths] = {}
+
+
+def _char_widths(codec: str) -> _CharWidths:
+    widths = _CHAR_WIDTHS.get(codec)
+    if widths is None:
+        widths = _CHAR_WIDTHS[codec] = _CharWidths(codec)
+    return widths
+
+
+class _CharOffsets:
+    """The byte offset of each character of the damaged text in ``codec`` (and of its end).
+
+    A sequence for ``bisect``, worked out from the non-ASCII runs only: ASCII characters are
+    one byte each, and a page is mostly markup (listing every offset of a 170,000-character
+    page took a quarter of its re-decoding).
+    """
+
+    def __init__(self, damaged: str, codec: str) -> None:
+        widths = _char_widths(codec)
+        self.size = len(damaged) + 1
+        self.char_starts: list[int] = []
+        self.byte_starts: list[int] = []
+        self.run_offsets: list[list[int]] = []
+        extra = 0  # bytes beyond one a character, before the current run
+        for run in NON_ASCII_RUN.finditer(damaged):
+            inner = list(accumulate(map(widths.__getitem__, run.group()), initial=0))
+            self.char_starts.append(run.start())
+            self.byte_starts.append(run.start() + extra)
+            self.run_offsets.append(inner)
+            extra += inner[-1] - len(inner) + 1
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: int) -> int:
+        if not 0 <= index < self.size:
+            raise IndexError(index)
+        run = bisect_right(self.char_starts, index) - 1
+        if run < 0:
+            return index
+        inner = self.run_offsets[run]
+        inside = index - self.char_starts[run]
+        if inside < len(inner):
+            return self.byte_starts[run] + inner[inside]
+        return self.byte_starts[run] + inner[-1] + inside - len(inner) + 1
+
+
+def _redamage_bounds(start: int, end: int, offsets: _CharOffsets) -> tuple[int, int]:
+    """Indexes of the damaged characters whose bytes hold the window and two bytes after it."""
     first = bisect_right(offsets, start) - 1
     last = bisect_left(offsets, end + 2)
     if last >= len(offsets):
         last = len(offsets) - 1
-    expected = damaged[first:last]
-    window = bytearray(data[offsets[first] : offsets[last]])
-    places = [place - offsets[first] for place in lost]
+    return first, last
+
+
+def _window_key(
+    data: bytearray, lost: list[int], start: int, end: int, offsets: _CharOffsets, damaged: str
+) -> tuple[bytes, str, int, int, tuple[int, ...]]:
+    """A window as ``_window_readings`` takes it: the bytes of the damaged characters that hold
+    it and two bytes after it, those characters, and the window and its lost bytes in them."""
+    first, last = _redamage_bounds(start, end, offsets)
+    origin = offsets[first]
+    return (
+        bytes(data[origin : offsets[last]]),
+        damaged[first:last],
+        start - origin,
+        end - origin,
+        tuple(place - origin for place in lost),
+    )
+
+
+def _window_readings(
+    window: bytes, expected: str, start: int, end: int, lost: tuple[int, ...], codec: str
+) -> tuple[tuple[str, tuple], ...]:
+    """The readings of ``window[start:end]`` that the wrong decoder turns into ``expected``.
+
+    Cached: the same characters lose the same bytes all over a page and across the pages
+    of one site or stream.
+    """
+    global _cached_readings
+    key = (window, expected, start, end, lost, codec)
+    readings = _READINGS.get(key)
+    if readings is None:
+        data = bytearray(window)
+        readings = tuple(_redamaging(_readings(data, start, end, set(lost)), data, lost, expected, codec))
+        _cached_readings += len(readings) + 1
+        if _cached_readings > READINGS_CACHE_SIZE:
+            _READINGS.clear()
+            _cached_readings = len(readings) + 1
+        _READINGS[key] = readings
+    return readings
+
+
+# Readings kept by ``_window_readings``, at most about this many in all (then all are dropped,
+# a soft bound on memory: a window may have thousands of readings).
+READINGS_CACHE_SIZE = 200_000
+_READINGS: dict[tuple, tuple[tuple[str, tuple], ...]] = {}
+_cached_readings = 0
+
+
+def _redamaging(
+    readings: list[tuple[str, tuple]],
+    window: bytearray,
+    places: tuple[int, ...],
+    expected: str,
+    codec: str,
+) -> list[tuple[str, tuple]]:
+    """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
     kept = []
+    readers = _readers(codec)
     for reading in readings:
-        if any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in reading[0]):
+        if not _possible(reading[0]):
             continue
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
-        if any(window.decode(reader, "replace") == expected for reader in _readers(codec)):
+        if any(window.decode(reader, "replace") == expected for reader in readers):
             kept.append(reading)
     return kept
+
+
+@lru_cache(maxsize=4096)
+def _possible(text: str) -> bool:
+    """No character of ``text`` is one a guess may not produce (``IMPOSSIBLE_CATEGORIES``)."""
+    return not any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in text)
 
 
 def _readers(codec: str) -> tuple[str, ...]:
@@ -435,45 +568,49 @@ def _readers(codec: str) -> tuple[str, ...]:
     return (codec, *(other for other in family if other != codec))
 
 
-def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> Counter:
-    """Counts of the page's character bigrams and trigrams that hold a non-ASCII character."""
+def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> dict[str, float]:
+    """``PAGE_WEIGHT * log(1 + count)`` of the page's character bigrams and trigrams that hold a
+    non-ASCII character (the bonus ``_page_bonus`` adds up, computed once per n-gram)."""
     counts: Counter = Counter()
     position = 0
     for start, end, _ in [*windows, (len(data), len(data), [])]:
         text = data[position:start].decode(RIGHT_CODEC, "replace")
         for run in NON_ASCII_CONTEXT.findall(text):
-            counts.update(run[i : i + 2] for i in range(len(run) - 1))
-            counts.update(run[i : i + 3] for i in range(len(run) - 2))
+            counts.update(map(str.__add__, run, run[1:]))
+            counts.update(map("".join, zip(run, run[1:], run[2:])))
         position = end
-    return counts
+    return {ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()}
 
 
 def _best_reading(
-    readings: list[tuple[str, tuple]], left: str, right: str, page: Counter
+    readings: tuple[tuple[str, tuple], ...], left: str, right: str, page: dict[str, float]
 ) -> tuple[str, tuple] | None:
     if not readings:
         return None
     # The model's bigrams are the costly part: they score only the readings that lead on
     # unigrams and the page's own n-grams (the rest hold a negligible share).
     first = len(left)
+    shortlisted = len(readings) > READING_SHORTLIST
     prescored = []
     for reading in readings:
         text = reading[0]
         context = left + text + right
         bonus = _page_bonus(context, first, first + len(text), page)
+        if not shortlisted:  # all are scored by the full model: no need to rank them
+            prescored.append((0.0, bonus, reading))
+            continue
         unigrams = sum(map(langmodel.char_logprob, text))
         marks = langmodel.punctuation_logprob(text + right[:1])
         prescored.append((unigrams + marks + bonus, bonus, reading))
-    if len(prescored) > READING_SHORTLIST:
+    if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
     scores = []
     for _, bonus, (text, _) in prescored:
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
-        scores.append(
-            langmodel.text_score(context).total + langmodel.punctuation_logprob(context) + bonus
-        )
+        total = langmodel.text_score(langmodel.scoring_form(context)).total
+        scores.append(total + langmodel.punctuation_logprob(context) + bonus)
     best = max(scores)
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
@@ -481,10 +618,10 @@ def _best_reading(
     return prescored[scores.index(best)][2]
 
 
-def _page_bonus(context: str, first: int, last: int, page: Counter) -> float:
+def _page_bonus(context: str, first: int, last: int, page: dict[str, float]) -> float:
     """log(1 + count) on the page of each bigram and trigram that holds a guessed character."""
     bonus = 0.0
     for size in (2, 3):
         for i in range(max(0, first - size + 1), min(last, len(context) - size + 1)):
-            bonus += PAGE_WEIGHT * math.log1p(page.get(context[i : i + size], 0))
+            bonus += page.get(context[i : i + size], 0.0)
     return bonus
