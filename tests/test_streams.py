@@ -186,6 +186,19 @@ def test_a_warc_payload_cut_short_is_truncated():
     assert report.skipped == {"truncated": 1}
 
 
+def test_a_warc_content_length_beyond_any_index_is_unreadable_not_a_crash():
+    """warcio raised OverflowError out of the reader (found by the fuzz test)."""
+    warc = make_warc([("http://a/1", "text/html", HTML.encode()),
+                      ("http://a/2", "text/html", HTML.encode())], gzip_records=False)
+    second = warc.index(b"WARC-Target-URI: http://a/2")
+    length = warc.index(b"Content-Length: ", second)
+    end = warc.index(b"\r\n", length)
+    huge = warc[:length] + b"Content-Length: " + b"9" * 30 + warc[end:]
+    lines, report = run(huge, "warc")
+    assert [json.loads(line)["url"] for line in lines] == ["http://a/1"]
+    assert list(report.skipped) == ["unreadable WARC"]
+
+
 # ---------------------------------------------------------------- formats and stdin
 
 

@@ -419,8 +419,9 @@ def read_warc_pages(stream: IO[bytes]) -> Iterator[WarcPage | SkippedRecord]:
         except StopIteration:
             return
         except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError,
-                AttributeError) as error:
-            # warcio raises AttributeError on a header block cut short (a truncated file).
+                AttributeError, OverflowError) as error:
+            # warcio raises AttributeError on a header block cut short (a truncated file),
+            # OverflowError on a Content-Length beyond any index (found by the fuzz test).
             yield SkippedRecord("unreadable WARC", f"WARC unreadable from here on: "
                                                    f"{type(error).__name__}: {error}")
             return
@@ -447,7 +448,7 @@ def _warc_page(record) -> WarcPage | SkippedRecord:
         return SkippedRecord("unsupported Content-Encoding")
     try:
         payload = record.content_stream().read(MAX_RECORD_BYTES + 1)
-    except (OSError, EOFError, zlib.error, ValueError):
+    except (OSError, EOFError, zlib.error, ValueError, OverflowError):
         return SkippedRecord("truncated")
     if len(payload) > MAX_RECORD_BYTES:
         return SkippedRecord("too large")
