@@ -31,6 +31,7 @@ import json
 import math
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
@@ -495,24 +496,40 @@ NON_ASCII_NEUTRAL = re.compile(
 
 
 def punctuation_logprob(text: str, at_end: bool = False) -> float:
-    """Sum of the log-shares of the non-ASCII neutral characters of ``text`` among all such.
+    """Sum of the log-shares of the non-ASCII marks of ``text`` among all such.
 
     For guessing a lost byte, where the candidates of one mark tie under ``text_score``.
-    ``at_end``: the text is followed by a break (its last mark may end a sentence).
+    ``at_end``: the text is followed by a break (its last mark may end a sentence).  A mark
+    is any non-ASCII character that is no letter, digit or combining mark: punctuation,
+    symbols, spaces and format characters.  Why all of them: a lost last byte of "…"
+    (E2 80 A6) could as well be U+200F or a dingbat, which the model scores as rare
+    characters but no rarer than a mark, so the guess never reached its confidence.
 
     >>> punctuation_logprob("。") > punctuation_logprob("〿")
     True
     >>> punctuation_logprob("吗？ ") > punctuation_logprob("吗， ")
     True
+    >>> punctuation_logprob("“…D") > punctuation_logprob("“\u200fD")
+    True
     >>> punctuation_logprob("ab中")
     0.0
     """
     total = 0.0
-    for match in NON_ASCII_NEUTRAL.finditer(text):
+    for match in NON_ASCII_CHAR.finditer(text):
         ch, index = match.group(), match.start()
+        if not _is_mark(ch):
+            continue
         following = text[index + 1 : index + 2]
         shares = PUNCTUATION_SHARES
         if following.isspace() or not following and at_end:
             shares = PUNCTUATION_SHARES_BEFORE_BREAK
         total += math.log(shares.get(ch, RARE_PUNCTUATION_SHARE))
     return total
+
+
+NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=8192)
+def _is_mark(ch: str) -> bool:
+    return NON_ASCII_NEUTRAL.match(ch) is not None or unicodedata.category(ch)[0] in "PSZC"
