@@ -511,6 +511,8 @@ def punctuation_logprob(text: str, at_end: bool = False) -> float:
     True
     >>> punctuation_logprob("“…D") > punctuation_logprob("“\u200fD")
     True
+    >>> punctuation_logprob("sa.”<") > punctuation_logprob("sa.…<")
+    True
     >>> punctuation_logprob("ab中")
     0.0
     """
@@ -524,9 +526,16 @@ def punctuation_logprob(text: str, at_end: bool = False) -> float:
         if following.isspace() or not following and at_end:
             shares = PUNCTUATION_SHARES_BEFORE_BREAK
         total += math.log(shares.get(ch, RARE_PUNCTUATION_SHARE))
+        if ch in CLOSING_QUOTES and text[index - 1 : index] in SENTENCE_ENDS:
+            total += QUOTE_AFTER_SENTENCE_LOGPROB
     return total
 
 
+# A closing quote right after the end of a sentence ('binasa.”') is what quoted speech
+# looks like; without this "…" (the commoner mark) won the lost last byte of E2 80 9D.
+SENTENCE_ENDS = frozenset(".!?。！？")
+CLOSING_QUOTES = frozenset("”’」』")
+QUOTE_AFTER_SENTENCE_LOGPROB = math.log(10)
 NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
 
 
