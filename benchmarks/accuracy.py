@@ -285,11 +285,12 @@ def run_pairs(texts, args, rng) -> None:
                 hit = chars_hit(original, true, wrong, mode)
                 stats["hit"] += hit or 0
                 # The opcode count is an upper bound; confirm "worse" exactly.
-                stats["worse"] += errors_out > errors_in and levenshtein(
-                    original, fixed
-                ) > levenshtein(original, shown)
-                if args.failures and mode == "lossless" and fixed != original:
-                    print_failure(mode, original, shown, fixed)
+                worse = errors_out > errors_in and levenshtein(original, fixed) > levenshtein(
+                    original, shown
+                )
+                stats["worse"] += worse
+                if args.failures and (mode == "lossless" and fixed != original or worse):
+                    print_failure("worse" if worse else mode, original, shown, fixed)
                 if args.margins and mode == "lossless":
                     margins.append(langmodel.compare(original, shown))
             n = len(cases)
@@ -429,7 +430,7 @@ def main() -> None:
     )
     parser.add_argument("--only", choices=("pairs", "clean", "ftfy", "speed"), action="append")
     parser.add_argument(
-        "--failures", action="append", metavar="PAIR", help="this pair only; print failed cases"
+        "--failures", action="append", metavar="PAIR", help="this pair only; print failed lossless cases and cases made worse"
     )
     parser.add_argument("--rounds", type=int, default=3, help="speed rounds (best one counts)")
     args = parser.parse_args()

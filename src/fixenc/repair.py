@@ -1561,7 +1561,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     for candidate in strong:
         if candidate.margin < _threshold(candidate):
             continue
-        if taken.overlapping(candidate) or not _plausible(candidate):
+        if taken.overlapping(candidate) or not _plausible(text, candidate):
             continue
         if candidate.parts and _outvoted_part(text, candidate, by_span):
             continue  # its islands compete one by one instead
@@ -1693,7 +1693,7 @@ def _trust_the_page(
             _score(text, candidate)
     extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
     for candidate in extra:
-        if candidate.margin < RELAXED_MARGIN or not _plausible(candidate):
+        if candidate.margin < RELAXED_MARGIN or not _plausible(text, candidate):
             continue
         family = PAIR_FAMILY[candidate.codecs]
         if candidate.parts and _outvoted_part(text, candidate, by_span, family):
@@ -1852,18 +1852,36 @@ class _ImpossibleChars(dict):
 IMPOSSIBLE_CHARS = _ImpossibleChars()
 
 
-def _plausible(candidate: _Candidate) -> bool:
+def _plausible(text: str, candidate: _Candidate) -> bool:
     """A repair must not be mostly holes, and one into a legacy code page must read like text.
 
+    Holes: characters it could not guess, and U+FFFD it has in all; a repair with more
+    U+FFFD than the damage had (U+FFFD or '?') lost characters the damage still showed (an EUC-JP reading's
+    篋 became 'D' and a U+FFFD: the model found the holes cheaper than the rare kanji).
     The second rule: any Latin-1 text "decodes" as Cyrillic or CJK, so the
     result must read like real text, not merely better than the damage.
     """
     if candidate.lost > MAX_LOST_SHARE * len(candidate.after):
         return False
+    holes = candidate.after.count("\ufffd")
+    if holes and holes > _holes_before(text, candidate):
+        return False
     if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
         return True
     floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
     return langmodel.text_logprob(candidate.after) >= floor
+
+
+def _holes_before(text: str, candidate: _Candidate) -> int:
+    """U+FFFD the repair may hold: the damage's own U+FFFD and '?', and the U+FFFD its bytes
+    really encode (锟斤拷 is GBK's reading of two UTF-8 U+FFFD)."""
+    span = text[candidate.start : candidate.end]
+    holes = span.count("\ufffd") + span.count("?")
+    try:
+        data = span.encode(candidate.codecs[0], "ignore")
+    except LookupError:  # ftfy's plans name no codec: their own checks apply
+        return len(candidate.after)
+    return holes + data.count("\ufffd".encode())
 
 
 def _fix_record(text: str, candidate: _Candidate) -> Fix:
