@@ -438,3 +438,20 @@ def test_a_lossy_repair_never_holds_more_lost_characters_than_its_input():
     repaired, fixes = repair_mojibake(damaged)
     assert repaired.count("\ufffd") <= damaged.count("\ufffd")
     assert all(fix.kind == "uncertain" for fix in fixes)
+
+
+@pytest.mark.parametrize(
+    ("clean", "codec"),
+    [("Alice’s Adventures in Wonderland", "cp932"), ("Now I’m right where I want to be", "cp932"),
+     ("And it’s starting to get light", "gbk")],
+)  # fmt: skip
+def test_a_quote_merged_with_the_ascii_letter_after_it_is_repaired_alone(clean: str, codec: str):
+    """E2 80 99 73 ("’s") read as cp932 is 窶冱: two CJK characters, below the island minimum,
+    but no two characters of real text decode to a quote and a letter (full accuracy run)."""
+    damaged = clean.encode("utf-8").decode(codec)
+    assert repair_mojibake(damaged)[0] == clean
+
+
+@pytest.mark.parametrize("clean", ["窶", "冱", "窶れた顔をしている", "他的窶冱"])
+def test_the_merged_quote_rule_needs_both_characters_together(clean: str):
+    assert repair_mojibake(clean)[0] == clean

@@ -179,6 +179,10 @@ PLAUSIBLE_MIN_CJK = -9.0
 # characters) are too short to judge alone: two CJK characters decode to one
 # Greek or Arabic letter pair far too often.
 MIN_CJK_ISLAND = 3
+# Except one: right after a Latin letter, a UTF-8 quote or dash whose last byte paired with
+# the ASCII letter after it (E2 80 99 73 "’s" read as cp932 is 窶冱) decodes to that mark and
+# the letter, which two CJK characters of real text glued to a Latin word never do.
+MERGED_MARK_RE = re.compile("[\u2013\u2014\u2018\u2019\u201c\u201d\u2026]+[A-Za-z]?")
 CYRILLIC_CODECS = ("windows-1251", "koi8-r")
 # Code pages in ftfy's plans whose letters are Cyrillic or Greek.
 NON_LATIN_CODE_PAGES = ("1251", "1253", "koi8")
@@ -1942,7 +1946,8 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
                         guessed,
                         confidence,
                         lost=lost,
-                        weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end]),
+                        weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end],
+                                      span[unit_start + i_start - 1 : unit_start + i_start]),
                     )
                 )
         if islands:
@@ -2052,9 +2057,14 @@ def _restore_lost_nbsp(run: str) -> list[_Candidate]:
     return []
 
 
-def _is_weak(pair: CodecPair, size: int, after: str, before: str) -> bool:
-    """Is an island of ``size`` damaged characters too short to be judged alone?"""
+def _is_weak(pair: CodecPair, size: int, after: str, before: str, left: str = "") -> bool:
+    """Is an island of ``size`` damaged characters too short to be judged alone?
+
+    ``left``: the character before the island, if the span has one.
+    """
     if pair.family == "utf8-as-cjk":
+        if left.isascii() and left.isalnum() and MERGED_MARK_RE.fullmatch(after):
+            return False  # a quote merged with the letter after it, in Latin text ('it’s')
         return size < MIN_CJK_ISLAND or (
             size < 2 * MIN_CJK_ISLAND and not _cjk_tables().signature_re.search(before)
         )
