@@ -2080,13 +2080,55 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     """
     fixed, plan = _ftfy_fix(run)
     if fixed == run or not plan:
-        return _restore_lost_nbsp(run)
+        return _restore_lost_nbsp(run) + _own_utf8_candidates(run)
     extra = _restore_lost_nbsp(run) if UTF8_SIGNATURE_RE.search(fixed) else []
     prefix = _common_prefix(run, fixed)
     suffix = _common_suffix(run[prefix:], fixed[prefix:])
     codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
     first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
     return [first, *_second_layer(run, [first]), *extra]
+
+
+# UTF-8 read as these code pages is left alone by ftfy's badness measure more often than
+# not (it is tuned on Windows-1252: "adĂłrendszer", "Bal√°zs" pass it); their sequences
+# are proposed here one by one, for the model to judge with the usual margin.
+OWN_UTF8_CODECS = ("windows-1250", "mac-roman")
+
+
+def _own_utf8_candidates(run: str) -> list[_Candidate]:
+    """Each UTF-8 sequence of an ``OWN_UTF8_CODECS`` reading in the run, decoded alone."""
+    candidates = []
+    for codec, sequence_re in _own_utf8_sequences():
+        for match in sequence_re.finditer(run):
+            try:
+                after = match.group().encode(codec).decode("utf-8")
+            except UnicodeError:
+                continue
+            # Only a small or capital letter inside a word: the symbols these code pages
+            # show for UTF-8 ("∆°", "á´´", "â€™") are ftfy's negatives or Windows-1252's damage.
+            if unicodedata.category(after) not in ("Ll", "Lu"):
+                continue
+            start, end = match.span()
+            if not (run[start - 1 : start].isalpha() or run[end : end + 1].isalpha()):
+                continue
+            candidates.append(_Candidate(start, end, after, (codec, "utf-8")))
+    return candidates
+
+
+@lru_cache(maxsize=1)
+def _own_utf8_sequences() -> tuple[tuple[str, re.Pattern], ...]:
+    """Per code page of ``OWN_UTF8_CODECS``: its reading of one 2, 3 or 4-byte UTF-8 sequence."""
+    out = []
+    for codec in OWN_UTF8_CODECS:
+        chars, _ = _single_byte_tables(codec)
+        cont = _char_class({chars[byte] for byte in range(0x80, 0xC0)})
+        leads = [
+            _char_class({chars[byte] for byte in range(low, high)})
+            for low, high in ((0xC2, 0xE0), (0xE0, 0xF0), (0xF0, 0xF5))
+        ]
+        pattern = "|".join(f"[{lead}][{cont}]{{{n}}}" for n, lead in enumerate(leads, 1))
+        out.append((codec, re.compile(pattern)))
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
