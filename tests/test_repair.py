@@ -473,3 +473,10 @@ def test_utf8_read_as_cp1250_or_macroman_that_ftfy_passes_is_repaired(clean: str
 )
 def test_cp1250_and_macroman_look_alikes_in_clean_text_stay(clean: str):
     assert repair_mojibake(clean)[0] == clean
+
+
+def test_a_merged_quote_under_two_layers_is_repaired():
+    """UTF-8 read as GBK, saved as UTF-8 and read as Windows-1252 (full accuracy run)."""
+    clean = "And it’s starting to get light"
+    damaged = clean.encode("utf-8").decode("gbk").encode("utf-8").decode("windows-1252")
+    assert repair_mojibake(damaged)[0] == clean

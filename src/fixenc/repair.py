@@ -2179,16 +2179,22 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
             ):
                 continue
             size = sum(c.end - c.start for c in islands)
+            after = _apply(first.after, islands)
+            left = span[first.start - 1 : first.start]
             chained.append(
                 _Candidate(
                     first.start,
                     first.end,
-                    _apply(first.after, islands),
+                    after,
                     first.codecs + (pair.wrong, pair.right),
                     first.guessed,
                     first.confidence,
                     first_layer=first.after,
-                    weak=first.weak or _is_weak(pair, size, "", first.after),
+                    weak=first.weak
+                    or (
+                        _is_weak(pair, size, "", first.after)
+                        and _is_weak(pair, size, after, first.after, left)
+                    ),
                 )
             )
     return chained
