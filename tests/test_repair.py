@@ -480,3 +480,11 @@ def test_a_merged_quote_under_two_layers_is_repaired():
     clean = "And it’s starting to get light"
     damaged = clean.encode("utf-8").decode("gbk").encode("utf-8").decode("windows-1252")
     assert repair_mojibake(damaged)[0] == clean
+
+
+def test_a_legacy_island_before_a_real_question_mark_is_repaired_up_to_it():
+    """'방법은??' in EUC-KR read as Latin-1: the '??' were tried as lost bytes, no guess was
+    sure, and the whole island was dropped (full accuracy run)."""
+    clean = "정확하게 만든 방법은?? 그렇다고 들었어요"
+    damaged = clean.encode("cp949").decode("latin-1")
+    assert repair_mojibake(damaged)[0] == clean

@@ -1180,10 +1180,17 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
         _restore_nbsp(data)
     # Character index at each byte offset; a range of offsets is its own index.
     char_at = offsets if isinstance(offsets, range) else dict(zip(offsets, range(len(offsets))))
+    # A '?' no guess filled is no byte the last character can have swallowed ("방법은??").
+    unfilled = {offsets[g] for g in gaps if g not in guessed}
     islands = []
     for byte_start, byte_end in _island_spans(bytes(data), offsets, ISLAND_RES[pair.right]):
         extended = byte_end
-        while extended not in char_at and extended < len(data) and data[extended] < 0x80:
+        while (
+            extended not in char_at
+            and extended < len(data)
+            and data[extended] < 0x80
+            and extended not in unfilled
+        ):
             extended += 1  # the last character also swallowed an ASCII byte
         if extended in char_at:
             byte_end = extended
@@ -1200,9 +1207,21 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
             continue
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
-        if unsure:
-            if pair.right != "utf-8":
+        if unsure and pair.right != "utf-8":
+            # The island up to its first unsure '?', which then stays a '?' ("방법은??").
+            cut = offsets[unsure[0]]
+            if cut <= byte_start or cut not in char_at:
                 continue
+            try:
+                decoded = bytes(data[byte_start:cut]).decode(pair.right)
+            except UnicodeDecodeError:
+                continue
+            char_end = char_at[cut]
+            if decoded == unit[char_start:char_end]:
+                continue
+            island_gaps = [g for g in island_gaps if g < char_end]
+            unsure = []
+        if unsure:
             decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
         sure = [guessed[g] for g in island_gaps if g not in unsure]
         islands.append(
