@@ -26,10 +26,14 @@ essentially never is.  So this stage either re-decodes the whole page or does no
 >>> text
 'Fant谩stica loja: crian莽as n茫o t锚m 鈥渓ivros鈥� para ler.'
 >>> redecode_page(text)[0]
-'Fantástica loja: crianças não têm “livros� para ler.'
+'Fantástica loja: crianças não têm “livros” para ler.'
 
-The closing quote lost its last byte before a space: any of ``” — – …`` fits, so it stays
-lost (U+FFFD) rather than be guessed.
+The closing quote lost its last byte before a space: any of ``” — – …`` fits the bytes;
+the “ still open on the line makes ” the guess (without it the commoner "…" would win).
+>>> redecode_page(text.replace("鈥渓", "l"))[0]
+'Fantástica loja: crianças não têm livros… para ler.'
+
+With no quote open, the commoner mark is the guess; the fix reports it as guessed.
 >>> redecode_page("发布时间：2024年")[0]
 '发布时间：2024年'
 """
@@ -92,6 +96,9 @@ CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
 # Readings scored by the full model for one window, the best by unigrams and page n-grams.
 READING_SHORTLIST = 12
+# A closing ” while a “ of the line is open: quoted words end with it, not with the commoner
+# "…" (their lost last byte is all that tells them apart).
+QUOTE_CLOSING_LOGPROB = math.log(10)
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
 # Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
@@ -393,8 +400,10 @@ def _decode_guessing(
     # The same characters lose the same bytes all over a page: a window's readings depend
     # only on its bytes (``_window_readings``), its choice also on its context.
     choices: dict[tuple, tuple[str, tuple] | None] = {}
+    quoting = False  # an opening “ on this line is not closed yet
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
+        quoting = _still_quoting(quoting, pieces[-1])
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
@@ -403,15 +412,16 @@ def _decode_guessing(
         readings = _window_readings(*key, codec)
         choice = None
         if len(readings) <= MAX_CANDIDATES:
-            context_key = (key, left, right)
+            context_key = (key, left, right, quoting)
             if context_key not in choices:
-                choices[context_key] = _best_reading(readings, left, right, page)
+                choices[context_key] = _best_reading(readings, left, right, page, quoting)
             choice = choices[context_key]
         if choice is None:
             pieces.append(LOST)
             unsure += 1
         else:
             pieces.append(choice[0])
+            quoting = _still_quoting(quoting, choice[0])
             guessed.extend(choice[1])
             for place, value in zip(lost, choice[1]):
                 data[place] = value
@@ -582,8 +592,23 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
     return {ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()}
 
 
+def _still_quoting(quoting: bool, piece: str) -> bool:
+    """Whether a “ is open after ``piece`` (a line break closes every quote)."""
+    line = piece.rpartition("\n")
+    if line[1]:
+        quoting = False
+    opening, closing = line[2].rfind("“"), line[2].rfind("”")
+    if opening != closing:
+        quoting = opening > closing
+    return quoting
+
+
 def _best_reading(
-    readings: tuple[tuple[str, tuple], ...], left: str, right: str, page: dict[str, float]
+    readings: tuple[tuple[str, tuple], ...],
+    left: str,
+    right: str,
+    page: dict[str, float],
+    quoting: bool = False,
 ) -> tuple[str, tuple] | None:
     if not readings:
         return None
@@ -597,8 +622,12 @@ def _best_reading(
         context = left + text + right
         bonus = _page_bonus(context, first, first + len(text), page)
         if not shortlisted:  # all are scored by the full model: no need to rank them
+            if quoting and "”" in text:
+                bonus += QUOTE_CLOSING_LOGPROB
             prescored.append((0.0, bonus, reading))
             continue
+        if quoting and "”" in text:
+            bonus += QUOTE_CLOSING_LOGPROB
         unigrams = sum(map(langmodel.char_logprob, text))
         marks = langmodel.punctuation_logprob(text + right[:1])
         prescored.append((unigrams + marks + bonus, bonus, reading))
