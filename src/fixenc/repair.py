@@ -471,6 +471,18 @@ OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
 NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
+# The two characters each branch of LEGACY_SIGNATURE_RE consumes (the first one
+# matched, the second looked ahead at), without the context its lookarounds also
+# check: a span without such a pair cannot hold the signature, and one scan of a
+# line finds every pair, where checking its spans one by one took most of the
+# time of long clean pages full of accented letters.
+LEGACY_PAIR_RE = re.compile(
+    f"[{_HIGH_CLASS}](?=[\xa0-\xff])|[\xa0-\xff](?=[{_HIGH_CLASS}])"
+    "|[\x80-\x9f](?=[\x80-\x9f@-~])|[\xa1-\xa3](?=[@-~])"
+    "|[\xe0-\xf6\xf8-\xfc](?=[@-Z\\[\\\\^`{~])"
+)
+SIGNATURE_PAIR_RES = {"legacy": LEGACY_PAIR_RE}
+
 # (family, signature, span regex, pairs) of the families found by a regex over spans.
 SINGLE_BYTE_FAMILIES = (
     ("legacy", LEGACY_SIGNATURE_RE, LEGACY_SPAN_RE, LEGACY_AS_LATIN_PAIRS),
@@ -505,9 +517,8 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first):
             families.add(family)
-            for match in span_re.finditer(text, line_start, line_end):
-                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
-                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+            for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
+                candidates.extend(_span_candidates(text, *match.span(), family_pairs))
     for start, end in _line_runs_around(text, first):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
@@ -545,6 +556,36 @@ def _lines_with(text: str, signature_re: re.Pattern, first: int = 0) -> list[tup
         # The next line with a hit: no signature holds a line break.
         hit = signature_re.search(text, end)
     return lines
+
+
+def _signed_spans(
+    text: str, family: str, signature_re: re.Pattern, span_re: re.Pattern, start: int, end: int
+) -> Iterator[re.Match]:
+    """The matches of ``span_re`` in ``text[start:end]`` that hold the family's signature and shape.
+
+    Only spans holding a pair of ``SIGNATURE_PAIR_RES`` (which every signature
+    hit is) are searched: a pair starts at an upper-half character, and its
+    second character always belongs to the same span.
+    """
+    matches = span_re.finditer(text, start, end)
+    pair_re = SIGNATURE_PAIR_RES.get(family)
+    if pair_re is not None:
+        matches = _holding(matches, [hit.start() for hit in pair_re.finditer(text, start, end)])
+    for match in matches:
+        if signature_re.search(match.group()) and _shaped_like(family, match.group()):
+            yield match
+
+
+def _holding(matches: Iterator[re.Match], positions: list[int]) -> Iterator[re.Match]:
+    """The matches (in text order) that hold one of the sorted ``positions``."""
+    index = 0
+    for match in matches:
+        while index < len(positions) and positions[index] < match.start():
+            index += 1
+        if index == len(positions):
+            return
+        if positions[index] < match.end():
+            yield match
 
 
 def _unsigned_spans(
