@@ -472,14 +472,15 @@ OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 # The two characters each branch of LEGACY_SIGNATURE_RE consumes (the first one
-# matched, the second looked ahead at), without the context its lookarounds also
-# check: a span without such a pair cannot hold the signature, and one scan of a
+# matched, then checked behind, the second looked ahead at), without the context its
+# lookarounds also check (one leading class, like the signatures, for the fast skip):
+# a span without such a pair cannot hold the signature, and one scan of a
 # line finds every pair, where checking its spans one by one took most of the
 # time of long clean pages full of accented letters.
 LEGACY_PAIR_RE = re.compile(
-    f"[{_HIGH_CLASS}](?=[\xa0-\xff])|[\xa0-\xff](?=[{_HIGH_CLASS}])"
-    "|[\x80-\x9f](?=[\x80-\x9f@-~])|[\xa1-\xa3](?=[@-~])"
-    "|[\xe0-\xf6\xf8-\xfc](?=[@-Z\\[\\\\^`{~])"
+    f"[{_HIGH_CLASS}](?:(?=[\xa0-\xff])|(?<=[\xa0-\xff])(?=[{_HIGH_CLASS}])"
+    "|(?<=[\x80-\x9f])(?=[\x80-\x9f@-~])|(?<=[\xa1-\xa3])(?=[@-~])"
+    "|(?<=[\xe0-\xf6\xf8-\xfc])(?=[@-Z\\[\\\\^`{~]))"
 )
 SIGNATURE_PAIR_RES = {"legacy": LEGACY_PAIR_RE}
 
