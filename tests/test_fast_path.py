@@ -213,11 +213,13 @@ def spans_checked_one_by_one(text: str, family: str) -> list[tuple[int, int]]:
     ]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.text(alphabet=PAIR_ALPHABET, max_size=30))
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=PAIR_ALPHABET, max_size=40))
 @example("a¡Kx")
 @example("é@")
 @example("\x81\x82")
+@example("é" + "a" * 8 + "éA é" + "b" * 9 + "éB")  # the longest ASCII glue inside a span, and one more
+@example("éaőéA\té\téA")
 def test_every_legacy_signature_hit_holds_a_pair(text: str) -> None:
     """The pre-check never hides a span: wherever the signature matches, a pair starts."""
     hit = repair.LEGACY_SIGNATURE_RE.search(text)

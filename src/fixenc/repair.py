@@ -458,7 +458,11 @@ CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
 # character's second byte may be ASCII).
-LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
+LEGACY_SPAN_GLUE = 8
+LEGACY_SPAN_RE = re.compile(
+    f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,{LEGACY_SPAN_GLUE}}}[{_HIGH_CLASS}]+)*[ -~]?"
+)
+HIGH_CHARS = frozenset(HIGH_LATIN + "\ufffd")
 _CYRILLIC_CLASS = _char_class(
     set(map(chr, range(0x400, 0x500)))
     | set(SINGLE_BYTE_TABLES["koi8-r"][0][0x80:])
@@ -568,25 +572,58 @@ def _signed_spans(
     hit is) are searched: a pair starts at an upper-half character, and its
     second character always belongs to the same span.
     """
-    matches = span_re.finditer(text, start, end)
-    pair_re = SIGNATURE_PAIR_RES.get(family)
-    if pair_re is not None:
-        matches = _holding(matches, [hit.start() for hit in pair_re.finditer(text, start, end)])
+    if family in SIGNATURE_PAIR_RES:
+        pairs = (hit.start() for hit in SIGNATURE_PAIR_RES[family].finditer(text, start, end))
+        matches = _legacy_spans_holding(text, start, end, pairs)
+    else:
+        matches = span_re.finditer(text, start, end)
     for match in matches:
         if signature_re.search(match.group()) and _shaped_like(family, match.group()):
             yield match
 
 
-def _holding(matches: Iterator[re.Match], positions: list[int]) -> Iterator[re.Match]:
-    """The matches (in text order) that hold one of the sorted ``positions``."""
-    index = 0
-    for match in matches:
-        while index < len(positions) and positions[index] < match.start():
-            index += 1
-        if index == len(positions):
-            return
-        if positions[index] < match.end():
-            yield match
+def _legacy_spans_holding(
+    text: str, start: int, end: int, positions: Iterator[int]
+) -> Iterator[re.Match]:
+    """The matches of ``LEGACY_SPAN_RE`` in ``text[start:end]`` that hold one of the ``positions``.
+
+    Those ``finditer`` from ``start`` finds, without stepping through the
+    spans between the positions: the search restarts a little before each
+    position, where no span crosses (see ``_legacy_span_boundary``).
+    """
+    covered = start
+    for position in positions:
+        if position < covered:
+            continue
+        restart = _legacy_span_boundary(text, covered, position)
+        for match in LEGACY_SPAN_RE.finditer(text, restart, end):
+            covered = match.end()
+            if position < covered:
+                if match.start() <= position:
+                    yield match
+                break
+
+
+def _legacy_span_boundary(text: str, low: int, position: int) -> int:
+    """The last place in [low, position] that no match of ``LEGACY_SPAN_RE`` crosses (or ``low``).
+
+    A span starts at an upper-half character and holds only those and ASCII, at
+    most ``LEGACY_SPAN_GLUE`` ASCII characters in a row: so none crosses another
+    character, nor the end of one more ASCII characters in a row.
+    """
+    index, ascii_run = position, 0
+    while index > low:
+        ch = text[index - 1]
+        if ch in HIGH_CHARS:
+            ascii_run = 0
+        elif ch == "\t" or " " <= ch <= "~":
+            ascii_run += 1
+            if ascii_run > LEGACY_SPAN_GLUE:
+                return index - 1 + ascii_run
+        else:
+            return index
+        index -= 1
+    return low
 
 
 def _unsigned_spans(
