@@ -195,3 +195,49 @@ def test_damaged_corpus_lines_are_never_let_through(shared_data: Path) -> None:
                 assert not gate_lets_through(text), (pair, text)
             assert repair_mojibake(text) == expected
     assert repaired > 100
+
+
+# ---------------------------------------------------------------- the pair pre-check of span families
+
+# Upper-half Latin-1/Windows-1252 characters, C1 controls, ASCII signs and letters around them.
+PAIR_ALPHABET = "".join(sorted(set(repair.HIGH_LATIN) | set("\ufffd aeAZ@[`{~.,)!0\tő")))
+
+
+def spans_checked_one_by_one(text: str, family: str) -> list[tuple[int, int]]:
+    """The spans ``_signed_spans`` yields, found without its pre-check: every span searched."""
+    _, signature_re, span_re, _ = next(f for f in repair.SINGLE_BYTE_FAMILIES if f[0] == family)
+    return [
+        match.span()
+        for match in span_re.finditer(text)
+        if signature_re.search(match.group()) and repair._shaped_like(family, match.group())
+    ]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.text(alphabet=PAIR_ALPHABET, max_size=40))
+@example("a¡Kx")
+@example("é@")
+@example("\x81\x82")
+@example("é" + "a" * 8 + "éA é" + "b" * 9 + "éB")  # the longest ASCII glue inside a span, and one more
+@example("éaőéA\té\téA")
+def test_every_legacy_signature_hit_holds_a_pair(text: str) -> None:
+    """The pre-check never hides a span: wherever the signature matches, a pair starts."""
+    hit = repair.LEGACY_SIGNATURE_RE.search(text)
+    if hit:
+        assert repair.LEGACY_PAIR_RE.match(text, hit.start())
+    family = repair.SINGLE_BYTE_FAMILIES[0]
+    found = [m.span() for m in repair._signed_spans(text, "legacy", *family[1:3], 0, len(text))]
+    assert found == spans_checked_one_by_one(text, "legacy")
+
+
+def test_the_pair_pre_check_skips_only_spans_without_the_signature(shared_data: Path) -> None:
+    """On clean corpus lines (the long accented ones it exists for), the same spans as before."""
+    family = repair.SINGLE_BYTE_FAMILIES[0]
+    lines = [line for page in corpus_pages(shared_data) for line in page.splitlines()]
+    signed = 0
+    for line in lines:
+        expected = spans_checked_one_by_one(line, "legacy")
+        found = [m.span() for m in repair._signed_spans(line, "legacy", *family[1:3], 0, len(line))]
+        assert found == expected
+        signed += bool(expected)
+    assert signed > 10  # clean text with false signatures: the case the pre-check must get right

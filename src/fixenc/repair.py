@@ -462,7 +462,11 @@ CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
 # character's second byte may be ASCII).
-LEGACY_SPAN_RE = re.compile(f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,8}}[{_HIGH_CLASS}]+)*[ -~]?")
+LEGACY_SPAN_GLUE = 8
+LEGACY_SPAN_RE = re.compile(
+    f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,{LEGACY_SPAN_GLUE}}}[{_HIGH_CLASS}]+)*[ -~]?"
+)
+HIGH_CHARS = frozenset(HIGH_LATIN + "\ufffd")
 _CYRILLIC_CLASS = _char_class(
     set(map(chr, range(0x400, 0x500)))
     | set(SINGLE_BYTE_TABLES["koi8-r"][0][0x80:])
@@ -474,6 +478,19 @@ C1_CONTROL_RE = re.compile("[\x80-\x9f]")
 OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
 NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+# The two characters each branch of LEGACY_SIGNATURE_RE consumes (the first one
+# matched, then checked behind, the second looked ahead at), without the context its
+# lookarounds also check (one leading class, like the signatures, for the fast skip):
+# a span without such a pair cannot hold the signature, and one scan of a
+# line finds every pair, where checking its spans one by one took most of the
+# time of long clean pages full of accented letters.
+LEGACY_PAIR_RE = re.compile(
+    f"[{_HIGH_CLASS}](?:(?=[\xa0-\xff])|(?<=[\xa0-\xff])(?=[{_HIGH_CLASS}])"
+    "|(?<=[\x80-\x9f])(?=[\x80-\x9f@-~])|(?<=[\xa1-\xa3])(?=[@-~])"
+    "|(?<=[\xe0-\xf6\xf8-\xfc])(?=[@-Z\\[\\\\^`{~]))"
+)
+SIGNATURE_PAIR_RES = {"legacy": LEGACY_PAIR_RE}
 
 # (family, signature, span regex, pairs) of the families found by a regex over spans.
 SINGLE_BYTE_FAMILIES = (
@@ -509,9 +526,8 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first):
             families.add(family)
-            for match in span_re.finditer(text, line_start, line_end):
-                if signature_re.search(match.group()) and _shaped_like(family, match.group()):
-                    candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+            for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
+                candidates.extend(_span_candidates(text, *match.span(), family_pairs))
     for start, end in _line_runs_around(text, first):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
@@ -549,6 +565,69 @@ def _lines_with(text: str, signature_re: re.Pattern, first: int = 0) -> list[tup
         # The next line with a hit: no signature holds a line break.
         hit = signature_re.search(text, end)
     return lines
+
+
+def _signed_spans(
+    text: str, family: str, signature_re: re.Pattern, span_re: re.Pattern, start: int, end: int
+) -> Iterator[re.Match]:
+    """The matches of ``span_re`` in ``text[start:end]`` that hold the family's signature and shape.
+
+    Only spans holding a pair of ``SIGNATURE_PAIR_RES`` (which every signature
+    hit is) are searched: a pair starts at an upper-half character, and its
+    second character always belongs to the same span.
+    """
+    if family in SIGNATURE_PAIR_RES:
+        pairs = (hit.start() for hit in SIGNATURE_PAIR_RES[family].finditer(text, start, end))
+        matches = _legacy_spans_holding(text, start, end, pairs)
+    else:
+        matches = span_re.finditer(text, start, end)
+    for match in matches:
+        if signature_re.search(match.group()) and _shaped_like(family, match.group()):
+            yield match
+
+
+def _legacy_spans_holding(
+    text: str, start: int, end: int, positions: Iterator[int]
+) -> Iterator[re.Match]:
+    """The matches of ``LEGACY_SPAN_RE`` in ``text[start:end]`` that hold one of the ``positions``.
+
+    Those ``finditer`` from ``start`` finds, without stepping through the
+    spans between the positions: the search restarts a little before each
+    position, where no span crosses (see ``_legacy_span_boundary``).
+    """
+    covered = start
+    for position in positions:
+        if position < covered:
+            continue
+        restart = _legacy_span_boundary(text, covered, position)
+        for match in LEGACY_SPAN_RE.finditer(text, restart, end):
+            covered = match.end()
+            if position < covered:
+                if match.start() <= position:
+                    yield match
+                break
+
+
+def _legacy_span_boundary(text: str, low: int, position: int) -> int:
+    """The last place in [low, position] that no match of ``LEGACY_SPAN_RE`` crosses (or ``low``).
+
+    A span starts at an upper-half character and holds only those and ASCII, at
+    most ``LEGACY_SPAN_GLUE`` ASCII characters in a row: so none crosses another
+    character, nor the end of one more ASCII characters in a row.
+    """
+    index, ascii_run = position, 0
+    while index > low:
+        ch = text[index - 1]
+        if ch in HIGH_CHARS:
+            ascii_run = 0
+        elif ch == "\t" or " " <= ch <= "~":
+            ascii_run += 1
+            if ascii_run > LEGACY_SPAN_GLUE:
+                return index - 1 + ascii_run
+        else:
+            return index
+        index -= 1
+    return low
 
 
 def _unsigned_spans(
