@@ -488,3 +488,10 @@ def test_a_legacy_island_before_a_real_question_mark_is_repaired_up_to_it():
     clean = "정확하게 만든 방법은?? 그렇다고 들었어요"
     damaged = clean.encode("cp949").decode("latin-1")
     assert repair_mojibake(damaged)[0] == clean
+
+
+def test_latin1_signs_between_cjk_characters_are_not_legacy_mojibake():
+    """A Japanese page's placeholder '××' became 利 (read as EUC-KR bytes D7 D7);
+    found by benchmarks/decoding.py on the chardet corpus."""
+    clean = "まあ、押し目を拾って、それでも○○したら××まで△△する"
+    assert repair_mojibake(clean)[0] == clean

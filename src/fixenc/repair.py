@@ -1968,10 +1968,20 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
     holes = candidate.after.count("\ufffd")
     if holes and holes > _holes_before(text, candidate):
         return False
+    if PAIR_FAMILY.get(candidate.codecs[:2]) == "legacy-as-latin" and _touches_cjk(text, candidate):
+        # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
+        # island between characters of CJK text ("したら××まで") was written as it is.
+        return False
     if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
         return True
     floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
     return langmodel.text_logprob(candidate.after) >= floor
+
+
+def _touches_cjk(text: str, candidate: _Candidate) -> bool:
+    """Is the character right before or right after the candidate's span one of CJK text?"""
+    neighbours = text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
+    return any(langmodel.script_of(ch) == "cjk" for ch in neighbours)
 
 
 def _holes_before(text: str, candidate: _Candidate) -> int:
