@@ -495,3 +495,11 @@ def test_latin1_signs_between_cjk_characters_are_not_legacy_mojibake():
     found by benchmarks/decoding.py on the chardet corpus."""
     clean = "まあ、押し目を拾って、それでも○○したら××まで△△する"
     assert repair_mojibake(clean)[0] == clean
+
+
+def test_real_question_marks_after_gbk_read_as_latin1_stay_question_marks():
+    """'吗??' came back as 吗亶: the lost-byte window began inside 好, and the guess that put
+    the bytes back in phase won on fewer decoding errors."""
+    clean = "你好吗?? 我很好"
+    damaged = clean.encode("gbk").decode("latin-1")
+    assert repair_mojibake(damaged)[0] == clean

@@ -179,6 +179,8 @@ PLAUSIBLE_MIN_CJK = -9.0
 # characters) are too short to judge alone: two CJK characters decode to one
 # Greek or Arabic letter pair far too often.
 MIN_CJK_ISLAND = 3
+# How far back a lost-byte window of a double-byte code page may reach for a character boundary.
+MAX_PHASE_WALK = 32
 # Except one: right after a Latin letter, a UTF-8 quote or dash whose last byte paired with
 # the ASCII letter after it (E2 80 99 73 "’s" read as cp932 is 窶冱) decodes to that mark and
 # the letter, which two CJK characters of real text glued to a Latin word never do.
@@ -1455,6 +1457,8 @@ def _guess_gaps(
             options = _single_options(_consistent_lost_bytes(pair.wrong, following) or all_options)
         positions = [offsets[slot] for slot in slots]
         window_start = offsets[max(0, gap - 3)]
+        if pair.right != "utf-8":
+            window_start = _double_byte_boundary(data, window_start)
         window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
         for position in positions:
             data[position] = 0
@@ -1515,6 +1519,17 @@ def _options_by_range(
     for values in options:
         groups.setdefault(tuple(UTF8_BYTE_CLASS[value] for value in values), []).append(values)
     return tuple(map(tuple, groups.values()))
+
+
+def _double_byte_boundary(data: bytearray, position: int) -> int:
+    """A position at or before ``position`` where a double-byte character surely starts: just
+    after an ASCII byte, or the start of the data.  A window that began inside a character
+    read the bytes out of phase, and a guess that put the phase right won on fewer errors
+    ("吗??" became 吗亶)."""
+    floor = max(0, position - MAX_PHASE_WALK)
+    while position > floor and data[position - 1] >= 0x80:
+        position -= 1
+    return position if position == 0 or data[position - 1] < 0x80 else floor
 
 
 def _character_start(data: bytearray, position: int, floor: int) -> int:
