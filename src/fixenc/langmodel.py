@@ -495,6 +495,14 @@ NON_ASCII_NEUTRAL = re.compile(
 )
 
 
+# A closing quote right after the end of a sentence ('binasa.”') is what quoted speech
+# looks like; without this "…" (the commoner mark) won the lost last byte of E2 80 9D.
+SENTENCE_ENDS = frozenset(".!?。！？")
+CLOSING_QUOTES = frozenset("”’」』")
+QUOTE_AFTER_SENTENCE_LOGPROB = math.log(10)
+NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
+
+
 def punctuation_logprob(text: str, at_end: bool = False) -> float:
     """Sum of the log-shares of the non-ASCII marks of ``text`` among all such.
 
@@ -529,14 +537,6 @@ def punctuation_logprob(text: str, at_end: bool = False) -> float:
         if ch in CLOSING_QUOTES and text[index - 1 : index] in SENTENCE_ENDS:
             total += QUOTE_AFTER_SENTENCE_LOGPROB
     return total
-
-
-# A closing quote right after the end of a sentence ('binasa.”') is what quoted speech
-# looks like; without this "…" (the commoner mark) won the lost last byte of E2 80 9D.
-SENTENCE_ENDS = frozenset(".!?。！？")
-CLOSING_QUOTES = frozenset("”’」』")
-QUOTE_AFTER_SENTENCE_LOGPROB = math.log(10)
-NON_ASCII_CHAR = re.compile("[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=8192)

@@ -1545,6 +1545,17 @@ def _character_start(data: bytearray, position: int, floor: int) -> int:
     return position
 
 
+def _fillings(
+    window: bytes, places: tuple[int, ...], candidates: tuple[tuple[int, ...], ...], codec: str
+) -> Iterator[tuple[str, tuple[int, ...]]]:
+    """The window decoded with each candidate's values in its lost bytes, and those values."""
+    filled = bytearray(window)
+    for values in candidates:
+        for place, value in zip(places, values):
+            filled[place] = value
+        yield filled.decode(codec, "replace"), values
+
+
 @lru_cache(maxsize=1 << 14)
 def _shortlist(
     near: bytes, places: tuple[int, ...], candidates: tuple[tuple[int, ...], ...], codec: str,
@@ -1556,12 +1567,8 @@ def _shortlist(
     for a confidence threshold.  Cached: the same characters lose the same bytes all over
     a page (。 before a space).
     """
-    filled = bytearray(near)
     scored = []
-    for values in candidates:
-        for place, value in zip(places, values):
-            filled[place] = value
-        text = filled.decode(codec, "replace")
+    for text, values in _fillings(near, places, candidates, codec):
         score = sum(map(CHAR_LOGPROBS.__getitem__, text)) + langmodel.punctuation_logprob(text, at_end)
         scored.append((score, values))
     scored.sort(reverse=True)
@@ -1575,12 +1582,8 @@ def _best_guess(
 ) -> tuple[tuple[int, ...], float]:
     """The shortlisted values the model likes best in the window, and their share of the
     probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends)."""
-    filled = bytearray(window)
     totals = []
-    for values in shortlist:
-        for place, value in zip(places, values):
-            filled[place] = value
-        text = filled.decode(codec, "replace")
+    for text, values in _fillings(window, places, shortlist, codec):
         # Marks of punctuation tie under the model: their own frequency decides.
         prior = langmodel.punctuation_logprob(text, at_end)
         totals.append((langmodel.text_score(langmodel.scoring_form(text)).total + prior, values))
@@ -2180,14 +2183,24 @@ def _restore_lost_nbsp(run: str) -> list[_Candidate]:
     return []
 
 
+def _merged_mark(pair: CodecPair, after: str, left: str) -> bool:
+    """A UTF-8 quote or dash merged with the letter after it, in Latin text ('it’s')."""
+    return (
+        pair.family == "utf8-as-cjk"
+        and left.isascii()
+        and left.isalnum()
+        and MERGED_MARK_RE.fullmatch(after) is not None
+    )
+
+
 def _is_weak(pair: CodecPair, size: int, after: str, before: str, left: str = "") -> bool:
     """Is an island of ``size`` damaged characters too short to be judged alone?
 
     ``left``: the character before the island, if the span has one.
     """
+    if _merged_mark(pair, after, left):
+        return False
     if pair.family == "utf8-as-cjk":
-        if left.isascii() and left.isalnum() and MERGED_MARK_RE.fullmatch(after):
-            return False  # a quote merged with the letter after it, in Latin text ('it’s')
         return size < MIN_CJK_ISLAND or (
             size < 2 * MIN_CJK_ISLAND and not _cjk_tables().signature_re.search(before)
         )
@@ -2314,10 +2327,7 @@ def _second_layer(span: str, firsts: list[_Candidate]) -> list[_Candidate]:
                     first.confidence,
                     first_layer=first.after,
                     weak=first.weak
-                    or (
-                        _is_weak(pair, size, "", first.after)
-                        and _is_weak(pair, size, after, first.after, left)
-                    ),
+                    or (_is_weak(pair, size, "", first.after) and not _merged_mark(pair, after, left)),
                 )
             )
     return chained
