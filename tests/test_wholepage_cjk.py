@@ -131,3 +131,16 @@ def test_character_offsets_count_bytes_in_the_wrong_codec(codec: str) -> None:
     assert [offsets[index] for index in range(len(offsets))] == expected
     with pytest.raises(IndexError):
         offsets[len(expected)]
+
+
+def test_question_marks_lost_in_pairs_are_matched_to_the_right_marks_of_the_text() -> None:
+    """A '?' before a lost byte is lost too; the second pass counted only the '?' still
+    unmarked, so its marks fell on the wrong '?' of the text and 서비스를 stayed damaged."""
+    import codecs
+
+    codecs.register_error("test-question", _question)
+    clean = "서비스를 할 때 계속 반복되는 단순 작업들이 있다. 정말? yes"
+    damaged = clean.encode("utf-8").decode("cp932", "test-question")
+    repaired, _ = redecode_page(damaged)
+    assert repaired.startswith("서비스를 할 때")
+    assert repaired.endswith("정말? yes")

@@ -119,10 +119,10 @@ def redecode_page(text: str) -> tuple[str, list[Fix]]:
         page = text
         if not _valid_apart_from_gaps(data, gaps):
             # The wrong decoder may have put '?' for each lost byte instead of U+FFFD.
-            page = _question_marks_as_lost(text, data) if not gaps else None
-            if page is None:
+            found = _question_marks_as_lost(text, data) if not gaps else None
+            if found is None:
                 continue
-            data, gaps = _encode_with_gaps(page, codec)  # type: ignore[misc]
+            page, gaps = found
             if not _valid_apart_from_gaps(data, gaps):
                 continue
         repaired, guessed, unsure = _decode_guessing(data, gaps, page, codec)
@@ -176,8 +176,9 @@ def _encode_with_gaps(text: str, codec: str) -> tuple[bytearray, list[int]] | No
     return data, gaps
 
 
-def _question_marks_as_lost(text: str, data: bytearray) -> str | None:
-    """The page with U+FFFD for each '?' that stands where UTF-8 needs a non-ASCII byte.
+def _question_marks_as_lost(text: str, data: bytearray) -> tuple[str, list[int]] | None:
+    """The page with U+FFFD for each '?' that stands where UTF-8 needs a non-ASCII byte, and
+    where those lost bytes are in ``data`` (which holds ``PLACEHOLDER`` there afterwards).
 
     Some decoders put '?' for a byte they cannot read.  Among the page's bytes (``data``,
     the text encoded with the wrong codec), such a '?' stands after a lead byte whose
@@ -186,33 +187,32 @@ def _question_marks_as_lost(text: str, data: bytearray) -> str | None:
     these codecs is 0x3F, so the n-th '?' byte is the n-th '?' of the text.  None when no
     '?' is a lost byte.
     """
-    lost = set()
-    marks = 0
+    marks = []  # byte position of each '?' of the text, in order
     position = data.find(b"?")
     while position >= 0:
+        marks.append(position)
+        position = data.find(b"?", position + 1)
+    lost: dict[int, int] = {}  # index among the text's '?' -> byte position
+    for index, position in enumerate(marks):
         after = data[position + 1] if position + 1 < len(data) else 0
         if after in CONTINUATION_BYTES or _cuts_a_character(data, position):
-            lost.add(marks)
+            lost[index] = position
             data[position] = PLACEHOLDER  # a lost byte, for the '?' that may follow
-        marks += 1
-        position = data.find(b"?", position + 1)
     if not lost:
         return None
     # A '?' right before a lost byte was lost too: the lead byte of a character that lost
     # its first continuation byte as well (a '?' a page really has ends a sentence).
-    position = data.rfind(b"?")
-    while position >= 0:
-        marks -= 1
-        if position + 1 < len(data) and data[position + 1] == PLACEHOLDER:
-            lost.add(marks)
+    for index in range(len(marks) - 1, -1, -1):
+        position = marks[index]
+        if index not in lost and position + 1 < len(data) and data[position + 1] == PLACEHOLDER:
+            lost[index] = position
             data[position] = PLACEHOLDER
-        position = data.rfind(b"?", 0, position)
     pieces = text.split("?")
     out = [pieces[0]]
     for index, piece in enumerate(pieces[1:]):
         out.append(LOST if index in lost else "?")
         out.append(piece)
-    return "".join(out)
+    return "".join(out), sorted(lost.values())
 
 
 def _cuts_a_character(data: bytearray, position: int) -> bool:
@@ -621,13 +621,11 @@ def _best_reading(
         text = reading[0]
         context = left + text + right
         bonus = _page_bonus(context, first, first + len(text), page)
-        if not shortlisted:  # all are scored by the full model: no need to rank them
-            if quoting and "”" in text:
-                bonus += QUOTE_CLOSING_LOGPROB
-            prescored.append((0.0, bonus, reading))
-            continue
         if quoting and "”" in text:
             bonus += QUOTE_CLOSING_LOGPROB
+        if not shortlisted:  # all are scored by the full model: no need to rank them
+            prescored.append((0.0, bonus, reading))
+            continue
         unigrams = sum(map(langmodel.char_logprob, text))
         marks = langmodel.punctuation_logprob(text + right[:1])
         prescored.append((unigrams + marks + bonus, bonus, reading))
