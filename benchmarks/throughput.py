@@ -233,9 +233,10 @@ def measure(command: list[str]) -> tuple[float, float, float, float]:
     sampler.join()
     child.returncode = os.waitstatus_to_exitcode(status)
     errors = child.stderr.read().decode("utf-8", "replace") if child.stderr else ""
-    if child.returncode not in (0,):
-        print(f"warning: {' '.join(command[-6:])} exited {child.returncode}: "
-              f"{errors.strip()[-300:]}", file=sys.stderr)
+    if child.returncode != 0:
+        # A contender that failed (say, trafilatura without lxml_html_clean) must not be timed.
+        sys.exit(f"error: {' '.join(command[-6:])} exited {child.returncode}: "
+                 f"{errors.strip()[-300:]}")
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, tree_peak / 2**20
 
 
