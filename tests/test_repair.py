@@ -6,6 +6,8 @@ with one codec and decoded with another (possibly losing bytes).
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -455,6 +457,20 @@ def test_a_quote_merged_with_the_ascii_letter_after_it_is_repaired_alone(clean: 
 @pytest.mark.parametrize("clean", ["窶", "冱", "窶れた顔をしている", "他的窶冱"])
 def test_the_merged_quote_rule_needs_both_characters_together(clean: str):
     assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    ("reading", "codec"), [("\u2002\u0359s", "cp932"), ("\u2002\u0359s", "gbk"), (" \u0301a", "gbk")]
+)
+def test_a_reading_with_a_combining_mark_on_no_letter_is_refused(reading: str, codec: str):
+    """CJK text whose bytes read as UTF-8 put a combining mark after a space: not a repair."""
+    clean = reading.encode("utf-8").decode(codec)
+    assert repair_mojibake(clean) == (clean, [])
+
+
+def test_combining_marks_on_letters_are_still_repaired():
+    clean = unicodedata.normalize("NFD", "Le café de la gare est fermé")
+    assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean
 
 
 @pytest.mark.parametrize(

@@ -1986,6 +1986,8 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
     holes = candidate.after.count("\ufffd")
     if holes and holes > _holes_before(text, candidate):
         return False
+    if _orphan_mark(text, candidate):
+        return False
     if PAIR_FAMILY.get(candidate.codecs[:2]) == "legacy-as-latin" and _touches_cjk(text, candidate):
         # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
         # island between characters of CJK text ("したら××まで") was written as it is.
@@ -1994,6 +1996,33 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
         return True
     floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
     return langmodel.text_logprob(candidate.after) >= floor
+
+
+def _orphan_mark(text: str, candidate: _Candidate) -> bool:
+    """Does the repair yield a combining mark with nothing to sit on (after a space or at the
+    start of the text)?  Such a mark is not written (marks on punctuation are: kaomoji such as
+    (ง'̀⌣'́)ง); a repair that makes one decoded bytes that were never that text ('窶は冱' read
+    as UTF-8 is an en space, a combining asterisk below and 's')."""
+    after = candidate.after
+    if not any(map(COMBINING_CHARS.__getitem__, after)):
+        return False
+    previous = text[candidate.start - 1 : candidate.start]
+    for ch in after:
+        if COMBINING_CHARS[ch] and (not previous or previous.isspace()):
+            return True
+        previous = ch
+    return False
+
+
+class _CombiningChars(dict):
+    """Is each character met a combining mark (Unicode category M)?"""
+
+    def __missing__(self, ch: str) -> bool:
+        value = self[ch] = unicodedata.category(ch).startswith("M")
+        return value
+
+
+COMBINING_CHARS = _CombiningChars()
 
 
 def _touches_cjk(text: str, candidate: _Candidate) -> bool:
