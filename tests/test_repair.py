@@ -468,6 +468,19 @@ def test_a_reading_with_a_combining_mark_on_no_letter_is_refused(reading: str, c
     assert repair_mojibake(clean) == (clean, [])
 
 
+@pytest.mark.parametrize(
+    "clean", ["今日は、とても良い天気ですね。明日も晴れるでしょうか。", "東京都の人口は、約千四百万人です。",
+              "このアプリケーションは、データベースに接続します。"],
+)  # fmt: skip
+def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
+    """cp1252 has no 81, 8D, 8F, 90, 9D: Shift-JIS's 、 (81 41) shows as U+FFFD and 'A'.  The lost
+    lead byte is guessed although the placeholder decodes without error too."""
+    damaged = clean.encode("cp932").decode("cp1252", "replace")
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == clean
+    assert any(fix.kind == "mojibake-lossy" and 0x81 in fix.guessed for fix in fixes)
+
+
 def test_combining_marks_on_letters_are_still_repaired():
     clean = unicodedata.normalize("NFD", "Le café de la gare est fermé")
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean

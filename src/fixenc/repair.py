@@ -1255,10 +1255,32 @@ def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tup
         return []
     data = bytearray(data)
     guessed: dict[int, tuple[int, float]] = {}
+    leads: set[int] = set()
     if gaps and _mostly_decodes(data, pair):
-        guessed = _guess_gaps(data, offsets, sorted(gaps), unit, pair)
+        guessed = _guess_gaps(data, offsets, sorted(gaps), unit, pair, leads)
     if pair.right == "utf-8" and b" " in data:
         _restore_nbsp(data)
+    islands = _islands(unit, data, offsets, gaps, guessed, pair)
+    if leads:
+        # A lost lead byte joins the islands around it into one, judged as a whole; where the
+        # whole falls short of the margin, the islands between the guesses still compete alone.
+        for gap in leads:
+            data[offsets[gap]] = 0
+        unguessed = {gap: guess for gap, guess in guessed.items() if gap not in leads}
+        known = {island[:3] for island in islands}
+        islands += [
+            island for island in _islands(unit, data, offsets, gaps, unguessed, pair)
+            if island[:3] not in known
+        ]
+    return islands
+
+
+def _islands(
+    unit: str, data: bytearray, offsets: Sequence[int], gaps: set[int],
+    guessed: dict[int, tuple[int, float]], pair: CodecPair,
+) -> list[tuple[int, int, str, tuple, float, int]]:
+    """The islands of ``data`` (``unit`` in the wrong code page, lost bytes filled by ``guessed``)
+    that decode under ``pair`` to something other than ``unit``."""
     # Character index at each byte offset; a range of offsets is its own index.
     char_at = offsets if isinstance(offsets, range) else dict(zip(offsets, range(len(offsets))))
     # A '?' no guess filled is no byte the last character can have swallowed ("방법은??").
@@ -1427,7 +1449,8 @@ NBSP_LOST_RE = re.compile(rb"(?:[\xc2-\xdf]|[\xe0-\xef][\x80-\xbf]?|[\xf0-\xf4][
 
 
 def _guess_gaps(
-    data: bytearray, offsets: list[int], gaps: list[int], unit: str, pair: CodecPair
+    data: bytearray, offsets: list[int], gaps: list[int], unit: str, pair: CodecPair,
+    leads: set[int] | None = None,
 ) -> dict[int, tuple[int, float]]:
     """Fill each lost byte with the value the model likes best; say how sure it is.
 
@@ -1436,7 +1459,8 @@ def _guess_gaps(
     others were a real '?' or U+FFFD and keep a byte that ends any island.
     Two lost bytes side by side right after a UTF-8 lead byte (``E3 [80] [82]``
     of 。 before a space) are the two ends of one character and are guessed
-    together: one at a time, neither makes the character valid.
+    together: one at a time, neither makes the character valid.  ``leads`` receives
+    the gaps guessed as the lost lead byte of a double-byte character (``_lead_before``).
     """
     all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
@@ -1469,7 +1493,8 @@ def _guess_gaps(
                 data[position] = value
             scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
         best_errors = min((errors for errors, _ in scored), default=baseline)
-        if best_errors >= baseline:
+        lead = best_errors == baseline and _lead_before(options, following, pair.right)
+        if best_errors > baseline or best_errors == baseline and not lead:
             for slot, position in zip(slots, positions):
                 data[position] = 0x3F if unit[slot] == "?" else 0
             continue
@@ -1496,7 +1521,23 @@ def _guess_gaps(
         for slot, position, value in zip(slots, positions, best):
             data[position] = value
             guessed[slot] = (value, confidence)
+        if lead and leads is not None:
+            leads.add(gap)
     return guessed
+
+
+@lru_cache(maxsize=1024)
+def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: str) -> bool:
+    """Was the lost byte the lead byte of a double-byte character whose second byte survives
+    (``following``)?  A cp1252 reader loses Shift-JIS's 81 of 、 (81 41) and keeps the 'A':
+    the placeholder decodes without error too, so fewer errors cannot tell the loss."""
+    if codec == "utf-8" or len(following) != 1:
+        return False
+    return any(
+        len(values) == 1 and len((bytes(values) + following).decode(codec, "replace")) == 1
+        and "\ufffd" not in (bytes(values) + following).decode(codec, "replace")
+        for values in options
+    )
 
 
 @lru_cache(maxsize=256)
