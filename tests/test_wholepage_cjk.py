@@ -11,7 +11,7 @@ import unicodedata
 
 import pytest
 
-from fixenc.wholepage import _CharOffsets, redecode_page
+from fixenc.wholepage import _CharOffsets, _writing_system, redecode_page
 
 LOST = "\ufffd"
 
@@ -144,3 +144,21 @@ def test_question_marks_lost_in_pairs_are_matched_to_the_right_marks_of_the_text
     repaired, _ = redecode_page(damaged)
     assert repaired.startswith("서비스를 할 때")
     assert repaired.endswith("정말? yes")
+
+
+@pytest.mark.parametrize("codec", ["cp932", "cp950", "euc_jp"])
+def test_guesses_are_no_letters_of_scripts_the_page_does_not_use(codec: str) -> None:
+    # A lost byte's best reading in Korean or Chinese text was at times a letter of some other
+    # script (an Arabic presentation form, a Cham or Canadian syllabics letter) that the model
+    # scores as a mere unknown character.
+    clean = ("뉴욕에 사는 친구입니다. 제 메신저로 연락해 주세요. 핸드폰을 구입했어요. "
+             "값이 오늘 올랐습니다. 값이 오늘 올랐습니다.")
+    damaged = clean.encode("utf-8").decode(codec, "replace")
+    repaired, _ = redecode_page(damaged)
+    assert not [ch for ch in repaired if not ch.isascii() and _writing_system(ch).startswith("block")]
+
+
+def test_writing_systems() -> None:
+    assert [_writing_system(ch) for ch in "가かカ漢Жé、！"] == [
+        "hangul", "kana", "kana", "han", "cyrillic", "latin", "common", "common"]
+    assert _writing_system("ﯼ").startswith("block") and _writing_system("꩔").startswith("block")
