@@ -390,17 +390,21 @@ def _utf8_signature_pattern() -> str:
     )
 
 
-def _utf8_codec_tables() -> tuple[tuple[dict[str, int], frozenset[str]], ...]:
-    """Per ftfy code page: continuation bytes each lead character needs, and the continuations."""
-    tables = []
+def _utf8_lead_tables() -> dict[str, list[tuple[int, frozenset[str]]]]:
+    """Per character that is a UTF-8 lead byte in some ftfy code page: for each such code page,
+    the continuation bytes it needs there and that code page's continuations (a hit is then
+    checked against those code pages only)."""
+    tables: dict[str, list[tuple[int, frozenset[str]]]] = {}
     for codec in FTFY_CODECS:
         chars, _ = _single_byte_tables(codec)
-        needs = {chars[byte]: 1 + (byte >= 0xE0) + (byte >= 0xF0) for byte in range(0xC2, 0xF5)}
-        tables.append((needs, frozenset(chars[0x80:0xC0])))
-    return tuple(tables)
+        continuations = frozenset(chars[0x80:0xC0])
+        for byte in range(0xC2, 0xF5):
+            need = 1 + (byte >= 0xE0) + (byte >= 0xF0)
+            tables.setdefault(chars[byte], []).append((need, continuations))
+    return tables
 
 
-UTF8_CODEC_TABLES = _utf8_codec_tables()
+UTF8_LEAD_TABLES = _utf8_lead_tables()
 
 
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
@@ -718,13 +722,10 @@ def _is_utf8_hit(text: str, hit: re.Match) -> bool:
     first = text[index]
     if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
         return True  # what a lossy decoder left, or a NBSP turned space
-    lead = text[index - 1]
-    for needs, continuations in UTF8_CODEC_TABLES:
-        need = needs.get(lead)
-        tail = text[index : index + need] if need else ""
+    for need, continuations in UTF8_LEAD_TABLES.get(text[index - 1], ()):
+        tail = text[index : index + need]
         if (
-            need
-            and len(tail) == need
+            len(tail) == need
             and tail[0] in continuations
             and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
         ):
@@ -911,13 +912,16 @@ class _CJKTables:
         compiling a regex per pair took a tenth of a second of a process's first page that
         showed the signature.
         """
-        signed: set[CodecPair] = set()
+        unsigned = list(_flat_pair_characters(self).items())
+        signed: list[CodecPair] = []
         hit = self.signature_re.search(run)
-        while hit and len(signed) < len(self.pair_characters):
+        while hit and unsigned:
             index = hit.start()
-            for pair, (rare, two_byte) in _flat_pair_characters(self).items():
-                if pair not in signed and _signed_at(run, index, rare, two_byte):
-                    signed.add(pair)
+            for entry in list(unsigned):
+                pair, (rare, two_byte) = entry
+                if _signed_at(run, index, rare, two_byte):
+                    signed.append(pair)
+                    unsigned.remove(entry)
             hit = self.signature_re.search(run, index + 1)
         return tuple(pair for pair in self.pair_characters if pair in signed)
 
@@ -1240,18 +1244,34 @@ def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
     return tuple(range(0x80, 0x100))
 
 
-def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tuple, float, int]]:
-    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost)."""
+def _encode_unit(unit: str, codec: str) -> tuple[set[int], bytes, Sequence[int]] | None:
+    """The places of lost bytes in ``unit``, its bytes in ``codec`` (a NUL for each lost one)
+    and each character's byte offset (see ``_char_offsets``); None if it does not encode."""
     gaps = _gap_positions(unit)
     encodable = unit
     if gaps:
         encodable = "".join("\x00" if i in gaps else ch for i, ch in enumerate(unit))
-    data = _encode(encodable, pair.wrong)
+    data = _encode(encodable, codec)
     if data is None:
-        return []
-    offsets = _char_offsets(encodable, pair.wrong)
+        return None
+    offsets = _char_offsets(encodable, codec)
     if offsets is None:
-        return []
+        return None
+    return gaps, data, offsets
+
+
+def _transcode_unit(
+    unit: str, pair: CodecPair, encoded: tuple[set[int], bytes, Sequence[int]] | None = None
+) -> list[tuple[int, int, str, tuple, float, int]]:
+    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost).
+
+    ``encoded``: ``_encode_unit(unit, pair.wrong)``, when the caller has it already.
+    """
+    if encoded is None:
+        encoded = _encode_unit(unit, pair.wrong)
+        if encoded is None:
+            return []
+    gaps, data, offsets = encoded
     data = bytearray(data)
     guessed: dict[int, tuple[int, float]] = {}
     if gaps and _mostly_decodes(data, pair):
@@ -2054,14 +2074,27 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     by_pair: dict[CodecPair, list[_Candidate]] = {}
     if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
         return []
+    # Pairs that share their wrong code page (every legacy pair reads Windows-1252) share
+    # its units and their bytes.
+    units_in: dict[str, list[tuple[int, str]]] = {}
+    encoded_units: dict[tuple[str, int], tuple[set[int], bytes, Sequence[int]] | None] = {}
     for pair in pairs:
-        units = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
+        units = units_in.get(pair.wrong)
+        if units is None:
+            units = units_in[pair.wrong] = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
             # Most of the span is not even in the wrong code page's repertoire.
             continue
         islands = []
         for unit_start, unit in units:
-            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
+            key = (pair.wrong, unit_start)
+            if key not in encoded_units:
+                encoded_units[key] = _encode_unit(unit, pair.wrong)
+            if encoded_units[key] is None:
+                continue
+            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(
+                unit, pair, encoded_units[key]
+            ):
                 islands.append(
                     _Candidate(
                         unit_start + i_start,
