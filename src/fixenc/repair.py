@@ -63,11 +63,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import ftfy
+from typing import TYPE_CHECKING
 
 from fixenc import langmodel
 from fixenc.result import Fix
+
+if TYPE_CHECKING:
+    import ftfy
 
 # --------------------------------------------------------------------------- tables
 
@@ -263,7 +265,10 @@ MAX_SPAN = 4000
 # ASCII glue that may sit between two damaged runs of one span.
 PLACEHOLDERS = "\ufffd?"
 
-FTFY_CONFIG = ftfy.TextFixerConfig(
+# ftfy's settings (its ``TextFixerConfig``) for the candidates it proposes.  ftfy itself is
+# imported on first use (``_ftfy_config``): only text with a UTF-8 signature needs it, and
+# importing it took 60-90 ms of CPU of every run's start-up.
+FTFY_SETTINGS = dict(
     unescape_html=False,
     remove_terminal_escapes=False,
     fix_encoding=True,
@@ -1263,9 +1268,8 @@ def _encode_unit(unit: str, codec: str) -> tuple[set[int], bytes, Sequence[int]]
 def _transcode_unit(
     unit: str, pair: CodecPair, encoded: tuple[set[int], bytes, Sequence[int]] | None = None
 ) -> list[tuple[int, int, str, tuple, float, int]]:
-    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost).
-
-    ``encoded``: ``_encode_unit(unit, pair.wrong)``, when the caller has it already.
+    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence,
+    lost).  ``encoded``: ``_encode_unit(unit, pair.wrong)``, when the caller has it already.
     """
     if encoded is None:
         encoded = _encode_unit(unit, pair.wrong)
@@ -2301,8 +2305,17 @@ def _own_utf8_sequences() -> tuple[tuple[str, re.Pattern], ...]:
 
 @lru_cache(maxsize=4096)
 def _ftfy_fix(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    result = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+    import ftfy
+
+    result = ftfy.fix_encoding_and_explain(text, _ftfy_config())
     return result.text, tuple(result.explanation or ())
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config() -> ftfy.TextFixerConfig:
+    import ftfy
+
+    return ftfy.TextFixerConfig(**FTFY_SETTINGS)
 
 
 def _common_prefix(a: str, b: str) -> int:
