@@ -526,20 +526,22 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     # No signature starts before the gate's first hit: each family's own scan
     # starts there, and finds nothing when the family shows no signature.
     first = gate_hit.start()
+    hits = _signature_hits(text, gate_hit)
     families: set[str] = set()
     candidates: list[_Candidate] = []
     tables = _cjk_tables()
-    runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first)
+    runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first,
+                        hits.get(tables.signature_re))
     for start, end in runs:
         run = text[start:end]
         pairs = tables.signed_pairs(run)
         candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
-        for line_start, line_end in _lines_with(text, signature_re, first):
+        for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
                 candidates.extend(_span_candidates(text, *match.span(), family_pairs))
-    for start, end in _line_runs_around(text, first):
+    for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
@@ -565,16 +567,73 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     return ("".join(pieces) if accepted else text), fixes
 
 
-def _lines_with(text: str, signature_re: re.Pattern, first: int = 0) -> list[tuple[int, int]]:
-    """The lines holding a signature hit at or after ``first``: spans never cross a line break."""
+# Gate hits up to which ``_signature_hits`` sorts them by family: clean text with a stray
+# signature or two is then scanned once instead of once per family; damaged text, with a hit
+# every few characters, is cheaper to scan per family than to test hit by hit.
+MAX_SORTED_HITS = 64
+
+
+def _signature_hits(text: str, gate_hit: re.Match) -> dict[re.Pattern, list[re.Match]]:
+    """Every match of each signature regex of ``_signature_regexes`` from the gate's first hit
+    on, overlapping ones too, in order; {} when the gate hits more than ``MAX_SORTED_HITS``
+    places (each family then scans the text itself).
+
+    The gate matches exactly where some signature does, so the signatures are tried only
+    there; the text is scanned once, by the gate.
+    """
+    regexes = _signature_regexes()
+    hits: dict[re.Pattern, list[re.Match]] = {regex: [] for regex in regexes}
+    hit: re.Match | None = gate_hit
+    for _ in range(MAX_SORTED_HITS):
+        if hit is None:
+            return hits
+        position = hit.start()
+        for regex in regexes:
+            match = regex.match(text, position)
+            if match:
+                hits[regex].append(match)
+        hit = _signature_gate().search(text, position + 1)
+    return hits if hit is None else {}
+
+
+def _search(
+    text: str, signature_re: re.Pattern, position: int, hits: list[re.Match] | None
+) -> re.Match | None:
+    """``signature_re.search(text, position)``; taken from ``hits`` (``_signature_hits``) if given."""
+    if hits is None:
+        return signature_re.search(text, position)
+    return next((hit for hit in hits if hit.start() >= position), None)
+
+
+def _finditer(
+    text: str, signature_re: re.Pattern, position: int, hits: list[re.Match] | None
+) -> Iterator[re.Match]:
+    """``signature_re.finditer(text, position)``; taken from ``hits`` (``_signature_hits``) if
+    given: the first hit at or after the end of the one before (no signature match is empty)."""
+    if hits is None:
+        yield from signature_re.finditer(text, position)
+        return
+    for hit in hits:
+        if hit.start() >= position:
+            yield hit
+            position = hit.end()
+
+
+def _lines_with(
+    text: str, signature_re: re.Pattern, first: int = 0, hits: list[re.Match] | None = None
+) -> list[tuple[int, int]]:
+    """The lines holding a signature hit at or after ``first``: spans never cross a line break.
+
+    ``hits``: the regex's hits, if known (see ``_signature_hits``).
+    """
     lines: list[tuple[int, int]] = []
-    hit = signature_re.search(text, first)
+    hit = _search(text, signature_re, first, hits)
     while hit:
         end = text.find("\n", hit.end())
         end = len(text) if end < 0 else end
         lines.append((text.rfind("\n", 0, hit.start()) + 1, end))
         # The next line with a hit: no signature holds a line break.
-        hit = signature_re.search(text, end)
+        hit = _search(text, signature_re, end, hits)
     return lines
 
 
@@ -823,7 +882,8 @@ def _span_candidates(
 
 
 def _runs_around(
-    text: str, signature_re: re.Pattern, is_member, first: int = 0
+    text: str, signature_re: re.Pattern, is_member, first: int = 0,
+    hits: list[re.Match] | None = None,
 ) -> list[tuple[int, int]]:
     """Runs of member characters around clusters of signature hits (at most MAX_SPAN long).
 
@@ -831,11 +891,11 @@ def _runs_around(
     ``RUN_REACH`` member characters beyond its outermost hits: the damage and
     some context, not the whole clean paragraph that a stray hit sits in.
     That keeps the cost proportional to the damage, not to the text.  Hits are
-    searched from ``first`` on.
+    searched from ``first`` on (or taken from ``hits``, see ``_signature_hits``).
     """
     runs: list[tuple[int, int]] = []
     start = end = -1
-    for hit in signature_re.finditer(text, first):
+    for hit in _finditer(text, signature_re, first, hits):
         if start >= 0 and hit.start() <= end + RUN_REACH and hit.end() - start <= MAX_SPAN:
             gap = text[end : hit.start()]
             if all(map(is_member, gap)):
@@ -862,15 +922,18 @@ def _reach(
     return start, end
 
 
-def _line_runs_around(text: str, first: int = 0) -> list[tuple[int, int]]:
+def _line_runs_around(
+    text: str, first: int = 0, hits: list[re.Match] | None = None
+) -> list[tuple[int, int]]:
     """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters.
 
-    Runs are found around the hits of ``_utf8_hits`` from ``first`` on; a hit
-    inside a run already found is not checked (most hits of a damaged line).
+    Runs are found around the hits of ``_utf8_hits`` from ``first`` on (or taken from
+    ``hits``, see ``_signature_hits``); a hit inside a run already found is not checked
+    (most hits of a damaged line).
     """
     runs: list[tuple[int, int]] = []
     end = 0
-    for hit in UTF8_SIGNATURE_RE.finditer(text, first):
+    for hit in _finditer(text, UTF8_SIGNATURE_RE, first, hits):
         if hit.start() < end or not _is_utf8_hit(text, hit):
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
