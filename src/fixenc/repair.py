@@ -290,6 +290,7 @@ FTFY_SETTINGS = dict(
 )
 
 
+@lru_cache(maxsize=None)  # the tables below build on it for the same code pages 25 times
 def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
     """The 256 characters a sloppy single-byte codec decodes to, and its encoding table.
 
