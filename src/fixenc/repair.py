@@ -10,7 +10,9 @@ under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So
    Latin-1, Cyrillic pages swapped, UTF-8 read as a CJK page), each opening
    with one character class so the regex engine skips clean text in C; one
    gate regex joins them, so clean text costs a single scan: no signature,
-   nothing to do.  Signatures are structural (a whole UTF-8
+   nothing to do (a few stray hits are sorted by family where the gate found
+   them, so such text is not scanned again per family).  Signatures are
+   structural (a whole UTF-8
    sequence of one code page; rare CJK characters close together; four
    common letters of an alphabet read as a CJK code page; a Latin-1 sign
    glued to an ASCII second byte, as Big5's "…" reads "¡K"), so clean text in
