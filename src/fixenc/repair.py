@@ -63,7 +63,7 @@ import unicodedata
 from codecs import register_error
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
@@ -270,29 +270,29 @@ PLACEHOLDERS = "\ufffd?"
 # ftfy's settings (its ``TextFixerConfig``) for the candidates it proposes.  ftfy itself is
 # imported on first use (``_ftfy_config``): only text with a UTF-8 signature needs it, and
 # importing it took 60-90 ms of CPU of every run's start-up.
-FTFY_SETTINGS = dict(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
+FTFY_SETTINGS = {
+    "unescape_html": False,
+    "remove_terminal_escapes": False,
+    "fix_encoding": True,
+    "restore_byte_a0": True,
+    "replace_lossy_sequences": True,
     # ftfy only sees runs without CJK characters and only proposes; its
     # mixed-text fixer can garble GBK/EUC-KR/Shift-JIS read as Latin-1, but
     # there our own pairs compete with it under the model.
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+    "decode_inconsistent_utf8": True,
+    "fix_c1_controls": True,
+    "fix_latin_ligatures": False,
+    "fix_character_width": False,
+    "uncurl_quotes": False,
+    "fix_line_breaks": False,
+    "fix_surrogates": False,
+    "remove_control_chars": False,
+    "normalization": None,
+    "explain": True,
+}
 
 
-@lru_cache(maxsize=None)  # the tables below build on it for the same code pages 25 times
+@cache  # the tables below build on it for the same code pages 25 times
 def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
     """The 256 characters a sloppy single-byte codec decodes to, and its encoding table.
 
