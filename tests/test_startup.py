@@ -15,7 +15,8 @@ from fixenc.pipeline import PRELOAD_TEXT, preload, repair_text
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 # Runs a --jobs 1 text stream through the CLI in this interpreter, then names the modules
-# among those that only pages of markup or a process pool need which it loaded anyway.
+# among those that only pages of markup, a process pool or UTF-8 mojibake (ftfy) need which
+# it loaded anyway.
 PROBE = """
 import sys
 from fixenc.cli import main
@@ -23,12 +24,13 @@ try:
     main([sys.argv[1], "--field", "text", "--jobs", "1", "-o", sys.argv[2]])
 except SystemExit:
     pass
-print(sorted(name for name in ("lxml", "fixenc.article", "multiprocessing", "concurrent.futures")
+print(sorted(name for name in ("lxml", "fixenc.article", "multiprocessing", "concurrent.futures",
+                                   "ftfy")
              if name in sys.modules))
 """
 
 
-def test_text_stream_with_one_job_loads_neither_lxml_nor_a_process_pool(tmp_path: Path) -> None:
+def test_clean_text_stream_with_one_job_loads_no_lxml_process_pool_or_ftfy(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": 1, "text": "Plain café text, 中文."}\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}

@@ -10,7 +10,9 @@ under some wrong pair (Ukrainian ``ВІ`` re-encodes as valid UTF-8 ``²``).  So
    Latin-1, Cyrillic pages swapped, UTF-8 read as a CJK page), each opening
    with one character class so the regex engine skips clean text in C; one
    gate regex joins them, so clean text costs a single scan: no signature,
-   nothing to do.  Signatures are structural (a whole UTF-8
+   nothing to do (a few stray hits are sorted by family where the gate found
+   them, so such text is not scanned again per family).  Signatures are
+   structural (a whole UTF-8
    sequence of one code page; rare CJK characters close together; four
    common letters of an alphabet read as a CJK code page; a Latin-1 sign
    glued to an ASCII second byte, as Big5's "…" reads "¡K"), so clean text in
@@ -61,13 +63,15 @@ import unicodedata
 from codecs import register_error
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
-
-import ftfy
+from typing import TYPE_CHECKING
 
 from fixenc import langmodel
 from fixenc.result import Fix
+
+if TYPE_CHECKING:
+    import ftfy
 
 # --------------------------------------------------------------------------- tables
 
@@ -263,28 +267,32 @@ MAX_SPAN = 4000
 # ASCII glue that may sit between two damaged runs of one span.
 PLACEHOLDERS = "\ufffd?"
 
-FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_encoding=True,
-    restore_byte_a0=True,
-    replace_lossy_sequences=True,
+# ftfy's settings (its ``TextFixerConfig``) for the candidates it proposes.  ftfy itself is
+# imported on first use (``_ftfy_config``): only text with a UTF-8 signature needs it, and
+# importing it took 60-90 ms of CPU of every run's start-up.
+FTFY_SETTINGS = {
+    "unescape_html": False,
+    "remove_terminal_escapes": False,
+    "fix_encoding": True,
+    "restore_byte_a0": True,
+    "replace_lossy_sequences": True,
     # ftfy only sees runs without CJK characters and only proposes; its
     # mixed-text fixer can garble GBK/EUC-KR/Shift-JIS read as Latin-1, but
     # there our own pairs compete with it under the model.
-    decode_inconsistent_utf8=True,
-    fix_c1_controls=True,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    fix_surrogates=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=True,
-)
+    "decode_inconsistent_utf8": True,
+    "fix_c1_controls": True,
+    "fix_latin_ligatures": False,
+    "fix_character_width": False,
+    "uncurl_quotes": False,
+    "fix_line_breaks": False,
+    "fix_surrogates": False,
+    "remove_control_chars": False,
+    "normalization": None,
+    "explain": True,
+}
 
 
+@cache  # the tables below build on it for the same code pages 25 times
 def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
     """The 256 characters a sloppy single-byte codec decodes to, and its encoding table.
 
@@ -390,17 +398,21 @@ def _utf8_signature_pattern() -> str:
     )
 
 
-def _utf8_codec_tables() -> tuple[tuple[dict[str, int], frozenset[str]], ...]:
-    """Per ftfy code page: continuation bytes each lead character needs, and the continuations."""
-    tables = []
+def _utf8_lead_tables() -> dict[str, list[tuple[int, frozenset[str]]]]:
+    """Per character that is a UTF-8 lead byte in some ftfy code page: for each such code page,
+    the continuation bytes it needs there and that code page's continuations (a hit is then
+    checked against those code pages only)."""
+    tables: dict[str, list[tuple[int, frozenset[str]]]] = {}
     for codec in FTFY_CODECS:
         chars, _ = _single_byte_tables(codec)
-        needs = {chars[byte]: 1 + (byte >= 0xE0) + (byte >= 0xF0) for byte in range(0xC2, 0xF5)}
-        tables.append((needs, frozenset(chars[0x80:0xC0])))
-    return tuple(tables)
+        continuations = frozenset(chars[0x80:0xC0])
+        for byte in range(0xC2, 0xF5):
+            need = 1 + (byte >= 0xE0) + (byte >= 0xF0)
+            tables.setdefault(chars[byte], []).append((need, continuations))
+    return tables
 
 
-UTF8_CODEC_TABLES = _utf8_codec_tables()
+UTF8_LEAD_TABLES = _utf8_lead_tables()
 
 
 HIGH_LATIN = SINGLE_BYTE_TABLES["windows-1252"][0][0x80:] + "".join(map(chr, range(0x80, 0xA0)))
@@ -517,20 +529,22 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     # No signature starts before the gate's first hit: each family's own scan
     # starts there, and finds nothing when the family shows no signature.
     first = gate_hit.start()
+    hits = _signature_hits(text, gate_hit)
     families: set[str] = set()
     candidates: list[_Candidate] = []
     tables = _cjk_tables()
-    runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first)
+    runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first,
+                        hits.get(tables.signature_re))
     for start, end in runs:
         run = text[start:end]
         pairs = tables.signed_pairs(run)
         candidates.extend(_span_candidates(text, start, end, pairs))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
-        for line_start, line_end in _lines_with(text, signature_re, first):
+        for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
                 candidates.extend(_span_candidates(text, *match.span(), family_pairs))
-    for start, end in _line_runs_around(text, first):
+    for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
     trusted = {c.codecs for c in accepted if c.codecs in PAIR_FAMILY}
@@ -556,16 +570,73 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     return ("".join(pieces) if accepted else text), fixes
 
 
-def _lines_with(text: str, signature_re: re.Pattern, first: int = 0) -> list[tuple[int, int]]:
-    """The lines holding a signature hit at or after ``first``: spans never cross a line break."""
+# Gate hits up to which ``_signature_hits`` sorts them by family: clean text with a stray
+# signature or two is then scanned once instead of once per family; damaged text, with a hit
+# every few characters, is cheaper to scan per family than to test hit by hit.
+MAX_SORTED_HITS = 64
+
+
+def _signature_hits(text: str, gate_hit: re.Match) -> dict[re.Pattern, list[re.Match]]:
+    """Every match of each signature regex of ``_signature_regexes`` from the gate's first hit
+    on, overlapping ones too, in order; {} when the gate hits more than ``MAX_SORTED_HITS``
+    places (each family then scans the text itself).
+
+    The gate matches exactly where some signature does, so the signatures are tried only
+    there; the text is scanned once, by the gate.
+    """
+    regexes = _signature_regexes()
+    hits: dict[re.Pattern, list[re.Match]] = {regex: [] for regex in regexes}
+    hit: re.Match | None = gate_hit
+    for _ in range(MAX_SORTED_HITS):
+        if hit is None:
+            return hits
+        position = hit.start()
+        for regex in regexes:
+            match = regex.match(text, position)
+            if match:
+                hits[regex].append(match)
+        hit = _signature_gate().search(text, position + 1)
+    return hits if hit is None else {}
+
+
+def _search(
+    text: str, signature_re: re.Pattern, position: int, hits: list[re.Match] | None
+) -> re.Match | None:
+    """``signature_re.search(text, position)``; taken from ``hits`` (``_signature_hits``) if given."""
+    if hits is None:
+        return signature_re.search(text, position)
+    return next((hit for hit in hits if hit.start() >= position), None)
+
+
+def _finditer(
+    text: str, signature_re: re.Pattern, position: int, hits: list[re.Match] | None
+) -> Iterator[re.Match]:
+    """``signature_re.finditer(text, position)``; taken from ``hits`` (``_signature_hits``) if
+    given: the first hit at or after the end of the one before (no signature match is empty)."""
+    if hits is None:
+        yield from signature_re.finditer(text, position)
+        return
+    for hit in hits:
+        if hit.start() >= position:
+            yield hit
+            position = hit.end()
+
+
+def _lines_with(
+    text: str, signature_re: re.Pattern, first: int = 0, hits: list[re.Match] | None = None
+) -> list[tuple[int, int]]:
+    """The lines holding a signature hit at or after ``first``: spans never cross a line break.
+
+    ``hits``: the regex's hits, if known (see ``_signature_hits``).
+    """
     lines: list[tuple[int, int]] = []
-    hit = signature_re.search(text, first)
+    hit = _search(text, signature_re, first, hits)
     while hit:
         end = text.find("\n", hit.end())
         end = len(text) if end < 0 else end
         lines.append((text.rfind("\n", 0, hit.start()) + 1, end))
         # The next line with a hit: no signature holds a line break.
-        hit = signature_re.search(text, end)
+        hit = _search(text, signature_re, end, hits)
     return lines
 
 
@@ -718,13 +789,10 @@ def _is_utf8_hit(text: str, hit: re.Match) -> bool:
     first = text[index]
     if first == "\ufffd" or "\x80" <= first <= "\x9f" or hit.group() == first + " ":
         return True  # what a lossy decoder left, or a NBSP turned space
-    lead = text[index - 1]
-    for needs, continuations in UTF8_CODEC_TABLES:
-        need = needs.get(lead)
-        tail = text[index : index + need] if need else ""
+    for need, continuations in UTF8_LEAD_TABLES.get(text[index - 1], ()):
+        tail = text[index : index + need]
         if (
-            need
-            and len(tail) == need
+            len(tail) == need
             and tail[0] in continuations
             and all(ch in continuations or ch == "\ufffd" for ch in tail[1:])
         ):
@@ -817,7 +885,8 @@ def _span_candidates(
 
 
 def _runs_around(
-    text: str, signature_re: re.Pattern, is_member, first: int = 0
+    text: str, signature_re: re.Pattern, is_member, first: int = 0,
+    hits: list[re.Match] | None = None,
 ) -> list[tuple[int, int]]:
     """Runs of member characters around clusters of signature hits (at most MAX_SPAN long).
 
@@ -825,11 +894,11 @@ def _runs_around(
     ``RUN_REACH`` member characters beyond its outermost hits: the damage and
     some context, not the whole clean paragraph that a stray hit sits in.
     That keeps the cost proportional to the damage, not to the text.  Hits are
-    searched from ``first`` on.
+    searched from ``first`` on (or taken from ``hits``, see ``_signature_hits``).
     """
     runs: list[tuple[int, int]] = []
     start = end = -1
-    for hit in signature_re.finditer(text, first):
+    for hit in _finditer(text, signature_re, first, hits):
         if start >= 0 and hit.start() <= end + RUN_REACH and hit.end() - start <= MAX_SPAN:
             gap = text[end : hit.start()]
             if all(map(is_member, gap)):
@@ -856,15 +925,18 @@ def _reach(
     return start, end
 
 
-def _line_runs_around(text: str, first: int = 0) -> list[tuple[int, int]]:
+def _line_runs_around(
+    text: str, first: int = 0, hits: list[re.Match] | None = None
+) -> list[tuple[int, int]]:
     """Like ``_runs_around`` for the runs handed to ftfy: a line, cut at CJK characters.
 
-    Runs are found around the hits of ``_utf8_hits`` from ``first`` on; a hit
-    inside a run already found is not checked (most hits of a damaged line).
+    Runs are found around the hits of ``_utf8_hits`` from ``first`` on (or taken from
+    ``hits``, see ``_signature_hits``); a hit inside a run already found is not checked
+    (most hits of a damaged line).
     """
     runs: list[tuple[int, int]] = []
     end = 0
-    for hit in UTF8_SIGNATURE_RE.finditer(text, first):
+    for hit in _finditer(text, UTF8_SIGNATURE_RE, first, hits):
         if hit.start() < end or not _is_utf8_hit(text, hit):
             continue
         line_start = max(text.rfind("\n", 0, hit.start()) + 1, hit.start() - MAX_SPAN // 2, end)
@@ -911,13 +983,16 @@ class _CJKTables:
         compiling a regex per pair took a tenth of a second of a process's first page that
         showed the signature.
         """
-        signed: set[CodecPair] = set()
+        unsigned = list(_flat_pair_characters(self).items())
+        signed: list[CodecPair] = []
         hit = self.signature_re.search(run)
-        while hit and len(signed) < len(self.pair_characters):
+        while hit and unsigned:
             index = hit.start()
-            for pair, (rare, two_byte) in _flat_pair_characters(self).items():
-                if pair not in signed and _signed_at(run, index, rare, two_byte):
-                    signed.add(pair)
+            for entry in list(unsigned):
+                pair, (rare, two_byte) = entry
+                if _signed_at(run, index, rare, two_byte):
+                    signed.append(pair)
+                    unsigned.remove(entry)
             hit = self.signature_re.search(run, index + 1)
         return tuple(pair for pair in self.pair_characters if pair in signed)
 
@@ -983,7 +1058,8 @@ def _load_cjk_tables() -> _CJKTables:
 
 def cjk_tables_data() -> dict:
     """``_build_cjk_tables`` as plain data, for the build script: character sets as code point
-    ranges (CJK signatures are long runs of consecutive code points)."""
+    ranges (CJK signatures are long runs of consecutive code points), and the signature regex's
+    pattern (writing its character classes out of the sets took a third of the tables' load)."""
     tables = _build_cjk_tables()
     return {
         "pairs": {
@@ -991,6 +1067,7 @@ def cjk_tables_data() -> dict:
             for pair, (rare, two_byte) in tables.pair_characters.items()
         },
         "run_chars": _code_point_ranges(tables.run_chars),
+        "signature": tables.signature_re.pattern,
     }
 
 
@@ -1000,12 +1077,8 @@ def _tables_from_data(data: dict) -> _CJKTables:
                set(data["pairs"][pair.wrong]["two_byte"]))
         for pair in UTF8_AS_CJK_PAIRS
     }
-    # The signature regex reads the union of every pair's characters, as built.
     return _CJKTables(
-        signature_re=_signature_re(
-            set().union(*(rare for rare, _ in pair_characters.values())),
-            set().union(*(two_byte for _, two_byte in pair_characters.values())),
-        ),
+        signature_re=re.compile(data["signature"]),
         pair_characters=pair_characters,
         run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
     )
@@ -1027,7 +1100,8 @@ def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
 
 
 def _chars_in_ranges(ranges: list[list[int]]) -> set[str]:
-    return {chr(point) for first, last in ranges for point in range(first, last + 1)}
+    points = itertools.chain.from_iterable(range(first, last + 1) for first, last in ranges)
+    return set(map(chr, points))
 
 
 def _build_cjk_tables() -> _CJKTables:
@@ -1241,18 +1315,33 @@ def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
     return tuple(range(0x80, 0x100))
 
 
-def _transcode_unit(unit: str, pair: CodecPair) -> list[tuple[int, int, str, tuple, float, int]]:
-    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence, lost)."""
+def _encode_unit(unit: str, codec: str) -> tuple[set[int], bytes, Sequence[int]] | None:
+    """The places of lost bytes in ``unit``, its bytes in ``codec`` (a NUL for each lost one)
+    and each character's byte offset (see ``_char_offsets``); None if it does not encode."""
     gaps = _gap_positions(unit)
     encodable = unit
     if gaps:
         encodable = "".join("\x00" if i in gaps else ch for i, ch in enumerate(unit))
-    data = _encode(encodable, pair.wrong)
+    data = _encode(encodable, codec)
     if data is None:
-        return []
-    offsets = _char_offsets(encodable, pair.wrong)
+        return None
+    offsets = _char_offsets(encodable, codec)
     if offsets is None:
-        return []
+        return None
+    return gaps, data, offsets
+
+
+def _transcode_unit(
+    unit: str, pair: CodecPair, encoded: tuple[set[int], bytes, Sequence[int]] | None = None
+) -> list[tuple[int, int, str, tuple, float, int]]:
+    """Islands of ``unit`` that change under ``pair``: (start, end, text, guessed, confidence,
+    lost).  ``encoded``: ``_encode_unit(unit, pair.wrong)``, when the caller has it already.
+    """
+    if encoded is None:
+        encoded = _encode_unit(unit, pair.wrong)
+        if encoded is None:
+            return []
+    gaps, data, offsets = encoded
     data = bytearray(data)
     guessed: dict[int, tuple[int, float]] = {}
     leads: set[int] = set()
@@ -2125,14 +2214,27 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     by_pair: dict[CodecPair, list[_Candidate]] = {}
     if pairs and pairs[0].family == "legacy-as-latin" and _reads_as_utf8(span):
         return []
+    # Pairs that share their wrong code page (every legacy pair reads Windows-1252) share
+    # its units and their bytes.
+    units_in: dict[str, list[tuple[int, str]]] = {}
+    encoded_units: dict[tuple[str, int], tuple[set[int], bytes, Sequence[int]] | None] = {}
     for pair in pairs:
-        units = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
+        units = units_in.get(pair.wrong)
+        if units is None:
+            units = units_in[pair.wrong] = _units(span, pair.wrong, MIN_ENCODABLE * len(span))
         if sum(map(len, (unit for _, unit in units))) < MIN_ENCODABLE * len(span):
             # Most of the span is not even in the wrong code page's repertoire.
             continue
         islands = []
         for unit_start, unit in units:
-            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair):
+            key = (pair.wrong, unit_start)
+            if key not in encoded_units:
+                encoded_units[key] = _encode_unit(unit, pair.wrong)
+            if encoded_units[key] is None:
+                continue
+            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(
+                unit, pair, encoded_units[key]
+            ):
                 islands.append(
                     _Candidate(
                         unit_start + i_start,
@@ -2339,8 +2441,17 @@ def _own_utf8_sequences() -> tuple[tuple[str, re.Pattern], ...]:
 
 @lru_cache(maxsize=4096)
 def _ftfy_fix(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    result = ftfy.fix_encoding_and_explain(text, FTFY_CONFIG)
+    import ftfy
+
+    result = ftfy.fix_encoding_and_explain(text, _ftfy_config())
     return result.text, tuple(result.explanation or ())
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config() -> ftfy.TextFixerConfig:
+    import ftfy
+
+    return ftfy.TextFixerConfig(**FTFY_SETTINGS)
 
 
 def _common_prefix(a: str, b: str) -> int:
