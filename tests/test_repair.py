@@ -503,3 +503,23 @@ def test_real_question_marks_after_gbk_read_as_latin1_stay_question_marks():
     clean = "你好吗?? 我很好"
     damaged = clean.encode("gbk").decode("latin-1")
     assert repair_mojibake(damaged)[0] == clean
+
+
+@pytest.mark.parametrize("headline", ["СТИХИ О ЛЮБВИ", "ПРАВИЛА ИГРЫ: Release 2", "КРИТИКА И ОТЗЫВЫ 2023"])
+def test_cyrillic_swap_of_a_headline_in_capitals_is_repaired(headline: str) -> None:
+    # KOI8-R capitals read as Windows-1251 are small letters, with no sign in their
+    # case; "й" after a consonant ("уфйий" for "СТИХИ") is one, and the repair is
+    # judged on its letters, not held back for being in capitals.
+    damaged = headline.encode("koi8_r").decode("cp1251")
+    assert not any(ch.isupper() for ch in damaged if not ch.isascii())
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == headline
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["он сказал, что будет сильнй дождь", "новый ПРОЕКТ в СССР", "СТИХИ О ЛЮБВИ", "уйти в лес"],
+)
+def test_cyrillic_small_letters_and_capitals_that_are_text_stay(clean: str) -> None:
+    # A typo may put "й" after a consonant; the swap's reading of it is no text.
+    assert repair_mojibake(clean)[0] == clean

@@ -440,10 +440,15 @@ LEGACY_SIGNATURE_RE = re.compile(
 # is an acronym before a word, not one).  Matches start only at a run's first
 # capital: tried from every capital of a long run, it took quadratic time.  The
 # check for that sits behind the leading class, which keeps the fast skip.
+# Capitals swap into small letters, so a headline in capitals turns into small
+# letters with no sign in their case; there the letters show it: "й" after a
+# consonant, which Russian and Bulgarian never write (in the corpus's clean
+# pages once, a typo), but which the swap makes of "И" after a consonant.
 CYRILLIC_SIGNATURE_RE = re.compile(
-    r"[А-ЯЁ](?<![А-ЯЁ][А-ЯЁ])"
+    r"[А-ЯЁй](?:(?<=[бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ][йЙ])"
+    r"|(?<=[А-ЯЁ])(?<![А-ЯЁ][А-ЯЁ])"
     r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
-    r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+)"
+    r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+))"
 )
 
 # A Cyrillic word that no repair should produce: a sign (not punctuation)
@@ -460,6 +465,7 @@ CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
 CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
 CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
+CYRILLIC_CAPITALS_WORD_RE = re.compile(r"(?<!\w)[А-ЯЁ]{2,}(?!\w)")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
@@ -1749,13 +1755,33 @@ def _score(text: str, candidate: _Candidate) -> None:
         # Clearly worse character by character: the bigram model cannot save it.
         candidate.margin = quick
         return
-    candidate.margin = langmodel.compare(left + candidate.after + right, left + before + right)
+    after = left + candidate.after + right
+    damaged = left + before + right
+    if PAIR_FAMILY.get(candidate.codecs) == "cyrillic-swap":
+        after = _uncased_capitals(after)
+    candidate.margin = langmodel.compare(after, damaged)
     if candidate.first_layer is not None:
         # A second layer must also beat stopping after the first one.
         candidate.margin = min(
             candidate.margin,
             langmodel.compare(left + candidate.after + right, left + candidate.first_layer + right),
         )
+
+
+def _uncased_capitals(text: str) -> str:
+    """``text`` with its Cyrillic words in capitals written in small letters.
+
+    Cyrillic code pages read as each other swap the case of every letter, so a
+    headline in capitals reads as small letters.  The model doubts words in
+    capitals (prose is mostly small letters), which held the headline's repair
+    below the margin; so a swap's repair is judged on its letters, not on being
+    in capitals.  The damage keeps the doubt: there capitals are the swap's sign
+    (small letters read as capitals), and a word whose case is mixed keeps it.
+
+    >>> _uncased_capitals("СТИХИ О ЛЮБВИ, Мир и ООН")
+    'стихи О любви, Мир и оон'
+    """
+    return CYRILLIC_CAPITALS_WORD_RE.sub(lambda word: word.group().lower(), text)
 
 
 def _unigram_mean(text: str) -> float:
