@@ -523,3 +523,19 @@ def test_cyrillic_swap_of_a_headline_in_capitals_is_repaired(headline: str) -> N
 def test_cyrillic_small_letters_and_capitals_that_are_text_stay(clean: str) -> None:
     # A typo may put "й" after a consonant; the swap's reading of it is no text.
     assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "original", ["See pp. 112–118 of the report.", "Open 9am – 5pm daily", "Scores: 3–1, 2–2."]
+)
+def test_a_lone_big5_dash_between_digits_or_spaces_is_repaired(original: str) -> None:
+    # Big5's "–" (A1 56) reads "¡V" as Latin-1: a sign glued to a letter, between
+    # non-letters; the model scores the dash as neutral, so it needs no margin.
+    damaged = original.encode("cp950").decode("latin-1")
+    assert "¡V" in damaged
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["¡Viva México! ¡Vamos!", "dijo:¡Vamos ya", "Price: £M5 or £K"])
+def test_latin1_signs_before_a_word_are_not_lone_big5_marks(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean

@@ -207,6 +207,10 @@ UNDECODED_BYTE_COST = 3.0
 # ``accuracy.py --quick``: 15 and 12 differ only on one hopeless lossy case.
 TRUSTED_PAGE_WEIGHT = 12.0
 RELAXED_MARGIN = 0.25
+# A lone double-byte mark whose second byte is ASCII, read as Latin-1 between
+# non-letters (see ``_is_lone_mark``), needs only to read no worse than its damage.
+LONE_MARK_MARGIN = 0.0
+LONE_MARK_DAMAGE_RE = re.compile("[\xa1-\xfe][@-~]")
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
 # A candidate whose characters alone (unigrams) read this much worse than the
@@ -667,7 +671,7 @@ def _uncertain(text: str, candidates: list[_Candidate], accepted: list[_Candidat
     accepted_ids = {id(c) for c in accepted}
     near = [c for c in candidates if c.scored and not c.weak and id(c) not in accepted_ids]
     for candidate in sorted(near, key=lambda c: -c.margin):
-        if not _threshold(candidate) / 2 <= candidate.margin < _threshold(candidate):
+        if not _threshold(text, candidate) / 2 <= candidate.margin < _threshold(text, candidate):
             continue
         if taken.overlapping(candidate):
             continue
@@ -1685,7 +1689,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         if not candidate.parts:
             by_span.setdefault((candidate.start, candidate.end), []).append(candidate)
     for candidate in strong:
-        if candidate.margin < _threshold(candidate):
+        if candidate.margin < _threshold(text, candidate):
             continue
         if taken.overlapping(candidate) or not _plausible(text, candidate):
             continue
@@ -1713,7 +1717,7 @@ def _outvoted_part(text: str, joined: _Candidate,
     """
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
-                  if c.codecs != joined.codecs and c.margin >= _threshold(c) and c.margin > 0
+                  if c.codecs != joined.codecs and c.margin >= _threshold(text, c) and c.margin > 0
                   and (page_family is None or PAIR_FAMILY.get(c.codecs) != page_family)]
         if not rivals:
             continue
@@ -1724,10 +1728,28 @@ def _outvoted_part(text: str, joined: _Candidate,
     return False
 
 
-def _threshold(candidate: _Candidate) -> float:
+def _threshold(text: str, candidate: _Candidate) -> float:
     if candidate.codecs[0] == "ftfy":
         return MARGIN if candidate.full_margin else FTFY_MARGIN
+    if _is_lone_mark(text, candidate):
+        return LONE_MARK_MARGIN
     return FAMILY_MARGINS.get(PAIR_FAMILY.get(candidate.codecs[:2], ""), MARGIN)
+
+
+def _is_lone_mark(text: str, candidate: _Candidate) -> bool:
+    """Is this a double-byte mark with an ASCII second byte, read as Latin-1 between non-letters?
+
+    Big5's dash reads "¡V", its pound "¢G": one sign glued to a letter, which no
+    language writes between digits or spaces ("pp. 425¡V434"), while the model
+    scores any mark as neutral and so finds the mark little better than the damage.
+    Spanish "¡Viva" starts a word: the letter after the damage keeps it out.
+    """
+    if PAIR_FAMILY.get(candidate.codecs) != "legacy-as-latin" or len(candidate.after) != 1:
+        return False
+    if not LONE_MARK_DAMAGE_RE.fullmatch(text, candidate.start, candidate.end):
+        return False
+    neighbours = text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
+    return not any(ch.isalpha() for ch in neighbours) and unicodedata.category(candidate.after)[0] in "PS"
 
 
 def _score(text: str, candidate: _Candidate) -> None:
