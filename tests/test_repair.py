@@ -539,3 +539,27 @@ def test_a_lone_big5_dash_between_digits_or_spaces_is_repaired(original: str) ->
 @pytest.mark.parametrize("clean", ["¡Viva México! ¡Vamos!", "dijo:¡Vamos ya", "Price: £M5 or £K"])
 def test_latin1_signs_before_a_word_are_not_lone_big5_marks(clean: str) -> None:
     assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        '請寄信到我們的信箱詢問詳情 <a href="mailto:abc@example.com">abc@example.com</a> 或 '
+        '<a href="mailto:def@example.org">def@example.org</a>',
+        "報名請洽活動聯絡人：陳先生 0912-345678、 賴宥廷 0933-222111，謝謝大家的支持。",
+    ],
+)
+def test_a_big5_island_on_a_trusted_page_is_judged_per_byte(original: str) -> None:
+    # A lone "或" between links, a name of rarer characters: per character they read
+    # little better (or worse) than the Latin-1 signs they were read as, but the
+    # line has proved its pair, and per byte the reading is far better.
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
+    "latin", ["Temperature 25°C today", "café au lait, crème brûlée", "©2005 Ünïcode Inc."]
+)
+def test_latin1_text_on_a_page_that_trusts_big5_stays(latin: str) -> None:
+    chinese = "活動報名的聯絡方式如下，歡迎各界朋友來信詢問相關事宜，我們會盡快回覆。"
+    damaged = chinese.encode("cp950").decode("latin-1") + "\n" + latin
+    assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
