@@ -563,3 +563,18 @@ def test_latin1_text_on_a_page_that_trusts_big5_stays(latin: str) -> None:
     chinese = "活動報名的聯絡方式如下，歡迎各界朋友來信詢問相關事宜，我們會盡快回覆。"
     damaged = chinese.encode("cp950").decode("latin-1") + "\n" + latin
     assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
+
+
+@pytest.mark.parametrize("original", ["ヴ (U+30F4)", "key: ソ", "Title: ヴ"])
+def test_a_lone_katakana_read_as_shift_jis_is_repaired(original: str) -> None:
+    # UTF-8 "ヴ" (E3 83 B4) reads as Shift-JIS "繝ｴ": one rare kanji and one
+    # halfwidth kana, the byte that only ends a UTF-8 character.
+    damaged = original.encode("utf-8").decode("cp932")
+    assert len(damaged) == len(original) + 1
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["檸檬ｦ買ｳ", "蜘蛛ｶﾞｲﾙ", "半角ｶﾀｶﾅ"])
+def test_kanji_before_halfwidth_kana_that_are_text_stay(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean

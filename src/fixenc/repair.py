@@ -177,8 +177,11 @@ PLAUSIBLE_MIN = -6.0
 PLAUSIBLE_MIN_CJK = -9.0
 # Islands of UTF-8 read as a CJK code page shorter than this (in damaged
 # characters) are too short to judge alone: two CJK characters decode to one
-# Greek or Arabic letter pair far too often.
+# Greek or Arabic letter pair far too often.  Not so a rare character and a
+# halfwidth kana (see ``_signature_pattern``): Shift-JIS's halfwidth kana ｡-ｿ are
+# the bytes A1-BF, which only end a UTF-8 character.
 MIN_CJK_ISLAND = 3
+HALFWIDTH_CONTINUATIONS = frozenset(map(chr, range(0xFF61, 0xFF80)))
 # How far back a lost-byte window of a double-byte code page may reach for a character boundary.
 MAX_PHASE_WALK = 32
 # Except one: right after a Latin letter, a UTF-8 quote or dash whose last byte paired with
@@ -950,6 +953,8 @@ def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[s
             len(following) == 2 and following[0] != "\n" and following[1] in rare
         ):
             return True  # two rare characters with at most one other (no line break) between
+        if following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
+            return True  # a three-byte character split into a rare one and a halfwidth kana
     if ch in two_byte:
         following = run[index + 1 : index + 4]
         if len(following) == 3 and all(c in two_byte for c in following):
@@ -1113,7 +1118,10 @@ def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
 def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     """Two rare characters close together, or four in a row made of two-byte UTF-8 sequences.
 
-    Nearly every character of mojibake of CJK text is rare.  Cyrillic, Greek
+    Nearly every character of mojibake of CJK text is rare; one alone is a
+    signature when a halfwidth kana follows it: Shift-JIS reads a three-byte
+    UTF-8 character whose last byte is A1-BF as a rare kanji and one of ｡-ｿ
+    ("繝ｴ" for "ヴ"), which Japanese, writing kana after kanji in full width, does not.  Cyrillic, Greek
     or accented Latin text (two bytes a letter) reads instead as a row of
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
@@ -1124,7 +1132,7 @@ def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     return (
         f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
         f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
-        "|(?<=锟)斤拷)"
+        f"|(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]|(?<=锟)斤拷)"
     )
 
 
@@ -2270,6 +2278,8 @@ def _is_weak(pair: CodecPair, size: int, after: str, before: str, left: str = ""
     if _merged_mark(pair, after, left):
         return False
     if pair.family == "utf8-as-cjk":
+        if size == 2 and before[1] in HALFWIDTH_CONTINUATIONS and len(after) == 1:
+            return not _cjk_tables().signature_re.fullmatch(before)
         return size < MIN_CJK_ISLAND or (
             size < 2 * MIN_CJK_ISLAND and not _cjk_tables().signature_re.search(before)
         )
