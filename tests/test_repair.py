@@ -578,3 +578,17 @@ def test_a_lone_katakana_read_as_shift_jis_is_repaired(original: str) -> None:
 @pytest.mark.parametrize("clean", ["檸檬ｦ買ｳ", "蜘蛛ｶﾞｲﾙ", "半角ｶﾀｶﾅ"])
 def test_kanji_before_halfwidth_kana_that_are_text_stay(clean: str) -> None:
     assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize("original", ['<a href="javascrｉpt:alert(1)">', "url(javaｓcript:void)"])
+def test_a_fullwidth_letter_inside_a_latin_word_read_as_euc_kr_is_repaired(original: str) -> None:
+    # "ｉ" is EF BD 89; EUC-KR (cp949) pairs 89 with the "p" after it ("節뎟"): a rare
+    # Hangul syllable inside a Latin word, which Korean glued to a word does not make.
+    damaged = original.encode("utf-8").decode("cp949")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["Windows用ソフト", "iPhone用のアプリ", "我哋用app睇video"])
+def test_cjk_glued_to_latin_words_stays(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean

@@ -184,10 +184,14 @@ MIN_CJK_ISLAND = 3
 HALFWIDTH_CONTINUATIONS = frozenset(map(chr, range(0xFF61, 0xFF80)))
 # How far back a lost-byte window of a double-byte code page may reach for a character boundary.
 MAX_PHASE_WALK = 32
-# Except one: right after a Latin letter, a UTF-8 quote or dash whose last byte paired with
-# the ASCII letter after it (E2 80 99 73 "’s" read as cp932 is 窶冱) decodes to that mark and
-# the letter, which two CJK characters of real text glued to a Latin word never do.
-MERGED_MARK_RE = re.compile("[\u2013\u2014\u2018\u2019\u201c\u201d\u2026]+[A-Za-z]?")
+# Except one: right after a Latin letter, a UTF-8 quote, dash or fullwidth letter whose last
+# byte paired with the ASCII letter after it (E2 80 99 73 "’s" read as cp932 is 窶冱) decodes
+# to that mark and the letter, which two CJK characters of real text glued to a Latin word
+# never do.
+MERGED_MARK_RE = re.compile(
+    "[\u2013\u2014\u2018\u2019\u201c\u201d\u2026\uff21-\uff3a\uff41-\uff5a]+[A-Za-z]?"
+)
+ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 CYRILLIC_CODECS = ("windows-1251", "koi8-r")
 # Code pages in ftfy's plans whose letters are Cyrillic or Greek.
 NON_LATIN_CODE_PAGES = ("1251", "1253", "koi8")
@@ -955,6 +959,8 @@ def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[s
             return True  # two rare characters with at most one other (no line break) between
         if following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
             return True  # a three-byte character split into a rare one and a halfwidth kana
+        if following[:1] in ASCII_LETTERS and ASCII_LETTERS & set(run[max(0, index - 2) : index]):
+            return True  # inside a Latin word, its last byte paired with the next letter
     if ch in two_byte:
         following = run[index + 1 : index + 4]
         if len(following) == 3 and all(c in two_byte for c in following):
@@ -1121,7 +1127,10 @@ def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     Nearly every character of mojibake of CJK text is rare; one alone is a
     signature when a halfwidth kana follows it: Shift-JIS reads a three-byte
     UTF-8 character whose last byte is A1-BF as a rare kanji and one of ｡-ｿ
-    ("繝ｴ" for "ヴ"), which Japanese, writing kana after kanji in full width, does not.  Cyrillic, Greek
+    ("繝ｴ" for "ヴ"), which Japanese, writing kana after kanji in full width, does not;
+    or when it sits inside a Latin word, one character after its start at most: a
+    UTF-8 character there (a fullwidth letter, a quote) whose last byte paired with
+    the ASCII letter after it ("express節뎞n" for "expressｉon" read as EUC-KR).  Cyrillic, Greek
     or accented Latin text (two bytes a letter) reads instead as a row of
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
@@ -1132,7 +1141,9 @@ def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     return (
         f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
         f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
-        f"|(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]|(?<=锟)斤拷)"
+        f"|(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]"
+        f"|(?<=[A-Za-z][{rare_class}])(?=[A-Za-z])|(?<=[A-Za-z].[{rare_class}])(?=[A-Za-z])"
+        "|(?<=锟)斤拷)"
     )
 
 
