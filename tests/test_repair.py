@@ -505,7 +505,9 @@ def test_real_question_marks_after_gbk_read_as_latin1_stay_question_marks():
     assert repair_mojibake(damaged)[0] == clean
 
 
-@pytest.mark.parametrize("headline", ["СТИХИ О ЛЮБВИ", "ПРАВИЛА ИГРЫ: Release 2", "КРИТИКА И ОТЗЫВЫ 2023"])
+@pytest.mark.parametrize(
+    "headline", ["СТИХИ О ЛЮБВИ", "ПРАВИЛА ИГРЫ: Release 2", "КРИТИКА И ОТЗЫВЫ 2023"]
+)
 def test_cyrillic_swap_of_a_headline_in_capitals_is_repaired(headline: str) -> None:
     # KOI8-R capitals read as Windows-1251 are small letters, with no sign in their
     # case; "й" after a consonant ("уфйий" for "СТИХИ") is one, and the repair is
@@ -544,8 +546,10 @@ def test_latin1_signs_before_a_word_are_not_lone_big5_marks(clean: str) -> None:
 @pytest.mark.parametrize(
     "original",
     [
-        '請寄信到我們的信箱詢問詳情 <a href="mailto:abc@example.com">abc@example.com</a> 或 '
-        '<a href="mailto:def@example.org">def@example.org</a>',
+        (
+            '請寄信到我們的信箱詢問詳情 <a href="mailto:abc@example.com">abc@example.com</a> 或 '
+            '<a href="mailto:def@example.org">def@example.org</a>'
+        ),
         "報名請洽活動聯絡人：陳先生 0912-345678、 賴宥廷 0933-222111，謝謝大家的支持。",
     ],
 )

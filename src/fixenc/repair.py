@@ -1130,7 +1130,7 @@ def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
     ("繝ｴ" for "ヴ"), which Japanese, writing kana after kanji in full width, does not;
     or when it sits inside a Latin word, one character after its start at most: a
     UTF-8 character there (a fullwidth letter, a quote) whose last byte paired with
-    the ASCII letter after it ("express節뎞n" for "expressｉon" read as EUC-KR).  Cyrillic, Greek
+    the ASCII letter after it ("javascr節뎟t" for "javascrｉpt" read as EUC-KR).  Cyrillic, Greek
     or accented Latin text (two bytes a letter) reads instead as a row of
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
@@ -1761,7 +1761,7 @@ def _is_lone_mark(text: str, candidate: _Candidate) -> bool:
     """Is this a double-byte mark with an ASCII second byte, read as Latin-1 between non-letters?
 
     Big5's dash reads "¡V", its pound "¢G": one sign glued to a letter, which no
-    language writes between digits or spaces ("pp. 425¡V434"), while the model
+    language writes between digits or spaces ("pp. 12¡V18"), while the model
     scores any mark as neutral and so finds the mark little better than the damage.
     Spanish "¡Viva" starts a word: the letter after the damage keeps it out.
     """
@@ -1769,8 +1769,11 @@ def _is_lone_mark(text: str, candidate: _Candidate) -> bool:
         return False
     if not LONE_MARK_DAMAGE_RE.fullmatch(text, candidate.start, candidate.end):
         return False
-    neighbours = text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
-    return not any(ch.isalpha() for ch in neighbours) and unicodedata.category(candidate.after)[0] in "PS"
+    left = text[candidate.start - 1 : candidate.start]
+    right = text[candidate.end : candidate.end + 1]
+    if left.isalpha() or right.isalpha():
+        return False
+    return unicodedata.category(candidate.after)[0] in "PS"
 
 
 def _score(text: str, candidate: _Candidate) -> None:
@@ -1916,8 +1919,8 @@ def _byte_margin(text: str, candidate: _Candidate) -> float:
 
     Both read the same bytes, but a double-byte reading has half the characters,
     each carrying two bytes' worth of choice: per character it looks rarer than
-    the Latin-1 letters it replaces ("¿à¿A§g" against the name "賴澤君", which
-    loses by 0.2 per character and wins by 2.4 per byte).
+    the Latin-1 letters it replaces (a lone Big5 "或" read as "©Î" between links
+    wins by 0.1 per character and by 2.1 per byte).
     """
     left = text[max(0, candidate.start - CONTEXT) : candidate.start]
     right = text[candidate.end : candidate.end + CONTEXT]
