@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixenc.pipeline import repair_text
-from fixenc.repair import CODEC_PAIRS, _units, looks_damaged, repair_mojibake
+from fixenc.repair import CODEC_PAIRS, _cjk_tables, _units, looks_damaged, repair_mojibake
 
 CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
 TRADITIONAL = "今天晚上我值班所以不會再回家睡覺了，明天中午就直接在大伯家出門。"
@@ -596,3 +596,16 @@ def test_a_fullwidth_letter_inside_a_latin_word_read_as_euc_kr_is_repaired(origi
 @pytest.mark.parametrize("clean", ["Windows用ソフト", "iPhone用のアプリ", "我哋用app睇video"])
 def test_cjk_glued_to_latin_words_stays(clean: str) -> None:
     assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "damaged, wrong",
+    [("Title: 繝ｴ", "cp932"), ("javascr節뎟t", "cp949"), ("javascr锝塸t", "gb18030")],
+)
+def test_a_lone_rare_character_signs_only_the_code_page_that_makes_its_shape(
+    damaged: str, wrong: str
+) -> None:
+    # Only Shift-JIS (and EUC-JP) read halfwidth kana; only a code page whose second byte
+    # may be ASCII merges a character with the next letter.  Signing every pair let GBK
+    # compete for a Shift-JIS span and take its pair choice.
+    assert [pair.wrong for pair in _cjk_tables().signed_pairs(damaged)] == [wrong]

@@ -182,6 +182,9 @@ PLAUSIBLE_MIN_CJK = -9.0
 # the bytes A1-BF, which only end a UTF-8 character.
 MIN_CJK_ISLAND = 3
 HALFWIDTH_CONTINUATIONS = frozenset(map(chr, range(0xFF61, 0xFF80)))
+# The wrong codecs that read UTF-8 continuation bytes as halfwidth kana (Shift-JIS alone,
+# EUC-JP after an 8E byte).
+HALFWIDTH_KANA_CODECS = ("cp932", "euc-jp")
 # How far back a lost-byte window of a double-byte code page may reach for a character boundary.
 MAX_PHASE_WALK = 32
 # Except one: right after a Latin letter, a UTF-8 quote, dash or fullwidth letter whose last
@@ -935,7 +938,7 @@ class _CJKTables:
         while hit and len(signed) < len(self.pair_characters):
             index = hit.start()
             for pair, (rare, two_byte) in _flat_pair_characters(self).items():
-                if pair not in signed and _signed_at(run, index, rare, two_byte):
+                if pair not in signed and _signed_at(run, index, rare, two_byte, pair.wrong):
                     signed.add(pair)
             hit = self.signature_re.search(run, index + 1)
         return tuple(pair for pair in self.pair_characters if pair in signed)
@@ -948,8 +951,11 @@ def _flat_pair_characters(tables: _CJKTables) -> dict:
             for pair, (rare, two_byte) in tables.pair_characters.items()}
 
 
-def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[str]) -> bool:
-    """Does ``_signature_pattern(rare, two_byte)`` match ``run`` at ``index``?"""
+def _signed_at(
+    run: str, index: int, rare: frozenset[str], two_byte: frozenset[str], wrong: str
+) -> bool:
+    """Does ``_signature_pattern(rare, two_byte)`` match ``run`` at ``index``, in a shape that
+    the code page ``wrong`` can make?"""
     ch = run[index]
     if ch in rare:
         following = run[index + 1 : index + 3]
@@ -958,14 +964,23 @@ def _signed_at(run: str, index: int, rare: frozenset[str], two_byte: frozenset[s
         ):
             return True  # two rare characters with at most one other (no line break) between
         if following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
-            return True  # a three-byte character split into a rare one and a halfwidth kana
+            # a three-byte character split into a rare one and a halfwidth kana
+            return wrong in HALFWIDTH_KANA_CODECS
         if following[:1] in ASCII_LETTERS and ASCII_LETTERS & set(run[max(0, index - 2) : index]):
-            return True  # inside a Latin word, its last byte paired with the next letter
+            # inside a Latin word, its last byte paired with the next letter
+            return _ends_in_ascii_letter(ch, wrong)
     if ch in two_byte:
         following = run[index + 1 : index + 4]
         if len(following) == 3 and all(c in two_byte for c in following):
             return True
     return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
+
+
+@lru_cache(maxsize=4096)
+def _ends_in_ascii_letter(ch: str, codec: str) -> bool:
+    """Is ``ch`` a double-byte character of ``codec`` whose second byte is an ASCII letter?"""
+    data = ch.encode(codec, "ignore")
+    return len(data) == 2 and chr(data[1]) in ASCII_LETTERS
 
 
 _CJK_LOCK = threading.Lock()
