@@ -183,7 +183,7 @@ PLAUSIBLE_MIN_CJK = -9.0
 MIN_CJK_ISLAND = 3
 HALFWIDTH_CONTINUATIONS = frozenset(map(chr, range(0xFF61, 0xFF80)))
 # The wrong codecs that read UTF-8 continuation bytes as halfwidth kana (Shift-JIS alone,
-# EUC-JP after an 8E byte).
+# EUC-JP after an 8E byte, itself a continuation byte).
 HALFWIDTH_KANA_CODECS = ("cp932", "euc-jp")
 # How far back a lost-byte window of a double-byte code page may reach for a character boundary.
 MAX_PHASE_WALK = 32
@@ -923,6 +923,8 @@ class _CJKTables:
     # CodecPair -> (rare characters, two-byte readings): the same signature per code page
     pair_characters: dict
     run_chars: frozenset[str]
+    # CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth kana)
+    pair_shapes: dict
 
     def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
@@ -938,7 +940,9 @@ class _CJKTables:
         while hit and len(signed) < len(self.pair_characters):
             index = hit.start()
             for pair, (rare, two_byte) in _flat_pair_characters(self).items():
-                if pair not in signed and _signed_at(run, index, rare, two_byte, pair.wrong):
+                if pair not in signed and _signed_at(
+                    run, index, rare, two_byte, *self.pair_shapes[pair]
+                ):
                     signed.add(pair)
             hit = self.signature_re.search(run, index + 1)
         return tuple(pair for pair in self.pair_characters if pair in signed)
@@ -952,10 +956,14 @@ def _flat_pair_characters(tables: _CJKTables) -> dict:
 
 
 def _signed_at(
-    run: str, index: int, rare: frozenset[str], two_byte: frozenset[str], wrong: str
+    run: str,
+    index: int,
+    rare: frozenset[str],
+    two_byte: frozenset[str],
+    merging: frozenset[str] = frozenset(),
+    halfwidth: bool = False,
 ) -> bool:
-    """Does ``_signature_pattern(rare, two_byte)`` match ``run`` at ``index``, in a shape that
-    the code page ``wrong`` can make?"""
+    """Does ``_signature_pattern(rare, two_byte, merging, halfwidth)`` match ``run`` at ``index``?"""
     ch = run[index]
     if ch in rare:
         following = run[index + 1 : index + 3]
@@ -963,12 +971,10 @@ def _signed_at(
             len(following) == 2 and following[0] != "\n" and following[1] in rare
         ):
             return True  # two rare characters with at most one other (no line break) between
-        if following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
-            # a three-byte character split into a rare one and a halfwidth kana
-            return wrong in HALFWIDTH_KANA_CODECS
-        if following[:1] in ASCII_LETTERS and ASCII_LETTERS & set(run[max(0, index - 2) : index]):
-            # inside a Latin word, its last byte paired with the next letter
-            return _ends_in_ascii_letter(ch, wrong)
+        if halfwidth and following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
+            return True  # a three-byte character split into a rare one and a halfwidth kana
+        if ch in merging and following[:1] in ASCII_LETTERS and _after_a_latin_letter(run, index):
+            return True  # inside a Latin word, its last byte paired with the next letter
     if ch in two_byte:
         following = run[index + 1 : index + 4]
         if len(following) == 3 and all(c in two_byte for c in following):
@@ -976,11 +982,27 @@ def _signed_at(
     return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
 
 
-@lru_cache(maxsize=4096)
-def _ends_in_ascii_letter(ch: str, codec: str) -> bool:
-    """Is ``ch`` a double-byte character of ``codec`` whose second byte is an ASCII letter?"""
-    data = ch.encode(codec, "ignore")
-    return len(data) == 2 and chr(data[1]) in ASCII_LETTERS
+def _after_a_latin_letter(run: str, index: int) -> bool:
+    """Is a Latin letter one or two characters before ``index`` (not across a line break)?"""
+    before = run[max(0, index - 2) : index]
+    return before[-1:] in ASCII_LETTERS or (
+        len(before) == 2 and before[0] in ASCII_LETTERS and before[1] != "\n"
+    )
+
+
+def _pair_shapes(pair_characters: dict) -> dict:
+    """CodecPair -> (its rare characters made of a UTF-8 byte and an ASCII letter, whether it
+    reads UTF-8 continuation bytes as halfwidth kana): the lone-character signatures."""
+    shapes = {}
+    for pair, (rare, _) in pair_characters.items():
+        merging = set()
+        for byte, letter in itertools.product(range(0x80, 0xC0), sorted(ASCII_LETTERS)):
+            try:
+                merging.add(bytes((byte, ord(letter))).decode(pair.wrong))
+            except UnicodeDecodeError:
+                continue
+        shapes[pair] = (frozenset(merging.intersection(rare)), pair.wrong in HALFWIDTH_KANA_CODECS)
+    return shapes
 
 
 _CJK_LOCK = threading.Lock()
@@ -1039,13 +1061,12 @@ def _tables_from_data(data: dict) -> _CJKTables:
         for pair in UTF8_AS_CJK_PAIRS
     }
     # The signature regex reads the union of every pair's characters, as built.
+    shapes = _pair_shapes(pair_characters)
     return _CJKTables(
-        signature_re=_signature_re(
-            set().union(*(rare for rare, _ in pair_characters.values())),
-            set().union(*(two_byte for _, two_byte in pair_characters.values())),
-        ),
+        signature_re=_union_signature_re(pair_characters, shapes),
         pair_characters=pair_characters,
         run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
+        pair_shapes=shapes,
     )
 
 
@@ -1106,15 +1127,16 @@ def _build_cjk_tables() -> _CJKTables:
             and not "\u3130" <= ch <= "\u318f"  # Korean jamo written alone (ㅋㅋ, ㅜㅜ)
         }
     signatures[UTF8_AS_CJK_PAIRS[0]].add("锟")  # U+FFFD in UTF-8 read as GBK (锟斤拷)
+    pair_characters = {
+        pair: (signatures[pair], two_byte[pair] - common_kana) for pair in UTF8_AS_CJK_PAIRS
+    }
+    shapes = _pair_shapes(pair_characters)
     return _CJKTables(
-        signature_re=_signature_re(
-            set().union(*signatures.values()), set().union(*two_byte.values()) - common_kana
-        ),
-        pair_characters={
-            pair: (signatures[pair], two_byte[pair] - common_kana) for pair in UTF8_AS_CJK_PAIRS
-        },
+        signature_re=_union_signature_re(pair_characters, shapes),
+        pair_characters=pair_characters,
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
+        pair_shapes=shapes,
     )
 
 
@@ -1132,33 +1154,51 @@ def _two_byte_letters() -> set[str]:
     return {ch for ch in letters if len(ch.encode("utf-8")) == 2}
 
 
-def _signature_re(rare: set[str], two_byte: set[str]) -> re.Pattern:
-    return re.compile(_signature_pattern(rare, two_byte))
+def _union_signature_re(pair_characters: dict, pair_shapes: dict) -> re.Pattern:
+    """One regex matching wherever any pair's own signature matches."""
+    shapes = pair_shapes.values()
+    return re.compile(
+        _signature_pattern(
+            set().union(*(rare for rare, _ in pair_characters.values())),
+            set().union(*(two_byte for _, two_byte in pair_characters.values())),
+            frozenset().union(*(merging for merging, _ in shapes)),
+            any(halfwidth for _, halfwidth in shapes),
+        )
+    )
 
 
-def _signature_pattern(rare: set[str], two_byte: set[str]) -> str:
+def _signature_pattern(
+    rare: set[str], two_byte: set[str], merging: frozenset[str] = frozenset(), halfwidth: bool = False
+) -> str:
     """Two rare characters close together, or four in a row made of two-byte UTF-8 sequences.
 
     Nearly every character of mojibake of CJK text is rare; one alone is a
-    signature when a halfwidth kana follows it: Shift-JIS reads a three-byte
-    UTF-8 character whose last byte is A1-BF as a rare kanji and one of ｡-ｿ
-    ("繝ｴ" for "ヴ"), which Japanese, writing kana after kanji in full width, does not;
-    or when it sits inside a Latin word, one character after its start at most: a
+    signature when a halfwidth kana follows it (``halfwidth``: Shift-JIS reads a
+    three-byte UTF-8 character whose last byte is A1-BF as a rare kanji and one of
+    ｡-ｿ, "繝ｴ" for "ヴ", which Japanese, writing kana after kanji in full width, does
+    not); or when it is one of ``merging``, a UTF-8 byte and an ASCII letter read as
+    one character, inside a Latin word, one character after its start at most: a
     UTF-8 character there (a fullwidth letter, a quote) whose last byte paired with
-    the ASCII letter after it ("javascr節뎟t" for "javascrｉpt" read as EUC-KR).  Cyrillic, Greek
+    the letter after it ("javascr節뎟t" for "javascrｉpt" read as EUC-KR).  Cyrillic, Greek
     or accented Latin text (two bytes a letter) reads instead as a row of
     characters whose code-page bytes are a UTF-8 lead C2-DF and a continuation
     byte, some of them common; four in a row are rare in clean text.
     """
     two_byte_chars = {ch for chars in two_byte for ch in chars}
     rare_class, two_byte_class = _char_class(rare), _char_class(two_byte_chars)
+    lone = []
+    if halfwidth:
+        lone.append(f"(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]")
+    if merging:
+        merging_class = _char_class(set(merging))
+        lone.append(f"(?<=[A-Za-z][{merging_class}])(?=[A-Za-z])")
+        lone.append(f"(?<=[A-Za-z].[{merging_class}])(?=[A-Za-z])")
     # One leading class, then the branch is checked behind it (see UTF8_SIGNATURE_RE).
     return (
         f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
         f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
-        f"|(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]"
-        f"|(?<=[A-Za-z][{rare_class}])(?=[A-Za-z])|(?<=[A-Za-z].[{rare_class}])(?=[A-Za-z])"
-        "|(?<=锟)斤拷)"
+        + "".join(f"|{branch}" for branch in lone)
+        + "|(?<=锟)斤拷)"
     )
 
 
