@@ -87,7 +87,7 @@ def test_text_the_gate_lets_through_is_left_alone_by_the_engine(text: str) -> No
 @cache
 def pair_signature_regexes() -> dict:
     tables = repair._cjk_tables()
-    return {pair: re.compile(repair._signature_pattern(*characters))
+    return {pair: re.compile(repair._signature_pattern(*characters, *tables.pair_shapes[pair]))
             for pair, characters in tables.pair_characters.items()}
 
 
@@ -95,8 +95,11 @@ def pair_signature_regexes() -> dict:
 def pair_material() -> tuple[str, ...]:
     """Some characters of every pair's signature classes (rare ones, two-byte readings)."""
     chars: list[str] = []
-    for rare, two_byte in repair._flat_pair_characters(repair._cjk_tables()).values():
+    tables = repair._cjk_tables()
+    for rare, two_byte in repair._flat_pair_characters(tables).values():
         chars += sorted(rare)[::400] + sorted(two_byte)[::8]
+    for merging, _ in tables.pair_shapes.values():
+        chars += sorted(merging)[::40]
     return tuple(chars)
 
 
@@ -105,9 +108,10 @@ def pair_material() -> tuple[str, ...]:
 @example(None)
 def test_signed_pairs_are_the_pairs_whose_signature_regex_matches(data) -> None:
     """``signed_pairs`` checks with sets what each pair's own signature regex would match."""
-    texts = ["鍙戝竷鏃堕棿", "锟斤拷", "锟斤", "鍙\n戝", "鍙 戝", "a鍙x戝b", "ÄãºÃ"]
+    texts = ["鍙戝竷鏃堕棿", "锟斤拷", "锟斤", "鍙\n戝", "鍙 戝", "a鍙x戝b", "ÄãºÃ", "aゎa", "繝ｴ",
+             "javascr節뎟t", "ja節\n뎟t", "javascr锝塸t"]
     if data is not None:
-        alphabet = st.one_of(st.sampled_from(pair_material()), st.sampled_from(" \n锟斤拷a中"))
+        alphabet = st.one_of(st.sampled_from(pair_material()), st.sampled_from(" \n锟斤拷a中ｴ"))
         texts = [data.draw(st.text(alphabet=alphabet, max_size=12))]
     tables = repair._cjk_tables()
     for text in texts:

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixenc.pipeline import repair_text
-from fixenc.repair import CODEC_PAIRS, _units, looks_damaged, repair_mojibake
+from fixenc.repair import CODEC_PAIRS, _cjk_tables, _units, looks_damaged, repair_mojibake
 
 CHINESE = "国务院办公厅发布了关于推进城镇老旧小区改造工作的指导意见，要求各地加快工作进度。"
 TRADITIONAL = "今天晚上我值班所以不會再回家睡覺了，明天中午就直接在大伯家出門。"
@@ -532,3 +532,109 @@ def test_real_question_marks_after_gbk_read_as_latin1_stay_question_marks():
     clean = "你好吗?? 我很好"
     damaged = clean.encode("gbk").decode("latin-1")
     assert repair_mojibake(damaged)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "headline", ["СТИХИ О ЛЮБВИ", "ПРАВИЛА ИГРЫ: Release 2", "КРИТИКА И ОТЗЫВЫ 2023"]
+)
+def test_cyrillic_swap_of_a_headline_in_capitals_is_repaired(headline: str) -> None:
+    # KOI8-R capitals read as Windows-1251 are small letters, with no sign in their
+    # case; "й" after a consonant ("уфйий" for "СТИХИ") is one, and the repair is
+    # judged on its letters, not held back for being in capitals.
+    damaged = headline.encode("koi8_r").decode("cp1251")
+    assert not any(ch.isupper() for ch in damaged if not ch.isascii())
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == headline
+
+
+@pytest.mark.parametrize(
+    "clean",
+    ["он сказал, что будет сильнй дождь", "новый ПРОЕКТ в СССР", "СТИХИ О ЛЮБВИ", "уйти в лес"],
+)
+def test_cyrillic_small_letters_and_capitals_that_are_text_stay(clean: str) -> None:
+    # A typo may put "й" after a consonant; the swap's reading of it is no text.
+    assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "original", ["See pp. 112–118 of the report.", "Open 9am – 5pm daily", "Scores: 3–1, 2–2."]
+)
+def test_a_lone_big5_dash_between_digits_or_spaces_is_repaired(original: str) -> None:
+    # Big5's "–" (A1 56) reads "¡V" as Latin-1: a sign glued to a letter, between
+    # non-letters; the model scores the dash as neutral, so it needs no margin.
+    damaged = original.encode("cp950").decode("latin-1")
+    assert "¡V" in damaged
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["¡Viva México! ¡Vamos!", "dijo:¡Vamos ya", "Price: £M5 or £K"])
+def test_latin1_signs_before_a_word_are_not_lone_big5_marks(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        (
+            '請寄信到我們的信箱詢問詳情 <a href="mailto:abc@example.com">abc@example.com</a> 或 '
+            '<a href="mailto:def@example.org">def@example.org</a>'
+        ),
+        "報名請洽活動聯絡人：陳先生 0912-345678、 賴宥廷 0933-222111，謝謝大家的支持。",
+    ],
+)
+def test_a_big5_island_on_a_trusted_page_is_judged_per_byte(original: str) -> None:
+    # A lone "或" between links, a name of rarer characters: per character they read
+    # little better (or worse) than the Latin-1 signs they were read as, but the
+    # line has proved its pair, and per byte the reading is far better.
+    assert repair_mojibake(original.encode("cp950").decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
+    "latin", ["Temperature 25°C today", "café au lait, crème brûlée", "©2005 Ünïcode Inc."]
+)
+def test_latin1_text_on_a_page_that_trusts_big5_stays(latin: str) -> None:
+    chinese = "活動報名的聯絡方式如下，歡迎各界朋友來信詢問相關事宜，我們會盡快回覆。"
+    damaged = chinese.encode("cp950").decode("latin-1") + "\n" + latin
+    assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
+
+
+@pytest.mark.parametrize("original", ["ヴ (U+30F4)", "key: ソ", "Title: ヴ"])
+def test_a_lone_katakana_read_as_shift_jis_is_repaired(original: str) -> None:
+    # UTF-8 "ヴ" (E3 83 B4) reads as Shift-JIS "繝ｴ": one rare kanji and one
+    # halfwidth kana, the byte that only ends a UTF-8 character.
+    damaged = original.encode("utf-8").decode("cp932")
+    assert len(damaged) == len(original) + 1
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["檸檬ｦ買ｳ", "蜘蛛ｶﾞｲﾙ", "半角ｶﾀｶﾅ"])
+def test_kanji_before_halfwidth_kana_that_are_text_stay(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize("original", ['<a href="javascrｉpt:alert(1)">', "url(javaｓcript:void)"])
+def test_a_fullwidth_letter_inside_a_latin_word_read_as_euc_kr_is_repaired(original: str) -> None:
+    # "ｉ" is EF BD 89; EUC-KR (cp949) pairs 89 with the "p" after it ("節뎟"): a rare
+    # Hangul syllable inside a Latin word, which Korean glued to a word does not make.
+    damaged = original.encode("utf-8").decode("cp949")
+    assert looks_damaged(damaged)
+    assert repair_mojibake(damaged)[0] == original
+
+
+@pytest.mark.parametrize("clean", ["Windows用ソフト", "iPhone用のアプリ", "我哋用app睇video"])
+def test_cjk_glued_to_latin_words_stays(clean: str) -> None:
+    assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "damaged, wrong",
+    [("Title: 繝ｴ", "cp932"), ("javascr節뎟t", "cp949"), ("javascr锝塸t", "gb18030")],
+)
+def test_a_lone_rare_character_signs_only_the_code_page_that_makes_its_shape(
+    damaged: str, wrong: str
+) -> None:
+    # Only Shift-JIS (and EUC-JP) read halfwidth kana; only a code page whose second byte
+    # may be ASCII merges a character with the next letter.  Signing every pair let GBK
+    # compete for a Shift-JIS span and take its pair choice.
+    assert [pair.wrong for pair in _cjk_tables().signed_pairs(damaged)] == [wrong]
