@@ -481,6 +481,19 @@ def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     assert any(fix.kind == "mojibake-lossy" and 0x81 in fix.guessed for fix in fixes)
 
 
+def test_a_reading_that_mixes_a_script_the_model_does_not_know_with_another_is_refused():
+    # 齟 ꗶ (Vai) ޱ (Thaana) ﾙ: Shift-JIS text read as UTF-8 after a decoder's mistake.
+    assert repair_mojibake("齟齬ｶﾞｱﾙ") == ("齟齬ｶﾞｱﾙ", [])
+
+
+@pytest.mark.parametrize(
+    "clean", ["ภาษาไทยเป็นภาษาที่สวยงาม", "हिन्दी भाषा बहुत सुंदर है", "Բարեւ, ինչպե՞ս ես",
+              "ქართული ენა ლამაზია", "தமிழ் மொழி அழகானது"],
+)  # fmt: skip
+def test_scripts_the_model_does_not_know_are_still_repaired(clean: str):
+    assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean
+
+
 def test_combining_marks_on_letters_are_still_repaired():
     clean = unicodedata.normalize("NFD", "Le café de la gare est fermé")
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean

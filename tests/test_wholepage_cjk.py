@@ -11,7 +11,8 @@ import unicodedata
 
 import pytest
 
-from fixenc.wholepage import _CharOffsets, _writing_system, redecode_page
+from fixenc.langmodel import writing_system
+from fixenc.wholepage import _CharOffsets, redecode_page
 
 LOST = "\ufffd"
 
@@ -155,10 +156,10 @@ def test_guesses_are_no_letters_of_scripts_the_page_does_not_use(codec: str) -> 
              "값이 오늘 올랐습니다. 값이 오늘 올랐습니다.")
     damaged = clean.encode("utf-8").decode(codec, "replace")
     repaired, _ = redecode_page(damaged)
-    assert not [ch for ch in repaired if not ch.isascii() and _writing_system(ch).startswith("block")]
+    assert not [ch for ch in repaired if not ch.isascii() and writing_system(ch).startswith("script ")]
 
 
 def test_writing_systems() -> None:
-    assert [_writing_system(ch) for ch in "가かカ漢Жé、！"] == [
+    assert [writing_system(ch) for ch in "가かカ漢Жé、！"] == [
         "hangul", "kana", "kana", "han", "cyrillic", "latin", "common", "common"]
-    assert _writing_system("ﯼ").startswith("block") and _writing_system("꩔").startswith("block")
+    assert writing_system("ﯼ").startswith("script ") and writing_system("꩔").startswith("script ")

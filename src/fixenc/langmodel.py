@@ -313,6 +313,27 @@ def script_of(ch: str) -> str:
     return "other"
 
 
+@lru_cache(maxsize=1 << 16)
+def writing_system(ch: str) -> str:
+    """Hangul, kana, Han, the model's script of other letters, or "script NAME" for a letter,
+    digit or combining mark of no modelled script (NAME: the first word of its Unicode name,
+    THAI, ARMENIAN, VAI, ARABIC for presentation forms); "common" for punctuation, symbols,
+    spaces."""
+    code = ord(ch)
+    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
+        return "hangul"
+    if 0x3040 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
+        return "kana"
+    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F:
+        return "han"
+    if unicodedata.category(ch)[0] not in "LMN":
+        return "common"
+    script = script_of(ch)
+    if script not in ("other", "cjk"):
+        return script
+    return "script " + (unicodedata.name(ch, "").partition(" ")[0] or f"{code >> 7}")
+
+
 @lru_cache(maxsize=65536)
 def _lower(ch: str) -> str:
     # casefold, as wordfreq does: ß is counted as ss, ς as σ

@@ -2265,7 +2265,7 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
     holes = candidate.after.count("\ufffd")
     if holes and holes > _holes_before(text, candidate):
         return False
-    if _orphan_mark(text, candidate):
+    if _orphan_mark(text, candidate) or _mixes_unmodelled_script(candidate.after):
         return False
     if PAIR_FAMILY.get(candidate.codecs[:2]) == "legacy-as-latin" and _touches_cjk(text, candidate):
         # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
@@ -2290,6 +2290,27 @@ def _orphan_mark(text: str, candidate: _Candidate) -> bool:
         if COMBINING_CHARS[ch] and (not previous or previous.isspace()):
             return True
         previous = ch
+    return False
+
+
+def _mixes_unmodelled_script(after: str) -> bool:
+    """Does the repair put a letter of a script the model does not know right next to a letter
+    of another writing system?  A word is written in one script; bytes decoded in the wrong
+    places give such mixtures ('齟齬ｶﾞｱﾙ' read as UTF-8 is 齟, a Vai letter, a Thaana letter
+    and ﾙ), which the model scores as mere unknown characters."""
+    previous = ""
+    for ch in after:
+        if COMBINING_CHARS[ch]:
+            continue  # a mark sits on the letter before it
+        system = langmodel.writing_system(ch) if not ch.isascii() else "ascii"
+        if system == "common":
+            previous = ""
+            continue
+        if previous and system != previous and "ascii" not in (system, previous) and (
+            system.startswith("script ") or previous.startswith("script ")
+        ):
+            return True
+        previous = system
     return False
 
 

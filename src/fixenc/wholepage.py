@@ -595,43 +595,25 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
 
 
 def _page_systems(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> frozenset[str]:
-    """The writing systems (``_writing_system``) of the page's undamaged letters."""
+    """The writing systems (``langmodel.writing_system``) of the page's undamaged letters."""
     systems = set()
     position = 0
     for start, end, _ in [*windows, (len(data), len(data), [])]:
         for run in NON_ASCII_RUN.findall(data[position:start].decode(RIGHT_CODEC, "replace")):
-            systems.update(map(_writing_system, run))
+            systems.update(map(langmodel.writing_system, run))
         position = end
     return frozenset(systems)
 
 
 def _fits_page(text: str, systems: frozenset[str]) -> bool:
-    """Are the letters of no modelled script in a reading of lost bytes (``_writing_system``'s
-    blocks) of blocks the page's undamaged text has?  Any letter decodes from some bytes: a
+    """Are the letters of no modelled script in a reading of lost bytes (``langmodel.writing_system``'s
+    "script NAME") of scripts the page's undamaged text has?  Any letter decodes from some bytes: a
     Korean page's lost lead byte read as an Arabic presentation form (ﯼ) or a Cham digit
     scored as well as a rare Hangul syllable."""
     return all(
-        _writing_system(ch) in systems for ch in text
-        if not ch.isascii() and _writing_system(ch).startswith("block")
+        langmodel.writing_system(ch) in systems for ch in text
+        if not ch.isascii() and langmodel.writing_system(ch).startswith("script ")
     )
-
-
-@lru_cache(maxsize=1 << 16)
-def _writing_system(ch: str) -> str:
-    """Hangul, kana, Han, the model's script of other letters, or the 128-character block of a
-    letter, digit or combining mark of no modelled script; "common" for punctuation, symbols,
-    spaces."""
-    code = ord(ch)
-    if 0xAC00 <= code <= 0xD7AF or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F:
-        return "hangul"
-    if 0x3040 <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F:
-        return "kana"
-    if 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x3134F:
-        return "han"
-    if unicodedata.category(ch)[0] not in "LMN":
-        return "common"
-    script = langmodel.script_of(ch)
-    return script if script not in ("other", "cjk") else f"block {code >> 7}"
 
 
 def _still_quoting(quoting: bool, piece: str) -> bool:
