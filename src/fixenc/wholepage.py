@@ -578,7 +578,16 @@ def _readers(codec: str) -> tuple[str, ...]:
     return (codec, *(other for other in family if other != codec))
 
 
-def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> dict[str, float]:
+class _PageNgrams(dict):
+    """N-gram -> ``PAGE_WEIGHT * log(1 + count)``, and ``chars``, every character of those
+    n-grams: a reading of none of them gets no bonus, without looking its n-grams up."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__(weights)
+        self.chars = frozenset("".join(weights))
+
+
+def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> _PageNgrams:
     """``PAGE_WEIGHT * log(1 + count)`` of the page's character bigrams and trigrams that hold a
     non-ASCII character (the bonus ``_page_bonus`` adds up, computed once per n-gram)."""
     counts: Counter = Counter()
@@ -589,7 +598,7 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
             counts.update(map(str.__add__, run, run[1:]))
             counts.update(map("".join, zip(run, run[1:], run[2:])))
         position = end
-    return {ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()}
+    return _PageNgrams({ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()})
 
 
 def _still_quoting(quoting: bool, piece: str) -> bool:
@@ -607,7 +616,7 @@ def _best_reading(
     readings: tuple[tuple[str, tuple], ...],
     left: str,
     right: str,
-    page: dict[str, float],
+    page: _PageNgrams,
     quoting: bool = False,
 ) -> tuple[str, tuple] | None:
     if not readings:
@@ -616,19 +625,22 @@ def _best_reading(
     # unigrams and the page's own n-grams (the rest hold a negligible share).
     first = len(left)
     shortlisted = len(readings) > READING_SHORTLIST
+    following = right[:1]
     prescored = []
     for reading in readings:
         text = reading[0]
-        context = left + text + right
-        bonus = _page_bonus(context, first, first + len(text), page)
+        # Most readings hold characters the page never shows: they get no bonus.
+        bonus = (
+            0.0
+            if page.chars.isdisjoint(text)
+            else _page_bonus(left + text + right, first, first + len(text), page)
+        )
         if quoting and "”" in text:
             bonus += QUOTE_CLOSING_LOGPROB
         if not shortlisted:  # all are scored by the full model: no need to rank them
             prescored.append((0.0, bonus, reading))
             continue
-        unigrams = sum(map(langmodel.char_logprob, text))
-        marks = langmodel.punctuation_logprob(text + right[:1])
-        prescored.append((unigrams + marks + bonus, bonus, reading))
+        prescored.append((_reading_prior(text, following) + bonus, bonus, reading))
     if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
@@ -645,7 +657,18 @@ def _best_reading(
     return prescored[scores.index(best)][2]
 
 
-def _page_bonus(context: str, first: int, last: int, page: dict[str, float]) -> float:
+@lru_cache(maxsize=1 << 16)
+def _reading_prior(text: str, following: str) -> float:
+    """Unigrams of a reading and the frequency of its marks of punctuation, ``following`` the
+    character after it: what ranks a window's readings before the full model scores the best.
+
+    Cached: the same characters lose the same bytes all over a page and across pages.
+    """
+    unigrams = sum(map(langmodel.char_logprob, text))
+    return unigrams + langmodel.punctuation_logprob(text + following)
+
+
+def _page_bonus(context: str, first: int, last: int, page: _PageNgrams) -> float:
     """log(1 + count) on the page of each bigram and trigram that holds a guessed character."""
     bonus = 0.0
     for size in (2, 3):
