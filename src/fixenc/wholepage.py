@@ -332,7 +332,14 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
             limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
         head = tuple(None if p in lost else data[p] for p in range(position, limit))
         for size, char, values in _characters(head):
-            walk(position + size, text + char, filled + values)
+            if position + size < end:
+                walk(position + size, text + char, filled + values)
+                continue
+            # The window's last character: what the call for it would do, without the call
+            # (a character that lost two bytes has thousands of readings).
+            steps[0] += 1
+            if len(results) <= MAX_CANDIDATES and steps[0] <= MAX_STEPS:
+                results.append((text + char, filled + values))
 
     walk(start, "", ())
     if steps[0] > MAX_STEPS:
@@ -554,11 +561,13 @@ def _redamaging(
     codec: str,
 ) -> list[tuple[str, tuple]]:
     """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
-    kept = []
+    readings = [reading for reading in readings if _possible(reading[0])]
     readers = _readers(codec)
+    fitting = _fitting_in_one_decode(readings, window, places, expected, readers)
+    if fitting is not None:
+        return [reading for reading, fits in zip(readings, fitting) if fits]
+    kept = []
     for reading in readings:
-        if not _possible(reading[0]):
-            continue
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
@@ -567,7 +576,43 @@ def _redamaging(
     return kept
 
 
-@lru_cache(maxsize=4096)
+def _fitting_in_one_decode(
+    readings: list[tuple[str, tuple]],
+    window: bytearray,
+    places: tuple[int, ...],
+    expected: str,
+    readers: tuple[str, ...],
+) -> list[bool] | None:
+    """Whether each reading fits, from one decode per reader of every filled window joined by
+    NUL bytes; None where that could differ from decoding each window alone.
+
+    Why: a character that lost two bytes has thousands of readings, and decoding each on
+    its own was a third of a lossy page's time.  No codec's multi-byte character holds a
+    NUL, so each NUL is read alone and the pieces line up with the readings (checked by
+    their count).  A window whose last character is no U+FFFD decodes alone with every
+    decision made inside it, so it fits alone only if its piece equals ``expected``; a
+    piece that does is confirmed alone (the NUL after a cut-off character may change how
+    its bytes were split).
+    """
+    if not readings or expected.endswith(LOST) or 0 in window or list(places) != sorted(set(places)):
+        return None
+    cuts = [-1, *places, len(window)]
+    template = b"%c".join(
+        bytes(window[before + 1 : after]).replace(b"%", b"%%") for before, after in pairwise(cuts)
+    )
+    joined = b"\0".join([template % values for _, values in readings])
+    fitting = [False] * len(readings)
+    for reader in readers:
+        pieces = joined.decode(reader, "replace").split("\0")
+        if len(pieces) != len(readings):
+            return None
+        for index, piece in enumerate(pieces):
+            if piece == expected and not fitting[index]:
+                fitting[index] = (template % readings[index][1]).decode(reader, "replace") == expected
+    return fitting
+
+
+@lru_cache(maxsize=1 << 16)  # a window's readings hold thousands of characters
 def _possible(text: str) -> bool:
     """No character of ``text`` is one a guess may not produce (``IMPOSSIBLE_CATEGORIES``)."""
     return not any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in text)
