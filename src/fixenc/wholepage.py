@@ -594,7 +594,12 @@ def _fitting_in_one_decode(
     piece that does is confirmed alone (the NUL after a cut-off character may change how
     its bytes were split).
     """
-    if not readings or expected.endswith(LOST) or 0 in window or list(places) != sorted(set(places)):
+    if (
+        not readings
+        or expected.endswith(LOST)
+        or 0 in window
+        or list(places) != sorted(set(places))
+    ):
         return None
     cuts = [-1, *places, len(window)]
     template = b"%c".join(
@@ -608,7 +613,8 @@ def _fitting_in_one_decode(
             return None
         for index, piece in enumerate(pieces):
             if piece == expected and not fitting[index]:
-                fitting[index] = (template % readings[index][1]).decode(reader, "replace") == expected
+                alone = template % readings[index][1]
+                fitting[index] = alone.decode(reader, "replace") == expected
     return fitting
 
 
