@@ -249,17 +249,18 @@ class _Model:
             if len(probe) < len(run) or size >= LANGUAGE_PROBE_CHARS:
                 break
             probed += 1
-        order = range(len(languages))
-        if probed < len(runs) and len(languages) > LANGUAGE_SHORTLIST:
-            order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
         if probed == len(runs):
-            rest, partial = [], totals
-        else:
-            rest, partial = runs, [0.0] * len(languages)
+            # The probe held every run (short texts: the candidates of a lost byte): its
+            # totals are the scores, and the first best language wins.
+            best = max(totals)
+            return best, languages[totals.index(best)].name
+        order = range(len(languages))
+        if len(languages) > LANGUAGE_SHORTLIST:
+            order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]
-            total = partial[index] + language.runs_total(rest)
+            total = 0.0 + language.runs_total(runs)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name

@@ -1007,18 +1007,22 @@ class _CJKTables:
         compiling a regex per pair took a tenth of a second of a process's first page that
         showed the signature.
         """
-        unsigned = list(_flat_pair_characters(self).items())
-        signed: list[CodecPair] = []
+        # Flags by position, not a set of pairs: hashing a pair (a dataclass) at every hit
+        # was a tenth of the time of a page of lossy GBK.
+        pairs = list(_flat_pair_characters(self).items())
+        signed = [False] * len(pairs)
+        left = len(pairs)
         hit = self.signature_re.search(run)
-        while hit and unsigned:
+        while hit and left:
             index = hit.start()
-            for entry in list(unsigned):
-                pair, (rare, two_byte) = entry
-                if _signed_at(run, index, rare, two_byte, *self.pair_shapes[pair]):
-                    signed.append(pair)
-                    unsigned.remove(entry)
+            for number, (pair, (rare, two_byte)) in enumerate(pairs):
+                if not signed[number] and _signed_at(
+                    run, index, rare, two_byte, *self.pair_shapes[pair]
+                ):
+                    signed[number] = True
+                    left -= 1
             hit = self.signature_re.search(run, index + 1)
-        return tuple(pair for pair in self.pair_characters if pair in signed)
+        return tuple(pair for (pair, _), flag in zip(pairs, signed) if flag)
 
 
 @lru_cache(maxsize=2)

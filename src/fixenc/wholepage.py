@@ -332,7 +332,14 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
             limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
         head = tuple(None if p in lost else data[p] for p in range(position, limit))
         for size, char, values in _characters(head):
-            walk(position + size, text + char, filled + values)
+            if position + size < end:
+                walk(position + size, text + char, filled + values)
+                continue
+            # The window's last character: what the call for it would do, without the call
+            # (a character that lost two bytes has thousands of readings).
+            steps[0] += 1
+            if len(results) <= MAX_CANDIDATES and steps[0] <= MAX_STEPS:
+                results.append((text + char, filled + values))
 
     walk(start, "", ())
     if steps[0] > MAX_STEPS:
@@ -556,11 +563,13 @@ def _redamaging(
     codec: str,
 ) -> list[tuple[str, tuple]]:
     """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
-    kept = []
+    readings = [reading for reading in readings if _possible(reading[0])]
     readers = _readers(codec)
+    fitting = _fitting_in_one_decode(readings, window, places, expected, readers)
+    if fitting is not None:
+        return [reading for reading, fits in zip(readings, fitting) if fits]
+    kept = []
     for reading in readings:
-        if not _possible(reading[0]):
-            continue
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
@@ -569,7 +578,49 @@ def _redamaging(
     return kept
 
 
-@lru_cache(maxsize=4096)
+def _fitting_in_one_decode(
+    readings: list[tuple[str, tuple]],
+    window: bytearray,
+    places: tuple[int, ...],
+    expected: str,
+    readers: tuple[str, ...],
+) -> list[bool] | None:
+    """Whether each reading fits, from one decode per reader of every filled window joined by
+    NUL bytes; None where that could differ from decoding each window alone.
+
+    Why: a character that lost two bytes has thousands of readings, and decoding each on
+    its own was a third of a lossy page's time.  No codec's multi-byte character holds a
+    NUL, so each NUL is read alone and the pieces line up with the readings (checked by
+    their count).  A window whose last character is no U+FFFD decodes alone with every
+    decision made inside it, so it fits alone only if its piece equals ``expected``; a
+    piece that does is confirmed alone (the NUL after a cut-off character may change how
+    its bytes were split).
+    """
+    if (
+        not readings
+        or expected.endswith(LOST)
+        or 0 in window
+        or list(places) != sorted(set(places))
+    ):
+        return None
+    cuts = [-1, *places, len(window)]
+    template = b"%c".join(
+        bytes(window[before + 1 : after]).replace(b"%", b"%%") for before, after in pairwise(cuts)
+    )
+    joined = b"\0".join([template % values for _, values in readings])
+    fitting = [False] * len(readings)
+    for reader in readers:
+        pieces = joined.decode(reader, "replace").split("\0")
+        if len(pieces) != len(readings):
+            return None
+        for index, piece in enumerate(pieces):
+            if piece == expected and not fitting[index]:
+                alone = template % readings[index][1]
+                fitting[index] = alone.decode(reader, "replace") == expected
+    return fitting
+
+
+@lru_cache(maxsize=1 << 16)  # a window's readings hold thousands of characters
 def _possible(text: str) -> bool:
     """No character of ``text`` is one a guess may not produce (``IMPOSSIBLE_CATEGORIES``)."""
     return not any(unicodedata.category(char) in IMPOSSIBLE_CATEGORIES for char in text)
@@ -580,7 +631,16 @@ def _readers(codec: str) -> tuple[str, ...]:
     return (codec, *(other for other in family if other != codec))
 
 
-def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> dict[str, float]:
+class _PageNgrams(dict):
+    """N-gram -> ``PAGE_WEIGHT * log(1 + count)``, and ``chars``, every character of those
+    n-grams: a reading of none of them gets no bonus, without looking its n-grams up."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__(weights)
+        self.chars = frozenset("".join(weights))
+
+
+def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> _PageNgrams:
     """``PAGE_WEIGHT * log(1 + count)`` of the page's character bigrams and trigrams that hold a
     non-ASCII character (the bonus ``_page_bonus`` adds up, computed once per n-gram)."""
     counts: Counter = Counter()
@@ -591,7 +651,7 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
             counts.update(map(str.__add__, run, run[1:]))
             counts.update(map("".join, zip(run, run[1:], run[2:])))
         position = end
-    return {ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()}
+    return _PageNgrams({ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()})
 
 
 def _page_systems(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> frozenset[str]:
@@ -631,7 +691,7 @@ def _best_reading(
     readings: tuple[tuple[str, tuple], ...],
     left: str,
     right: str,
-    page: dict[str, float],
+    page: _PageNgrams,
     quoting: bool = False,
 ) -> tuple[str, tuple] | None:
     if not readings:
@@ -640,19 +700,22 @@ def _best_reading(
     # unigrams and the page's own n-grams (the rest hold a negligible share).
     first = len(left)
     shortlisted = len(readings) > READING_SHORTLIST
+    following = right[:1]
     prescored = []
     for reading in readings:
         text = reading[0]
-        context = left + text + right
-        bonus = _page_bonus(context, first, first + len(text), page)
+        # Most readings hold characters the page never shows: they get no bonus.
+        bonus = (
+            0.0
+            if page.chars.isdisjoint(text)
+            else _page_bonus(left + text + right, first, first + len(text), page)
+        )
         if quoting and "”" in text:
             bonus += QUOTE_CLOSING_LOGPROB
         if not shortlisted:  # all are scored by the full model: no need to rank them
             prescored.append((0.0, bonus, reading))
             continue
-        unigrams = sum(map(langmodel.char_logprob, text))
-        marks = langmodel.punctuation_logprob(text + right[:1])
-        prescored.append((unigrams + marks + bonus, bonus, reading))
+        prescored.append((_reading_prior(text, following) + bonus, bonus, reading))
     if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
@@ -669,7 +732,18 @@ def _best_reading(
     return prescored[scores.index(best)][2]
 
 
-def _page_bonus(context: str, first: int, last: int, page: dict[str, float]) -> float:
+@lru_cache(maxsize=1 << 16)
+def _reading_prior(text: str, following: str) -> float:
+    """Unigrams of a reading and the frequency of its marks of punctuation, ``following`` the
+    character after it: what ranks a window's readings before the full model scores the best.
+
+    Cached: the same characters lose the same bytes all over a page and across pages.
+    """
+    unigrams = sum(map(langmodel.char_logprob, text))
+    return unigrams + langmodel.punctuation_logprob(text + following)
+
+
+def _page_bonus(context: str, first: int, last: int, page: _PageNgrams) -> float:
     """log(1 + count) on the page of each bigram and trigram that holds a guessed character."""
     bonus = 0.0
     for size in (2, 3):
