@@ -7,12 +7,13 @@ the wrong codec is valid UTF-8 apart from those bytes.
 
 from __future__ import annotations
 
+import codecs as codecs_module
 import unicodedata
 
 import pytest
 
 from fixenc.langmodel import writing_system
-from fixenc.wholepage import _CharOffsets, redecode_page
+from fixenc.wholepage import WRONG_PAGE_CODECS, _CharOffsets, _probe, _rules_out, redecode_page
 
 LOST = "\ufffd"
 
@@ -163,3 +164,31 @@ def test_writing_systems() -> None:
     assert [writing_system(ch) for ch in "가かカ漢Жé、！"] == [
         "hangul", "kana", "kana", "han", "cyrillic", "latin", "common", "common"]
     assert writing_system("ﯼ").startswith("script ") and writing_system("꩔").startswith("script ")
+
+
+def _question_per_byte(error: UnicodeDecodeError) -> tuple[str, int]:
+    return "?", error.start + 1
+
+
+codecs_module.register_error("fixenc-test-question", _question_per_byte)
+
+
+@pytest.mark.parametrize("codec", ["gb18030", "gbk", "cp950", "big5hkscs", "cp932", "euc_jp", "cp949"])
+@pytest.mark.parametrize("errors", ["strict", "replace", "fixenc-test-question"])
+@pytest.mark.parametrize(
+    "clean", ["今天天气很好，我们去公园散步吧。", "東京の天気は晴れです。明日も晴れるでしょう。",
+              "서울의 날씨는 맑습니다. 내일도 맑겠습니다.", "Привет, как дела? Всё хорошо.",
+              "Ça va? Très bien, merci."],
+)  # fmt: skip
+def test_the_probe_never_rules_out_the_codec_that_did_the_damage(codec: str, errors: str, clean: str):
+    try:
+        damaged = clean.encode("utf-8").decode(codec, errors)
+    except UnicodeDecodeError:
+        return  # not a page this codec reads without loss
+    probe = _probe(damaged)
+    assert not (probe and _rules_out(probe, codec))
+
+
+@pytest.mark.parametrize("clean", ["今天天气很好，我们去公园散步吧。", "서울의 날씨는 맑습니다."])
+def test_clean_cjk_pages_are_ruled_out_by_their_probe(clean: str):
+    assert all(_rules_out(_probe(clean), codec) for codec in WRONG_PAGE_CODECS)

@@ -40,6 +40,7 @@ With no quote open, the commoner mark is the guess; the fix reports it as guesse
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
 import unicodedata
@@ -105,13 +106,18 @@ PAGE_WEIGHT = 1.0
 MARGIN = 1.0
 # Pages with fewer damaged characters than this are left to the span-by-span repair stage.
 MIN_DAMAGED_CHARS = 3
+# Characters of a page checked first (``_rules_out``) before all of it is encoded.
+PROBE_CHARS = 1024
 
 
 def redecode_page(text: str) -> tuple[str, list[Fix]]:
     """Re-decode a page that was UTF-8 read as a CJK double-byte codec, or return it unchanged."""
     if text.isascii() or not WRONG_READING.search(text):
         return text, []
+    probe = _probe(text)
     for codec in WRONG_PAGE_CODECS:
+        if probe and _rules_out(probe, codec):
+            continue
         encoded = _encode_with_gaps(text, codec)
         if encoded is None:
             continue
@@ -158,6 +164,38 @@ def _sample(text: str) -> str:
     match = NON_ASCII_RUN.search(text)
     start = max(0, match.start() - 20) if match else 0
     return text[start : start + 60]
+
+
+def _probe(text: str) -> str:
+    """Up to ``PROBE_CHARS`` characters from the first non-ASCII one that starts the text or
+    follows an ASCII character other than '?', up to the first U+FFFD or '?' (a lost byte may
+    stand there).  An ASCII byte ends every UTF-8 character, so in the page's bytes the probe
+    starts on a character boundary."""
+    match = PROBE_START.search(text)
+    if match is None:
+        return ""
+    probe = text[match.start() : match.start() + PROBE_CHARS]
+    return PROBE_END.split(probe, 1)[0]
+
+
+PROBE_START = re.compile("(?:^|(?<=[\\x00-\\x3e\\x40-\\x7f]))[^\\x00-\\x7f]")
+PROBE_END = re.compile("[?\ufffd]")
+
+
+def _rules_out(probe: str, codec: str) -> bool:
+    """Is the page surely no UTF-8 read as ``codec``?  True when its probe does not encode in
+    ``codec``, or its bytes are no UTF-8 (an incomplete character at the end aside): the whole
+    page would fail the same way.  Clean pages are mostly told by this, without encoding
+    all of them in each of the seven code pages."""
+    try:
+        data = probe.encode(codec)
+    except UnicodeEncodeError:
+        return True
+    try:
+        codecs.getincrementaldecoder(RIGHT_CODEC)().decode(data, False)
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _encode_with_gaps(text: str, codec: str) -> tuple[bytearray, list[int]] | None:
