@@ -494,6 +494,12 @@ def test_scripts_the_model_does_not_know_are_still_repaired(clean: str):
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean
 
 
+def test_a_script_s_own_marks_after_a_space_are_repaired():
+    # Arabic stored in visual order (presentation forms) puts its vowel marks before letters.
+    clean = "Dia berkata:\n\nَﺏَﺘَﻛ ُﺪَﻟَﻮﻟﺍ ﺔَﻟﺎَﺳِّﺮﻟﺍ"
+    assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean
+
+
 def test_combining_marks_on_letters_are_still_repaired():
     clean = unicodedata.normalize("NFD", "Le café de la gare est fermé")
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean

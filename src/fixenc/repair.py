@@ -2282,19 +2282,30 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
 
 
 def _orphan_mark(text: str, candidate: _Candidate) -> bool:
-    """Does the repair yield a combining mark with nothing to sit on (after a space or at the
-    start of the text)?  Such a mark is not written (marks on punctuation are: kaomoji such as
-    (ง'̀⌣'́)ง); a repair that makes one decoded bytes that were never that text ('窶は冱' read
-    as UTF-8 is an en space, a combining asterisk below and 's')."""
+    """Does the repair yield a diacritic of no script (the combining blocks: acute, grave,
+    asterisk below...) with nothing to sit on (after a space or at the start of the text)?
+    Such a mark is not written (marks on punctuation are: kaomoji such as (ง'̀⌣'́)ง; and a
+    script's own marks are, in Arabic stored in visual order); a repair that makes one
+    decoded bytes that were never that text ('窶は冱' read as UTF-8 is an en space, a
+    combining asterisk below and 's')."""
     after = candidate.after
     if not any(map(COMBINING_CHARS.__getitem__, after)):
         return False
     previous = text[candidate.start - 1 : candidate.start]
     for ch in after:
-        if COMBINING_CHARS[ch] and (not previous or previous.isspace()):
+        if (not previous or previous.isspace()) and COMBINING_CHARS[ch] and any(
+            first <= ch <= last for first, last in GENERIC_DIACRITICS
+        ):
             return True
         previous = ch
     return False
+
+
+# Unicode's blocks of combining marks that belong to no script.
+GENERIC_DIACRITICS = (
+    ("\u0300", "\u036f"), ("\u1ab0", "\u1aff"), ("\u1dc0", "\u1dff"), ("\u20d0", "\u20ff"),
+    ("\ufe20", "\ufe2f"),
+)
 
 
 def _mixes_unmodelled_script(after: str) -> bool:
