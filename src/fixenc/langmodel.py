@@ -330,8 +330,8 @@ def writing_system(ch: str) -> str:
     if unicodedata.category(ch)[0] not in "LMN":
         return "common"
     script = script_of(ch)
-    if script not in ("other", "cjk"):
-        return script
+    if script != "other":
+        return script  # "cjk" here: Bopomofo, CJK radicals, halfwidth Hangul
     return "script " + (unicodedata.name(ch, "").partition(" ")[0] or f"{code >> 7}")
 
 
