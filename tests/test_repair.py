@@ -500,6 +500,13 @@ def test_a_script_s_own_marks_after_a_space_are_repaired():
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean
 
 
+@pytest.mark.parametrize("codec", ["latin-1", "cp1252"])
+def test_a_question_mark_of_the_page_between_double_byte_characters_is_no_lost_lead_byte(codec: str):
+    clean = "それは本当なのでしょうか?と彼は言いました。ウィンドウズのサーバーです。"
+    damaged = clean.encode("cp932").decode(codec, "replace")
+    assert repair_mojibake(damaged)[0] == clean
+
+
 def test_combining_marks_on_letters_are_still_repaired():
     clean = unicodedata.normalize("NFD", "Le café de la gare est fermé")
     assert repair_mojibake(clean.encode("utf-8").decode("latin-1"))[0] == clean

@@ -1657,10 +1657,12 @@ def _guess_gaps(
         following = b""
         if after < len(unit) and after not in gap_set:
             following = bytes(data[offsets[after] : offsets[after + 1]])
+        consistent: tuple[int, ...] = ()
         if len(slots) == 2:
             options = _consistent_lost_pairs(pair.wrong, following)
         else:
-            options = _single_options(_consistent_lost_bytes(pair.wrong, following) or all_options)
+            consistent = _consistent_lost_bytes(pair.wrong, following)
+            options = _single_options(consistent or all_options)
         positions = [offsets[slot] for slot in slots]
         window_start = offsets[max(0, gap - 3)]
         if pair.right != "utf-8":
@@ -1675,7 +1677,12 @@ def _guess_gaps(
                 data[position] = value
             scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
         best_errors = min((errors for errors, _ in scored), default=baseline)
-        lead = best_errors == baseline and _lead_before(options, following, pair.right)
+        # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
+        # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
+        # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
+        lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
+                and not C1_UNDEFINED.intersection(unit)
+                and _lead_before(options, following, pair.right))
         if best_errors > baseline or best_errors == baseline and not lead:
             for slot, position in zip(slots, positions):
                 data[position] = 0x3F if unit[slot] == "?" else 0
@@ -1706,6 +1713,10 @@ def _guess_gaps(
         if lead and leads is not None:
             leads.add(gap)
     return guessed
+
+
+# The bytes Windows-1252 leaves undefined, as a Latin-1 reader shows them.
+C1_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
 
 
 @lru_cache(maxsize=1024)
