@@ -184,7 +184,7 @@ def test_the_probe_never_rules_out_the_codec_that_did_the_damage(codec: str, err
     try:
         damaged = clean.encode("utf-8").decode(codec, errors)
     except UnicodeDecodeError:
-        return  # not a page this codec reads without loss
+        pytest.skip("this codec cannot read these bytes without loss")
     probe = _probe(damaged)
     assert not (probe and _rules_out(probe, codec))
 

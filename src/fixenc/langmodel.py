@@ -260,7 +260,7 @@ class _Model:
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]
-            total = 0.0 + language.runs_total(runs)
+            total = language.runs_total(runs)
             if total > best:
                 best, best_name = total, language.name
         return best, best_name

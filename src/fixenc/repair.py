@@ -1726,11 +1726,9 @@ def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: 
     the placeholder decodes without error too, so fewer errors cannot tell the loss."""
     if codec == "utf-8" or len(following) != 1:
         return False
-    return any(
-        len(values) == 1 and len((bytes(values) + following).decode(codec, "replace")) == 1
-        and "\ufffd" not in (bytes(values) + following).decode(codec, "replace")
-        for values in options
-    )
+    readings = ((bytes(values) + following).decode(codec, "replace")
+                for values in options if len(values) == 1)
+    return any(len(reading) == 1 and reading != "\ufffd" for reading in readings)
 
 
 @lru_cache(maxsize=256)
@@ -2300,30 +2298,23 @@ def _orphan_mark(text: str, candidate: _Candidate) -> bool:
     decoded bytes that were never that text ('窶は冱' read as UTF-8 is an en space, a
     combining asterisk below and 's')."""
     after = candidate.after
-    if not any(map(COMBINING_CHARS.__getitem__, after)):
-        return False
-    previous = text[candidate.start - 1 : candidate.start]
-    for ch in after:
-        if (not previous or previous.isspace()) and COMBINING_CHARS[ch] and any(
-            first <= ch <= last for first, last in GENERIC_DIACRITICS
-        ):
+    for mark in GENERIC_DIACRITIC_RE.finditer(after):
+        index = mark.start()
+        previous = after[index - 1] if index else text[candidate.start - 1 : candidate.start]
+        if not previous or previous.isspace():
             return True
-        previous = ch
     return False
 
 
 # Unicode's blocks of combining marks that belong to no script.
-GENERIC_DIACRITICS = (
-    ("\u0300", "\u036f"), ("\u1ab0", "\u1aff"), ("\u1dc0", "\u1dff"), ("\u20d0", "\u20ff"),
-    ("\ufe20", "\ufe2f"),
-)
+GENERIC_DIACRITIC_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _mixes_unmodelled_script(after: str) -> bool:
     """Does the repair put a letter of a script the model does not know right next to a letter
     of another writing system?  A word is written in one script; bytes decoded in the wrong
-    places give such mixtures ('齟齬ｶﾞｱﾙ' read as UTF-8 is 齟, a Vai letter, a Thaana letter
-    and ﾙ), which the model scores as mere unknown characters."""
+    places give such mixtures (kanji and halfwidth kana read as UTF-8: a kanji, a Vai letter
+    and a Thaana letter side by side), which the model scores as mere unknown characters."""
     previous = ""
     for ch in after:
         if COMBINING_CHARS[ch]:

@@ -438,7 +438,6 @@ def _decode_guessing(
     offsets = _CharOffsets(damaged, codec)
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
-    systems = _page_systems(data, windows)
     pieces: list[str] = []
     guessed: list[int] = []
     unsure = 0
@@ -460,7 +459,9 @@ def _decode_guessing(
         if len(readings) <= MAX_CANDIDATES:
             context_key = (key, left, right, quoting)
             if context_key not in choices:
-                fitting = tuple(reading for reading in readings if _fits_page(reading[0], systems))
+                fitting = tuple(
+                    reading for reading in readings if _fits_page(reading[0], page.systems)
+                )
                 choices[context_key] = _best_reading(fitting, left, right, page, quoting)
             choice = choices[context_key]
         if choice is None:
@@ -671,11 +672,13 @@ def _readers(codec: str) -> tuple[str, ...]:
 
 class _PageNgrams(dict):
     """N-gram -> ``PAGE_WEIGHT * log(1 + count)``, and ``chars``, every character of those
-    n-grams: a reading of none of them gets no bonus, without looking its n-grams up."""
+    n-grams: a reading of none of them gets no bonus, without looking its n-grams up; and
+    ``systems``, the writing systems (``langmodel.writing_system``) of those characters."""
 
     def __init__(self, weights: dict[str, float]) -> None:
         super().__init__(weights)
         self.chars = frozenset("".join(weights))
+        self.systems = frozenset(map(langmodel.writing_system, self.chars))
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> _PageNgrams:
@@ -692,25 +695,14 @@ def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> 
     return _PageNgrams({ngram: PAGE_WEIGHT * math.log1p(count) for ngram, count in counts.items()})
 
 
-def _page_systems(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> frozenset[str]:
-    """The writing systems (``langmodel.writing_system``) of the page's undamaged letters."""
-    systems = set()
-    position = 0
-    for start, end, _ in [*windows, (len(data), len(data), [])]:
-        for run in NON_ASCII_RUN.findall(data[position:start].decode(RIGHT_CODEC, "replace")):
-            systems.update(map(langmodel.writing_system, run))
-        position = end
-    return frozenset(systems)
-
-
 def _fits_page(text: str, systems: frozenset[str]) -> bool:
     """Are the letters of no modelled script in a reading of lost bytes (``langmodel.writing_system``'s
     "script NAME") of scripts the page's undamaged text has?  Any letter decodes from some bytes: a
     Korean page's lost lead byte read as an Arabic presentation form (ﯼ) or a Cham digit
     scored as well as a rare Hangul syllable."""
     return all(
-        langmodel.writing_system(ch) in systems for ch in text
-        if not ch.isascii() and langmodel.writing_system(ch).startswith("script ")
+        system in systems
+        for system in map(langmodel.writing_system, text) if system.startswith("script ")
     )
 
 
