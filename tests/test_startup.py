@@ -86,4 +86,5 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert list(shipped.pair_characters) == list(built.pair_characters)
     assert shipped.pair_characters == built.pair_characters
     assert shipped.run_chars == built.run_chars
+    assert shipped.pair_shapes == built.pair_shapes
     assert shipped.signature_re.pattern == built.signature_re.pattern

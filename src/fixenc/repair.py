@@ -1120,12 +1120,15 @@ def _load_cjk_tables() -> _CJKTables:
 
 def cjk_tables_data() -> dict:
     """``_build_cjk_tables`` as plain data, for the build script: character sets as code point
-    ranges (CJK signatures are long runs of consecutive code points), and the signature regex's
-    pattern (writing its character classes out of the sets took a third of the tables' load)."""
+    ranges (CJK signatures are long runs of consecutive code points), each pair's characters
+    made of a UTF-8 byte and an ASCII letter (``_pair_shapes`` decodes 16,000 byte pairs to
+    find them: a third of the tables' load), and the signature regex's pattern (writing its
+    character classes out of the sets took a third of the load too)."""
     tables = _build_cjk_tables()
     return {
         "pairs": {
-            pair.wrong: {"rare": _code_point_ranges(rare), "two_byte": sorted(two_byte)}
+            pair.wrong: {"rare": _code_point_ranges(rare), "two_byte": sorted(two_byte),
+                         "merging": _code_point_ranges(tables.pair_shapes[pair][0])}
             for pair, (rare, two_byte) in tables.pair_characters.items()
         },
         "run_chars": _code_point_ranges(tables.run_chars),
@@ -1139,7 +1142,11 @@ def _tables_from_data(data: dict) -> _CJKTables:
                set(data["pairs"][pair.wrong]["two_byte"]))
         for pair in UTF8_AS_CJK_PAIRS
     }
-    shapes = _pair_shapes(pair_characters)
+    shapes = {
+        pair: (frozenset(_chars_in_ranges(data["pairs"][pair.wrong]["merging"])),
+               pair.wrong in HALFWIDTH_KANA_CODECS)
+        for pair in UTF8_AS_CJK_PAIRS
+    }
     return _CJKTables(
         # The union of every pair's signatures (shapes included), as built: shipped as a
         # pattern, since writing its character classes out of the sets took a third of the load.
@@ -1266,21 +1273,41 @@ def _signature_pattern(
     byte, some of them common; four in a row are rare in clean text.
     """
     two_byte_chars = {ch for chars in two_byte for ch in chars}
+    leading = rare | two_byte_chars | {"锟"}
     rare_class, two_byte_class = _char_class(rare), _char_class(two_byte_chars)
     lone = []
     if halfwidth:
-        lone.append(f"(?<=[{rare_class}])[{_char_class(HALFWIDTH_CONTINUATIONS)}]")
+        lone.append(f"{_led_by(rare, leading)}[{_char_class(HALFWIDTH_CONTINUATIONS)}]")
     if merging:
-        merging_class = _char_class(set(merging))
-        lone.append(f"(?<=[A-Za-z][{merging_class}])(?=[A-Za-z])")
-        lone.append(f"(?<=[A-Za-z].[{merging_class}])(?=[A-Za-z])")
+        lone.append(
+            f"{_led_by(set(merging), leading)}(?:(?<=[A-Za-z].)|(?<=[A-Za-z]..))(?=[A-Za-z])"
+        )
     # One leading class, then the branch is checked behind it (see UTF8_SIGNATURE_RE).
     return (
-        f"[{_char_class(rare | two_byte_chars | {'锟'})}]"
-        f"(?:(?<=[{rare_class}]).?[{rare_class}]|(?<=[{two_byte_class}])[{two_byte_class}]{{3}}"
+        f"[{_char_class(leading)}]"
+        f"(?:{_led_by(rare, leading)}.?[{rare_class}]"
+        f"|{_led_by(two_byte_chars, leading)}[{two_byte_class}]{{3}}"
         + "".join(f"|{branch}" for branch in lone)
         + "|(?<=锟)斤拷)"
     )
+
+
+def _led_by(wanted: set[str], leading: set[str]) -> str:
+    """A lookbehind true where the character just matched by ``[leading]`` is one of ``wanted``.
+
+    Written as whichever class is shorter: ``wanted``, or the characters of ``leading`` it
+    lacks (behind a negative lookbehind).  The CJK signature classes hold thousands of
+    characters, and compiling each copy of them is start-up time of every process that meets
+    non-ASCII text; the rare characters are most of the leading class.
+
+    >>> _led_by({"b", "c", "d", "x"}, {"a", "b", "c", "d", "x"})
+    '(?<![a])'
+    """
+    wanted_class = _char_class(wanted)
+    missing = _char_class(leading - wanted)
+    if len(missing) < len(wanted_class):
+        return f"(?<![{missing}])" if missing else ""
+    return f"(?<=[{wanted_class}])"
 
 
 # --------------------------------------------------------------------------- transcoding
