@@ -49,3 +49,14 @@ def test_scoring_form_scores_like_the_text(text: str) -> None:
 def test_scoring_form_keeps_letters_and_merges_marks() -> None:
     assert langmodel.scoring_form("的。x") == langmodel.scoring_form("的，x")
     assert langmodel.scoring_form("的。x") != langmodel.scoring_form("是。x")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.sampled_from("abcé AБвг中文的了。，!1"), max_size=6), min_size=1,
+             max_size=4),
+    st.lists(st.sampled_from("aé BБг中的。!1 "), min_size=3, max_size=3),
+)
+def test_total_upper_bound_is_never_exceeded_whatever_fills_the_gaps(pieces, fillings):
+    joined = pieces[0] + "".join(ch + piece for ch, piece in zip(fillings, pieces[1:]))
+    assert langmodel.text_score(joined).total <= langmodel.total_upper_bound(pieces) + 1e-9

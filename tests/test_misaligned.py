@@ -150,3 +150,58 @@ def test_a_pages_fit_counts_exactly_the_characters_its_codec_cannot_encode(codec
         assert misaligned._Page(text).fits(codec) == expected
         results.add(expected)
     assert results == {True, False}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("?!, ab<>/\n。，“”！的了是在老旧小區發展據袄吓睋Ω"),
+                 max_size=8),
+        min_size=2,
+        max_size=4,
+    ),
+    st.lists(st.sampled_from("?!a 。，“”的了區袄Ω"), min_size=3, max_size=3),
+    st.booleans(),
+)
+def test_the_plausibility_bound_holds_for_any_lost_characters(pieces, fillings, quote_open):
+    """``_plausibility_bound`` may skip a search only because no choice can beat it."""
+    text = SEED.read_text(encoding="utf-8")
+    page = misaligned._Page(text)
+    own = misaligned.Counter(map(str.__add__, pieces[0], pieces[0][1:]))
+    bound = misaligned._plausibility_bound(pieces, page, own, quote_open)
+    joined = pieces[0] + "".join(ch + piece for ch, piece in zip(fillings, pieces[1:]))
+    assert misaligned._plausibility(joined, page, own, quote_open) <= bound
+
+
+def test_skipping_hopeless_searches_changes_no_result_and_no_budget(monkeypatch):
+    """Clean text with real question marks, and damaged spans, come out as they did with
+    every search made; the page's search budget is charged the same."""
+    damaged = fold_width(decode_out_of_phase("他说：“我们明天出发。”大家都很高兴。\n".encode("gbk")))
+    texts = [SEED.read_text(encoding="utf-8"), "他又問了一次：為什麼你家?總是打掃得那麼乾淨然後還會煮早餐呢",
+             damaged]
+    budgets: list[list[int]] = [[], []]
+    original_page = misaligned._Page
+
+    def recording_page(*args, **kwargs):
+        page = original_page(*args, **kwargs)
+        budgets[run].append(page)
+        return page
+
+    skipped = []
+    original_charge = misaligned._charge_searches
+
+    def counting_charge(*args):
+        skipped.append(args)
+        original_charge(*args)
+
+    monkeypatch.setattr(misaligned, "_Page", recording_page)
+    monkeypatch.setattr(misaligned, "_charge_searches", counting_charge)
+    run = 0
+    with_skips = [repair_misaligned_double_byte(text) for text in texts]
+    assert skipped  # some searches were skipped
+    monkeypatch.setattr(misaligned, "_plausibility_bound", lambda *args: float("inf"))
+    run = 1
+    searched = [repair_misaligned_double_byte(text) for text in texts]
+    assert with_skips == searched
+    assert [page.searches_left for page in budgets[0]] == [page.searches_left for page in budgets[1]]
+    assert budgets[0][1].searches_left < misaligned._search_budget(texts[1])  # searches charged

@@ -408,6 +408,74 @@ def text_score(text: str) -> Score:
     return Score(total, len(text), language)
 
 
+def total_upper_bound(pieces: list[str]) -> float:
+    """A bound no ``text_score(...).total`` exceeds of the pieces joined by one unknown
+    character each (``"".join`` with any one character between each two of them).
+
+    For a search that fills unknown characters and wants the best total: when even this
+    bound is too low, no filling is worth trying.  Why it bounds: every fixed score,
+    penalty and letter log-probability is at most 0.  Scored apart, a piece loses the
+    penalties and terms that tie it to the unknown character before it, except the term
+    of its first letter after a word boundary, which is taken off here; the unknown
+    characters' own terms are left out; and each script family takes the best language
+    for all pieces together, which no language's total of the joined text exceeds.
+
+    >>> text = "中文的文本"
+    >>> all(text_score(text[:2] + ch + text[3:]).total <= total_upper_bound([text[:2], text[3:]])
+    ...     for ch in "的了，a")
+    True
+    """
+    model = _model()
+    fixed = 0.0
+    totals: dict[str, list[float]] = {}
+    for number, piece in enumerate(pieces):
+        first_run = number > 0
+        runs_by_script: dict[str, list[str]] = {}
+        previous, previous_was_small = "neutral", False
+        run: list[str] = []
+        run_script = ""
+        for ch in piece:
+            script, lowered, is_small, fixed_score = _CHAR_INFO.get(ch) or _char_info(ch)
+            if fixed_score is not None:
+                fixed += fixed_score
+                if script == "symbol" and previous != "neutral":
+                    fixed += ADJACENT_SYMBOL_LOGPROB
+                previous = script
+                if run:
+                    runs_by_script.setdefault(run_script, []).append("".join(run))
+                    run = []
+                first_run = False
+                continue
+            previous = script
+            if script != run_script and run:
+                runs_by_script.setdefault(run_script, []).append("".join(run))
+                run = []
+                if script != "cjk" and run_script != "cjk":
+                    fixed += SCRIPT_SWITCH_LOGPROB
+            if first_run and model.by_script.get(script):
+                # The piece's first letter follows the unknown character, not a boundary.
+                totals_for = totals.setdefault(script, [0.0] * len(model.by_script[script]))
+                for index, score in enumerate(_run_scores(script, lowered)):
+                    totals_for[index] -= score
+            first_run = False
+            run_script = script
+            if lowered != ch and run:
+                fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
+            previous_was_small = is_small
+            run.append(lowered)
+        if run:
+            runs_by_script.setdefault(run_script, []).append("".join(run))
+        for script, runs in runs_by_script.items():
+            totals_for = totals.setdefault(script, [0.0] * len(model.by_script.get(script, ())))
+            if not totals_for:
+                fixed += SYMBOL_LOGPROB * sum(map(len, runs))
+                continue
+            for run in runs:
+                for index, score in enumerate(_run_scores(script, run)):
+                    totals_for[index] += score
+    return fixed + sum(max(scores) for scores in totals.values() if scores)
+
+
 @lru_cache(maxsize=65536)
 def char_logprob(ch: str) -> float:
     """Log-probability of one character alone: its best unigram in any language of its script."""

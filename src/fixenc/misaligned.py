@@ -42,10 +42,17 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from fixenc.langmodel import NEUTRAL_LOGPROB, SYMBOL_LOGPROB, script_of, text_score
+from fixenc.langmodel import (
+    NEUTRAL_LOGPROB,
+    SYMBOL_LOGPROB,
+    script_of,
+    text_score,
+    total_upper_bound,
+)
 from fixenc.repair import has_utf8_as_cjk_signature
 from fixenc.result import Fix
 
@@ -109,6 +116,9 @@ SIGNATURE_LOOKBEHIND = 6
 
 # Characters of context on each side scored together with a candidate.
 CONTEXT_CHARS = 3
+
+# Slack for ``_plausibility_bound``'s sums, which add the same terms in another order.
+BOUND_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -419,8 +429,29 @@ def _best_repair(
     own: Counter | None = None
     baseline = 0.0
     best: _Repair | None = None
+
+    def cannot_win(chars: list[str], units: list[tuple[int | None, ...]], end: int) -> bool:
+        """Does no choice of the reading's lost bytes gain ``ACCEPT_MARGIN``?  (Then the
+        search for them is skipped: a '?' of clean text reads as shifted pairs, far worse.)"""
+        nonlocal own, baseline
+        if own is None:
+            own = Counter(map(str.__add__, damaged, damaged[1:]))
+            baseline = _plausibility(damaged, page, own, quote_open)
+        pieces = [left]
+        for char in chars:
+            if char:
+                pieces[-1] += char
+            else:
+                pieces.append("")
+        pieces[-1] += text[end:extent_end] + tail
+        bonus = STRUCTURAL_EVIDENCE if (LOST_ASCII,) in units else 0.0
+        bound = _plausibility_bound(pieces, page, own, quote_open) + bonus - baseline
+        return bound < ACCEPT_MARGIN - BOUND_TOLERANCE
+
     for codec, end, template in readings:
-        decoded = _decode_reading(page, start, end, template, codec, quote_open, proven is None)
+        decoded = _decode_reading(
+            page, start, end, template, codec, quote_open, proven is None, cannot_win
+        )
         if decoded is None:
             continue
         after, guessed, certainty, structural = decoded
@@ -526,6 +557,7 @@ def _decode_reading(
     codec: DoubleByteCodec,
     quote_open: bool,
     need_evidence: bool,
+    cannot_win: Callable[[list[str], list[tuple[int | None, ...]], int], bool] | None = None,
 ) -> tuple[str, tuple[int, ...], float, bool] | None:
     """Decode a byte template in phase, choosing lost bytes by plausibility.
 
@@ -533,6 +565,9 @@ def _decode_reading(
     neighbouring guesses are judged together ("他突" rather than "虽" before
     "然").  Returns the text, the guessed bytes and how sure the least sure
     guess is, and whether markup or brackets restored the swallowed byte.
+    ``cannot_win(chars, units, end)``: True when no choice of the lost bytes (the
+    empty ``chars``) can be accepted; the search is then skipped, and the page's
+    budget charged as the search would have charged it.
     """
     units = _in_phase_units(template, codec)
     if units is None:
@@ -560,6 +595,9 @@ def _decode_reading(
     # the reading does is known only once its lost bytes are chosen.
     if need_evidence and known_pairs + quote_open < MIN_DECODED_PAIRS:
         return None  # (nearly) nothing but guesses: no evidence the span was misread
+    if cannot_win is not None and cannot_win(chars, units, end):
+        _charge_searches(page, units, chars, codec)
+        return None
     left = text[max(0, start - CONTEXT_CHARS) : start]
     right = text[end : end + CONTEXT_CHARS]
     beam: list[_Guess] = [_Guess(0.0, chars, (), 1.0)]
@@ -608,6 +646,30 @@ def _decode_reading(
     if need_evidence and known_pairs + (quote_open and "”" in decoded) < MIN_DECODED_PAIRS:
         return None
     return decoded, best.guessed, best.certainty, best.structural
+
+
+def _charge_searches(
+    page: _Page, units: list[tuple[int | None, ...]], chars: list[str], codec: DoubleByteCodec
+) -> None:
+    """Take from the page's budget the searches ``_decode_reading``'s beam makes for ``units``.
+
+    A skipped search must leave the budget as the search would have: later spans of a page
+    that runs out are left alone, and skipping must not change which.  The beam searches once
+    per partial reading for each unit with one lost byte, and keeps as many readings as the
+    unit has candidates (at most ``BEAM_WIDTH``).
+    """
+    width = 1
+    for position, unit in enumerate(units):
+        if chars[position] or unit == (LOST_ASCII,) or unit.count(None) > 1:
+            continue
+        for _ in range(width):
+            if page.searches_left <= 0:
+                return
+            page.searches_left -= 1
+        options = min(BEAM_WIDTH, SHORTLIST, COMMON_SHORTLIST, len(_unit_candidates(unit, codec.name)))
+        width = min(BEAM_WIDTH, width * options)
+        if width == 0:
+            return
 
 
 @dataclass(frozen=True)
@@ -831,6 +893,83 @@ def _plausibility(
         count = bigrams.get(gram, 0) - (own.get(gram, 0) if own else 0)
         if count > 0:
             score += PAGE_CONTEXT_WEIGHT * math.log1p(min(count, PAGE_CONTEXT_CAP))
+    return score
+
+
+# The most one unknown character can add to ``_punctuation_logprob`` by itself (a mark
+# closing a quotation, or a symbol of the page's vocabulary), and to the page-bigram
+# evidence with each neighbour.
+UNKNOWN_MARK_BOUND = max(
+    max(PUNCTUATION_LOGPROB.values()) + QUOTE_CLOSING_BONUS, NEUTRAL_LOGPROB - SYMBOL_LOGPROB, 0.0
+)
+UNKNOWN_BIGRAM_BOUND = PAGE_CONTEXT_WEIGHT * math.log1p(PAGE_CONTEXT_CAP)
+
+
+def _plausibility_bound(
+    pieces: list[str], page: _Page, own: Counter, quote_open: bool = False
+) -> float:
+    """A bound no ``_plausibility(text, page, own, quote_open)`` exceeds, for ``text`` the
+    pieces joined by one unknown character each (the lost bytes of a reading, not chosen yet).
+
+    Each term of ``_plausibility`` that involves only known characters is taken as it is;
+    each that involves an unknown one at its largest (see ``UNKNOWN_MARK_BOUND``).
+    """
+    score = total_upper_bound(pieces)
+    chars: list[str | None] = list(pieces[0])
+    for piece in pieces[1:]:
+        chars.append(None)
+        chars.extend(piece)
+    bigrams = page.bigrams
+    previous: str | None = ""
+    maybe_open = quote_open
+    for index, ch in enumerate(chars):
+        following = chars[index + 1] if index + 1 < len(chars) else ""
+        if ch is None:
+            score += UNKNOWN_MARK_BOUND
+            if previous is None or previous in SENTENCE_END_MARKS:
+                score += QUOTE_AFTER_SENTENCE_BONUS
+            if previous is None or (previous and _script_of(previous) != "other"):
+                score += UNKNOWN_BIGRAM_BOUND
+            maybe_open = True
+            previous = ch
+            continue
+        if ch in PUNCTUATION_LOGPROB:
+            score += PUNCTUATION_LOGPROB[ch]
+            if ch == "”" and maybe_open:
+                score += QUOTE_CLOSING_BONUS
+            maybe_open = (maybe_open or ch == "“") and ch != "”"
+        elif ch in LOST_MARKS:
+            score += LOST_MARK_LOGPROB
+        elif page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
+            if script_of(ch) == "symbol":
+                score += NEUTRAL_LOGPROB - SYMBOL_LOGPROB
+        elif _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
+            score += RARE_SYMBOL_LOGPROB
+        elif (
+            ch in WEDGE_PRONE_ASCII
+            and previous is not None
+            and previous > "\x7f"
+            and following is not None
+            and (following == "" or following > "\x7f")
+        ):
+            score += WEDGED_LETTER_LOGPROB
+        if previous is None:
+            if ch in CLOSING_QUOTES:
+                score += QUOTE_AFTER_SENTENCE_BONUS
+            if _script_of(ch) != "other":
+                score += UNKNOWN_BIGRAM_BOUND
+        else:
+            if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
+                score += DOUBLED_MARK_PENALTY
+            elif previous in SENTENCE_END_MARKS and ch in CLOSING_QUOTES:
+                score += QUOTE_AFTER_SENTENCE_BONUS
+            elif previous in OPENING_MARKS and (ch in CLAUSE_MARKS or ch in CLOSING_QUOTES):
+                score += OPENING_BEFORE_MARK_PENALTY
+            if previous and _script_of(previous) != "other" and _script_of(ch) != "other":
+                count = bigrams.get(previous + ch, 0) - own.get(previous + ch, 0)
+                if count > 0:
+                    score += PAGE_CONTEXT_WEIGHT * math.log1p(min(count, PAGE_CONTEXT_CAP))
+        previous = ch
     return score
 
 
