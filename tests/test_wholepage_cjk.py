@@ -11,7 +11,10 @@ import codecs as codecs_module
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from fixenc import wholepage
 from fixenc.langmodel import writing_system
 from fixenc.wholepage import WRONG_PAGE_CODECS, _CharOffsets, _probe, _rules_out, redecode_page
 
@@ -192,3 +195,12 @@ def test_the_probe_never_rules_out_the_codec_that_did_the_damage(codec: str, err
 @pytest.mark.parametrize("clean", ["今天天气很好，我们去公园散步吧。", "서울의 날씨는 맑습니다."])
 def test_clean_cjk_pages_are_ruled_out_by_their_probe(clean: str):
     assert all(_rules_out(_probe(clean), codec) for codec in WRONG_PAGE_CODECS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("中文鍙戝竷Ê\u0304ê\u030cé ñ€"), min_size=60, max_size=90))
+def test_ruling_a_codec_out_on_the_probes_head_agrees_with_the_whole_probe(probe):
+    """The head is a shortcut, never another answer (Big5-HKSCS writes Ê and U+0304 as one
+    pair of bytes, so the head must not end between them)."""
+    for codec in wholepage.WRONG_PAGE_CODECS:
+        assert wholepage._rules_out(probe, codec) == wholepage._fails_as_utf8(probe, codec)

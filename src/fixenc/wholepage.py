@@ -108,6 +108,8 @@ MARGIN = 1.0
 MIN_DAMAGED_CHARS = 3
 # Characters of a page checked first (``_rules_out``) before all of it is encoded.
 PROBE_CHARS = 1024
+# Characters of the probe tried before all of it (see ``_rules_out``).
+PROBE_HEAD_CHARS = 64
 
 
 def redecode_page(text: str) -> tuple[str, list[Fix]]:
@@ -186,7 +188,23 @@ def _rules_out(probe: str, codec: str) -> bool:
     """Is the page surely no UTF-8 read as ``codec``?  True when its probe does not encode in
     ``codec``, or its bytes are no UTF-8 (an incomplete character at the end aside): the whole
     page would fail the same way.  Clean pages are mostly told by this, without encoding
-    all of them in each of the seven code pages."""
+    all of them in each of the seven code pages.
+
+    The probe's head is tried first, and it fails the same way as the whole: its bytes are
+    the first bytes of the probe's, as the head does not end between a letter and the
+    combining mark that Big5-HKSCS encodes together with it.  Most clean pages fail there,
+    in a sixteenth of the encoding."""
+    head = PROBE_HEAD_CHARS
+    while head < len(probe) and unicodedata.combining(probe[head]):
+        head += 1
+    if _fails_as_utf8(probe[:head], codec):
+        return True
+    return head < len(probe) and _fails_as_utf8(probe, codec)
+
+
+def _fails_as_utf8(probe: str, codec: str) -> bool:
+    """Does ``probe`` fail to encode in ``codec``, or do its bytes fail as UTF-8 (an
+    incomplete character at the end aside)?"""
     try:
         data = probe.encode(codec)
     except UnicodeEncodeError:
