@@ -1009,16 +1009,14 @@ class _CJKTables:
         """
         # Flags by position, not a set of pairs: hashing a pair (a dataclass) at every hit
         # was a tenth of the time of a page of lossy GBK.
-        pairs = list(_flat_pair_characters(self).items())
+        pairs = _pair_signatures(self)
         signed = [False] * len(pairs)
         left = len(pairs)
         hit = self.signature_re.search(run)
         while hit and left:
             index = hit.start()
-            for number, (pair, (rare, two_byte)) in enumerate(pairs):
-                if not signed[number] and _signed_at(
-                    run, index, rare, two_byte, *self.pair_shapes[pair]
-                ):
+            for number, (_, signature) in enumerate(pairs):
+                if not signed[number] and _signed_at(run, index, *signature):
                     signed[number] = True
                     left -= 1
             hit = self.signature_re.search(run, index + 1)
@@ -1030,6 +1028,14 @@ def _flat_pair_characters(tables: _CJKTables) -> dict:
     """CodecPair -> (rare characters, characters of its two-byte readings), as sets."""
     return {pair: (frozenset(rare), frozenset(ch for reading in two_byte for ch in reading))
             for pair, (rare, two_byte) in tables.pair_characters.items()}
+
+
+@lru_cache(maxsize=2)
+def _pair_signatures(tables: _CJKTables) -> tuple[tuple[CodecPair, tuple], ...]:
+    """(pair, the arguments of ``_signed_at`` after ``run`` and ``index``) for each pair, in
+    order: looking a pair's shapes up at every hit hashed the pair (a dataclass) each time."""
+    return tuple((pair, (*characters, *tables.pair_shapes[pair]))
+                 for pair, characters in _flat_pair_characters(tables).items())
 
 
 def _signed_at(
