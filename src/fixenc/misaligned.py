@@ -29,6 +29,10 @@ judged together).  Precision comes first:
   that the swallowed byte completes counts as one);
 * the result must read better than the damaged span by ``ACCEPT_MARGIN``.
 
+Most '?' of clean text read as shifted pairs far worse than the text, whatever the lost
+byte: a bound on the best reading (``_plausibility_bound``) shows it before the search for
+the byte, which is then skipped.
+
 A decoder trips the same way all over a page, so once spans have proven the
 damage, other spans that open the same way ("?!" for the lead byte of 。 and
 the folded ！) are repaired even when guessed bytes are all they have.  A real
