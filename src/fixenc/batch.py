@@ -68,15 +68,18 @@ def default_jobs() -> int:
 
 def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
                 scheduler: str | None = None, chunk_items: int = CHUNK_ITEMS,
-                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None,
-                prepare: Callable[[], None] | None = None) -> Iterator[R]:
+                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None
+                ) -> Iterator[R]:
     """Yield ``function(item)`` for every item, in input order.
 
     ``jobs`` processes (default: every core) run the chunks, or the Dask cluster at ``scheduler``
     when it is given.  ``sizeof(item)`` (default: ``len`` for bytes/str, else 0) counts towards
-    ``chunk_bytes``.  ``prepare`` (e.g. loading a model) runs before a process pool starts: once
-    here when workers are forked (they share what it loaded), else in each worker.  Results are
-    identical for every backend and every ``jobs``.
+    ``chunk_bytes``.  Results are identical for every backend and every ``jobs``.
+
+    Nothing is loaded here for the workers: each loads what its items need, as a one-process
+    run does, while this process only reads items and hands them out.  Why: on 2 cores what this
+    process does meanwhile is the serial share of the run; loading the repair engine (~0.6 s of
+    CPU) here before forking kept both workers waiting for it.
     """
     chunks = _chunked(items, chunk_items, chunk_bytes, sizeof or _default_sizeof)
     if scheduler:
@@ -87,7 +90,7 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | N
         for chunk in chunks:
             yield from _apply_chunk(function, chunk)
         return
-    with _process_pool(jobs, prepare) as pool:
+    with _process_pool(jobs) as pool:
         yield from _executor_map(pool, function, chunks, jobs * IN_FLIGHT_PER_WORKER)
 
 
@@ -115,22 +118,18 @@ def _chunked(items: Iterable[T], chunk_items: int, chunk_bytes: int,
 
 
 @contextmanager
-def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[ProcessPoolExecutor]:
+def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     # Imported here: a --jobs 1 run never needs them (~25 ms of its start-up).
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork where the platform has it and this process has no other thread (forking a threaded
-    # process can deadlock the child): workers start in milliseconds and share what `prepare`
-    # loaded (the language model) instead of each loading it again.
+    # process can deadlock the child): workers start in milliseconds with the modules this
+    # process has (the readers, not the repair engine).
     forking = (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
                and threading.active_count() == 1)
-    if prepare and forking:
-        prepare()
     pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork") if forking else None,
-        initializer=None if forking else prepare)
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork") if forking else None)
     try:
         yield pool
     finally:

@@ -48,7 +48,7 @@ from .batch import ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
-from .pipeline import Options, preload, repair_bytes, repair_text
+from .options import Options
 from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
@@ -383,6 +383,10 @@ def _json_line(record: dict) -> bytes:
 
 
 def _repair_field(value: str, settings: StreamSettings) -> Result:
+    # Imported here, in the process that repairs: a run on several processes leaves the repair
+    # engine to its workers (see options.py).
+    from .pipeline import repair_bytes, repair_text
+
     if settings.field_encoding == "base64":
         try:
             data = base64.b64decode(value, validate=True)
@@ -470,6 +474,8 @@ def _decompressors() -> tuple[str, ...]:
 
 def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -> RecordOutcome:
     """One output line for one HTML response: url, record_id, warc_date and the Result."""
+    from .pipeline import repair_bytes
+
     if isinstance(page, SkippedRecord):
         return RecordOutcome(b"", skipped=page.reason, error=page.error)
     try:
@@ -507,7 +513,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size, prepare=preload):
+                               scheduler=scheduler, sizeof=_item_size):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
