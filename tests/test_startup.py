@@ -107,3 +107,23 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert shipped.pair_characters == built.pair_characters
     assert shipped.run_chars == built.run_chars
     assert shipped.signature_re.pattern == built.signature_re.pattern
+
+
+WARC_PROBE = """
+import io, sys
+from fixenc.streams import read_warc_pages
+pages = list(read_warc_pages(io.BytesIO(sys.stdin.buffer.read())))
+loaded = "fsspec" in sys.modules
+import fsspec
+print(len(pages), loaded, fsspec.open is not None)
+"""
+
+
+def test_reading_a_warc_leaves_fsspec_unloaded_and_importable(tmp_path: Path) -> None:
+    """warcio would import fsspec (and asyncio: ~0.1 s) only to open files by name."""
+    pytest.importorskip("fsspec")
+    warc = make_warc([("https://example.com/", "text/html", b"<p>caf\xc3\xa9</p>")])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", WARC_PROBE], input=warc, capture_output=True,
+                         env=env, check=True)
+    assert out.stdout.split() == [b"1", b"False", b"True"]
