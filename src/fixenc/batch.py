@@ -5,8 +5,9 @@ same promise — results come back in input order and are identical whatever the
 same limit — memory stays bounded however long the input is.  Items are grouped into chunks (by
 count and by size) so that inter-process traffic stays small relative to the work; at most
 ``IN_FLIGHT_PER_WORKER`` chunks per worker are queued or running at once, and the reader is only
-asked for more when a finished chunk has been handed back.  So the items held in memory at any
-moment are at most ``jobs * IN_FLIGHT_PER_WORKER + 1`` chunks, whatever the input size.
+asked for more when a chunk has finished; finished chunks wait (at most ``HELD_PER_WORKER`` per
+worker) until every earlier one is handed back.  So the items held in memory at any moment are
+at most ``jobs * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER) + 1`` chunks, whatever the input size.
 
 Backends:
 - ``jobs == 1``: a plain loop in this process (no pickling; what the others must equal).
@@ -46,9 +47,15 @@ CHUNK_BYTES = 256 << 10
 one slow (damaged) stretch of input is spread over several workers."""
 
 IN_FLIGHT_PER_WORKER = 4
-"""Chunks queued or running per worker.  Output is ordered, so a slow chunk holds back the
-results behind it; a window of a few chunks per worker lets the other workers keep going
-meanwhile.  Memory: at most jobs * 4 chunks of CHUNK_BYTES (2 MiB with 2 jobs)."""
+"""Chunks queued or running per worker: enough that a worker finding its chunk done never
+waits for this process to hand it the next one."""
+
+HELD_PER_WORKER = 2
+"""Finished chunks per worker that may wait for an earlier, slower one (output is in order).
+Why: a chunk of lossy pages can take seconds; without room to hold what the other workers
+finish meanwhile they ran out of work and waited for it (simulated with the per-record costs
+of the throughput benchmark's mixed corpus: 2 jobs 1.85x -> 1.90x of one; more room gained
+nothing there).  Memory: at most jobs * 6 chunks of CHUNK_BYTES (3 MiB with 2 jobs)."""
 
 
 CONNECT_TIMEOUT = "30s"
@@ -91,7 +98,7 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | N
             yield from _apply_chunk(function, chunk)
         return
     with _process_pool(jobs) as pool:
-        yield from _executor_map(pool, function, chunks, jobs * IN_FLIGHT_PER_WORKER)
+        yield from _executor_map(pool, function, chunks, jobs)
 
 
 def _apply_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
@@ -138,15 +145,22 @@ def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def _executor_map(pool: Executor, function: Callable[[T], R], chunks: Iterator[list[T]],
-                  in_flight: int) -> Iterator[R]:
+                  jobs: int) -> Iterator[R]:
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pending: deque = deque()
+    pending: deque = deque()  # in input order: running, queued, or finished and held
     try:
         for chunk in chunks:
             pending.append(pool.submit(_apply_chunk, function, chunk))
-            if len(pending) >= in_flight:
+            while pending and pending[0].done():
                 yield from pending.popleft().result()
+            if len(pending) >= jobs * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER):
+                yield from pending.popleft().result()
+                continue
+            running = [future for future in pending if not future.done()]
+            if len(running) >= jobs * IN_FLIGHT_PER_WORKER:
+                wait(running, return_when=FIRST_COMPLETED)
         while pending:
             yield from pending.popleft().result()
     except BrokenProcessPool as error:
