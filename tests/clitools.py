@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -36,6 +37,25 @@ def damaged_html(charset: str = "utf-8") -> str:
 
 def jsonl(*records: dict, ascii_only: bool = False) -> str:
     return "".join(json.dumps(record, ensure_ascii=ascii_only) + "\n" for record in records)
+
+
+def make_warc(pages: list[tuple[str, str, bytes]], *, gzip_records: bool = True,
+              truncated: str | None = None) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=gzip_records)
+    for url, content_type, body in pages:
+        http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        headers = {"WARC-Truncated": "length"} if url == truncated else None
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                           http_headers=http, warc_headers_dict=headers)
+        writer.write_record(record)
+        request = writer.create_warc_record(url, "request",
+                                            payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+        writer.write_record(request)
+    return out.getvalue()
 
 
 def make_tree(root: Path) -> dict[str, bytes]:

@@ -5,13 +5,20 @@ from __future__ import annotations
 import io
 import json
 import os
+import time
 from functools import partial
 from pathlib import Path
 
 import pytest
 from conftest import REPO
 
-from fixenc.batch import IN_FLIGHT_PER_WORKER, BatchError, default_jobs, ordered_map
+from fixenc.batch import (
+    HELD_PER_WORKER,
+    IN_FLIGHT_PER_WORKER,
+    BatchError,
+    default_jobs,
+    ordered_map,
+)
 from fixenc.files import Settings, collect_tasks, run_all
 from fixenc.streams import StreamSettings, process_stream
 
@@ -43,7 +50,7 @@ def test_chunks_close_on_size_as_well_as_count():
 
 
 def test_the_reader_is_not_drained_ahead_of_the_workers():
-    """Bounded memory: with 2 jobs at most 2 * IN_FLIGHT_PER_WORKER chunks wait."""
+    """Bounded memory: with 2 jobs at most 2 * (IN_FLIGHT + HELD) chunks wait."""
     consumed = 0
 
     def items():
@@ -54,8 +61,35 @@ def test_the_reader_is_not_drained_ahead_of_the_workers():
 
     results = ordered_map(square_plus, items(), jobs=2, chunk_items=10)
     assert next(results) == 0
-    assert consumed <= 10 * (2 * IN_FLIGHT_PER_WORKER + 1)
+    assert consumed <= 10 * (2 * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER) + 1)
     results.close()
+
+
+def square_once_released(value: int, release: str) -> int | str:
+    """Item 0 waits until the file ``release`` exists (at most a minute), like a slow page."""
+    if value == 0:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(release) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return "released" if os.path.exists(release) else "never released"
+    return value * value
+
+
+def test_a_slow_chunk_does_not_stop_the_others(tmp_path: Path):
+    """While the first chunk runs, the other worker keeps taking chunks beyond the in-flight
+    window: their results are held until the first is handed back, in order."""
+    release = tmp_path / "release"
+    beyond_window = 2 * IN_FLIGHT_PER_WORKER + 2
+
+    def items():
+        for value in range(40):
+            if value == beyond_window:
+                release.touch()
+            yield value
+
+    results = list(ordered_map(partial(square_once_released, release=str(release)), items(),
+                               jobs=2, chunk_items=1))
+    assert results == ["released"] + [value * value for value in range(1, 40)]
 
 
 def test_an_unreachable_scheduler_is_a_one_line_error(monkeypatch):

@@ -9,8 +9,10 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+import pytest
+from clitools import make_warc
+
 from fixenc import langmodel, repair
-from fixenc.pipeline import PRELOAD_TEXT, preload, repair_text
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -57,26 +59,44 @@ def test_model_probabilities_are_the_quantised_log_probabilities_exponentiated()
         assert language.floor == math.exp(-table["floor"] / quant)
 
 
-def test_preload_text_is_clean_and_preloading_changes_no_result() -> None:
-    before = repair_text(PRELOAD_TEXT, extract="none")
-    preload()
-    assert repair_text(PRELOAD_TEXT, extract="none") == before
-    assert before.text == PRELOAD_TEXT and not before.fixes
-
-
-PRELOAD_PROBE = """
-from fixenc import langmodel, repair
-from fixenc.pipeline import preload
-preload()
-print(langmodel._MODEL is not None, repair._CJK_TABLES is not None)
+# Runs a --jobs 2 stream through the CLI in this interpreter, then names the repair engine's
+# modules that this process (the one that reads records and hands them out) loaded.
+PARENT_PROBE = """
+import sys
+from fixenc.cli import main
+try:
+    main([sys.argv[1], *sys.argv[3:], "--jobs", "2", "-o", sys.argv[2]])
+except SystemExit:
+    pass
+print(sorted(name for name in sys.modules
+             if name.startswith("fixenc.") and name.split(".")[1] in ENGINE))
 """
+ENGINE = ["pipeline", "repair", "langmodel", "misaligned", "wholepage", "chinese", "article"]
 
 
-def test_preload_loads_the_model_and_the_cjk_tables_that_forked_workers_share() -> None:
+@pytest.mark.parametrize("kind", ["jsonl", "warc"])
+def test_the_process_that_hands_out_records_loads_no_repair_engine(tmp_path: Path, kind) -> None:
+    """The workers load the engine, each as a one-process run does; the reading process never
+    does (that would be serial time on 2 cores)."""
+    damaged = "Café naïve, déjà vu à Noël.".encode().decode("cp1252")
+    if kind == "jsonl":
+        source = tmp_path / "in.jsonl"
+        source.write_text("".join(json.dumps({"id": number, "text": damaged}) + "\n"
+                                  for number in range(50)), encoding="utf-8")
+        arguments = ["--field", "text"]
+    else:
+        source = tmp_path / "in.warc"
+        source.write_bytes(make_warc([(f"https://example.com/{number}", "text/html",
+                                       f"<p>{damaged}</p>".encode()) for number in range(20)]))
+        arguments = []
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
-    out = subprocess.run([sys.executable, "-c", PRELOAD_PROBE], capture_output=True, text=True,
-                         env=env, check=True)
-    assert out.stdout.split() == ["True", "True"]
+    probe = f"ENGINE = {ENGINE!r}\n" + PARENT_PROBE
+    out = subprocess.run([sys.executable, "-c", probe, str(source), str(tmp_path / "out.jsonl"),
+                          *arguments], capture_output=True, text=True, env=env, check=True)
+    assert out.stdout.strip() == "[]"
+    lines = (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == (50 if kind == "jsonl" else 20)
+    assert all("Café naïve" in json.loads(line)["text"] for line in lines)
 
 
 def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None:
@@ -88,3 +108,23 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert shipped.run_chars == built.run_chars
     assert shipped.pair_shapes == built.pair_shapes
     assert shipped.signature_re.pattern == built.signature_re.pattern
+
+
+WARC_PROBE = """
+import io, sys
+from fixenc.streams import read_warc_pages
+pages = list(read_warc_pages(io.BytesIO(sys.stdin.buffer.read())))
+loaded = "fsspec" in sys.modules
+import fsspec
+print(len(pages), loaded, fsspec.open is not None)
+"""
+
+
+def test_reading_a_warc_leaves_fsspec_unloaded_and_importable(tmp_path: Path) -> None:
+    """warcio would import fsspec (and asyncio: ~0.1 s) only to open files by name."""
+    pytest.importorskip("fsspec")
+    warc = make_warc([("https://example.com/", "text/html", b"<p>caf\xc3\xa9</p>")])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))}
+    out = subprocess.run([sys.executable, "-c", WARC_PROBE], input=warc, capture_output=True,
+                         env=env, check=True)
+    assert out.stdout.split() == [b"1", b"False", b"True"]

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from clitools import make_warc
 
 from fixenc.streams import (
     StreamSettings,
@@ -35,25 +36,6 @@ def run(data: bytes, input_format: str, settings: StreamSettings | None = None,
     report = process_stream(io.BytesIO(data), input_format, sink, settings or StreamSettings(),
                             jobs=jobs)
     return sink.getvalue().splitlines(keepends=True), report
-
-
-def make_warc(pages: list[tuple[str, str, bytes]], *, gzip_records: bool = True,
-              truncated: str | None = None) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    out = io.BytesIO()
-    writer = WARCWriter(out, gzip=gzip_records)
-    for url, content_type, body in pages:
-        http = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        headers = {"WARC-Truncated": "length"} if url == truncated else None
-        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                           http_headers=http, warc_headers_dict=headers)
-        writer.write_record(record)
-        request = writer.create_warc_record(url, "request",
-                                            payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
-        writer.write_record(request)
-    return out.getvalue()
 
 
 # ---------------------------------------------------------------- JSONL

@@ -5,8 +5,9 @@ same promise — results come back in input order and are identical whatever the
 same limit — memory stays bounded however long the input is.  Items are grouped into chunks (by
 count and by size) so that inter-process traffic stays small relative to the work; at most
 ``IN_FLIGHT_PER_WORKER`` chunks per worker are queued or running at once, and the reader is only
-asked for more when a finished chunk has been handed back.  So the items held in memory at any
-moment are at most ``jobs * IN_FLIGHT_PER_WORKER + 1`` chunks, whatever the input size.
+asked for more when a chunk has finished; finished chunks wait (at most ``HELD_PER_WORKER`` per
+worker) until every earlier one is handed back.  So the items held in memory at any moment are
+at most ``jobs * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER) + 1`` chunks, whatever the input size.
 
 Backends:
 - ``jobs == 1``: a plain loop in this process (no pickling; what the others must equal).
@@ -46,9 +47,15 @@ CHUNK_BYTES = 256 << 10
 one slow (damaged) stretch of input is spread over several workers."""
 
 IN_FLIGHT_PER_WORKER = 4
-"""Chunks queued or running per worker.  Output is ordered, so a slow chunk holds back the
-results behind it; a window of a few chunks per worker lets the other workers keep going
-meanwhile.  Memory: at most jobs * 4 chunks of CHUNK_BYTES (2 MiB with 2 jobs)."""
+"""Chunks queued or running per worker: enough that a worker finding its chunk done never
+waits for this process to hand it the next one."""
+
+HELD_PER_WORKER = 2
+"""Finished chunks per worker that may wait for an earlier, slower one (output is in order).
+Why: a chunk of lossy pages can take seconds; without room to hold what the other workers
+finish meanwhile they ran out of work and waited for it (simulated with the per-record costs
+of the throughput benchmark's mixed corpus: 2 jobs 1.85x -> 1.90x of one; more room gained
+nothing there).  Memory: at most jobs * 6 chunks of CHUNK_BYTES (3 MiB with 2 jobs)."""
 
 
 CONNECT_TIMEOUT = "30s"
@@ -68,15 +75,18 @@ def default_jobs() -> int:
 
 def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
                 scheduler: str | None = None, chunk_items: int = CHUNK_ITEMS,
-                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None,
-                prepare: Callable[[], None] | None = None) -> Iterator[R]:
+                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None
+                ) -> Iterator[R]:
     """Yield ``function(item)`` for every item, in input order.
 
     ``jobs`` processes (default: every core) run the chunks, or the Dask cluster at ``scheduler``
     when it is given.  ``sizeof(item)`` (default: ``len`` for bytes/str, else 0) counts towards
-    ``chunk_bytes``.  ``prepare`` (e.g. loading a model) runs before a process pool starts: once
-    here when workers are forked (they share what it loaded), else in each worker.  Results are
-    identical for every backend and every ``jobs``.
+    ``chunk_bytes``.  Results are identical for every backend and every ``jobs``.
+
+    Nothing is loaded here for the workers: each loads what its items need, as a one-process
+    run does, while this process only reads items and hands them out.  Why: on 2 cores what this
+    process does meanwhile is the serial share of the run; loading the repair engine (~0.6 s of
+    CPU) here before forking kept both workers waiting for it.
     """
     chunks = _chunked(items, chunk_items, chunk_bytes, sizeof or _default_sizeof)
     if scheduler:
@@ -87,8 +97,8 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | N
         for chunk in chunks:
             yield from _apply_chunk(function, chunk)
         return
-    with _process_pool(jobs, prepare) as pool:
-        yield from _executor_map(pool, function, chunks, jobs * IN_FLIGHT_PER_WORKER)
+    with _process_pool(jobs) as pool:
+        yield from _executor_map(pool, function, chunks, jobs)
 
 
 def _apply_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
@@ -115,22 +125,18 @@ def _chunked(items: Iterable[T], chunk_items: int, chunk_bytes: int,
 
 
 @contextmanager
-def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[ProcessPoolExecutor]:
+def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     # Imported here: a --jobs 1 run never needs them (~25 ms of its start-up).
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # fork where the platform has it and this process has no other thread (forking a threaded
-    # process can deadlock the child): workers start in milliseconds and share what `prepare`
-    # loaded (the language model) instead of each loading it again.
+    # process can deadlock the child): workers start in milliseconds with the modules this
+    # process has (the readers, not the repair engine).
     forking = (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
                and threading.active_count() == 1)
-    if prepare and forking:
-        prepare()
     pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork") if forking else None,
-        initializer=None if forking else prepare)
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork") if forking else None)
     try:
         yield pool
     finally:
@@ -139,15 +145,22 @@ def _process_pool(jobs: int, prepare: Callable[[], None] | None) -> Iterator[Pro
 
 
 def _executor_map(pool: Executor, function: Callable[[T], R], chunks: Iterator[list[T]],
-                  in_flight: int) -> Iterator[R]:
+                  jobs: int) -> Iterator[R]:
+    from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pending: deque = deque()
+    pending: deque = deque()  # in input order: running, queued, or finished and held
     try:
         for chunk in chunks:
             pending.append(pool.submit(_apply_chunk, function, chunk))
-            if len(pending) >= in_flight:
+            while pending and pending[0].done():
                 yield from pending.popleft().result()
+            if len(pending) >= jobs * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER):
+                yield from pending.popleft().result()
+                continue
+            running = [future for future in pending if not future.done()]
+            if len(running) >= jobs * IN_FLIGHT_PER_WORKER:
+                wait(running, return_when=FIRST_COMPLETED)
         while pending:
             yield from pending.popleft().result()
     except BrokenProcessPool as error:

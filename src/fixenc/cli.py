@@ -36,7 +36,7 @@ from .files import (
     read_stdin,
     run_all,
 )
-from .pipeline import EXTRACT_MODES, LAYERS, SCRIPT_MODES, Options
+from .options import EXTRACT_MODES, LAYERS, SCRIPT_MODES, Options
 from .streams import (
     FIELD_ENCODINGS,
     INPUT_FORMATS,

@@ -27,7 +27,7 @@ from .batch import ordered_map
 from .decoding import BINARY_MAGIC
 from .errors import FixencError, InputTooLargeError, NotTextError
 from .formats import repair_keeping_format
-from .pipeline import Options, preload, repair_bytes
+from .options import Options
 from .result import Fix
 
 MODES = ("output", "in-place", "check", "diff")
@@ -275,7 +275,7 @@ def run_all(tasks: Iterable[Task], settings: Settings, *, jobs: int | None = 1,
                  for task in tasks]
     jobs = 1 if len(tasks) <= 1 else jobs
     return ordered_map(partial(process, settings=settings), tasks, jobs=jobs,
-                       scheduler=scheduler, chunk_items=1, prepare=preload)
+                       scheduler=scheduler, chunk_items=1)
 
 
 def process(task: Task, settings: Settings) -> Outcome:
@@ -348,6 +348,9 @@ def _identity(status: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _to_text(task: Task, data: bytes, settings: Settings) -> Outcome:
+    # Imported here, in the process that repairs (see options.py).
+    from .pipeline import repair_bytes
+
     result = repair_bytes(data, charset=settings.charset, **settings.options.kwargs())
     repaired = any(fix.kind in REPAIR_KINDS for fix in result.fixes)
     if settings.output_format == "json":

@@ -23,12 +23,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from .chinese import repair_chinese_text
 from .decoding import decode_bytes, python_codec
 from .errors import FixencError
 from .markup import looks_like_html
-from .misaligned import repair_misaligned_double_byte
-from .repair import repair_mojibake
 from .result import Fix
 
 FORMATS = ("text", "html", "jsonl")
@@ -142,6 +139,11 @@ def repair_plain_text(text: str, script: str = "auto", skip: frozenset[str] = fr
 
     Repeated (at most `REPAIR_PASSES`) until stable, so in-place repair is idempotent.
     """
+    # Imported here, in the process that repairs (see options.py).
+    from .chinese import repair_chinese_text
+    from .misaligned import repair_misaligned_double_byte
+    from .repair import repair_mojibake
+
     stages = [stage for layer, stage in (("mojibake", repair_mojibake),
                                          ("misaligned", repair_misaligned_double_byte))
               if layer not in skip]
@@ -164,6 +166,8 @@ def repair_html_text(html: str) -> tuple[str, list[Fix]]:
     values.  A piece whose repair would add or drop a markup character is
     kept as it was.  Fix spans index the joined repairable pieces, not the page.
     """
+    from .repair import repair_mojibake
+
     pieces = [(start, end) for start, end in _text_pieces(html)
               if not html.isascii() and not html[start:end].isascii()]
     repaired, fixes = _repair_pieces([html[start:end] for start, end in pieces], repair_mojibake)

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from . import langmodel
 from .chinese import repair_chinese_text
 from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
@@ -24,15 +22,11 @@ from .markup import (
 )
 from .misaligned import repair_misaligned_double_byte
 from .normalize import normalize_whitespace
+from .options import Options
 from .repair import repair_mojibake
 from .result import Fix, Result
 from .wholepage import redecode_page
 
-EXTRACT_MODES = ("auto", "article", "text", "none")
-SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
-#: Repair layers a caller can switch off (``skip``), outermost first. Script conversion is
-#: switched by ``script="keep"``, markup removal by ``extract="none"``, chrome by ``keep_chrome``.
-LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
 # The mojibake stage runs again on its own output while that changes, at most this often, so
 # repairing fixenc's output again changes nothing.  Why: a refused lossy span can hide a
 # lossless island, and a C1 control next to a repaired span only reads as damage once its
@@ -41,42 +35,6 @@ LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
 MOJIBAKE_PASSES = 3
 # Whitespace inside a line that normalisation rewrites (NBSP, U+3000, tabs, runs of spaces).
 INNER_LAYOUT = re.compile("[\t\u00a0\u3000]|  ")
-# Clean text of a few scripts, with a lost mark next to Chinese characters: what ``preload``
-# repairs to reach every stage's tables.
-PRELOAD_TEXT = "Café naïve, Ελληνικά, русский, 中文?日本語のテキスト, 한국어."
-
-
-@dataclass(frozen=True)
-class Options:
-    """What the pipeline does; one field per user-facing option.
-
-    extract: "auto" (article for HTML, text otherwise), "article", "text",
-        or "none" (markup kept, only decoding and encoding repair).
-    script: Chinese script of the output; "auto" converts back to simplified
-        only when a converter's pinyin-annotation signature was found.
-    keep_chrome: keep breadcrumb / counter / badge lines of text pages.
-    skip: layers of ``LAYERS`` left as they are (e.g. {"pinyin", "width"}).
-    """
-
-    extract: str = "auto"
-    script: str = "auto"
-    keep_chrome: bool = False
-    skip: frozenset[str] = frozenset()
-
-    def __post_init__(self) -> None:
-        if self.extract not in EXTRACT_MODES:
-            raise ValueError(f"extract must be one of {EXTRACT_MODES}")
-        if self.script not in SCRIPT_MODES:
-            raise ValueError(f"script must be one of {SCRIPT_MODES}")
-        unknown = set(self.skip) - set(LAYERS)
-        if unknown:
-            raise ValueError(f"skip names unknown layers {sorted(unknown)}; known: {LAYERS}")
-        object.__setattr__(self, "skip", frozenset(self.skip))
-
-    def kwargs(self) -> dict:
-        """These options as keyword arguments of ``repair_bytes`` and ``repair_text``."""
-        return {"extract": self.extract, "script": self.script, "keep_chrome": self.keep_chrome,
-                "skip": self.skip}
 
 
 def repair_bytes(data: bytes, *, charset: str | None = None, extract: str = "auto",
@@ -96,19 +54,6 @@ def repair_text(text: str, *, extract: str = "auto", script: str = "auto",
                 keep_chrome: bool = False, skip: Iterable[str] = ()) -> Result:
     """Repair text that is already decoded (maybe wrongly, long ago)."""
     return _run(text, Options(extract, script, keep_chrome, skip))
-
-
-def preload() -> None:
-    """Load the language model and build every stage's lazily built tables now.
-
-    Why: pool workers forked after this share them (copy-on-write) instead of each building
-    them again (about 0.3 s of CPU per worker).  Repairing a short text of a few scripts, with
-    a lost mark, reaches every table a page needs, whatever the stages build lazily.
-    """
-    # Clean text may never reach the model (no signature shows): loaded here all the same.
-    langmodel.load()
-    repair_text(PRELOAD_TEXT, extract="text")
-    repair_text("<p>" + PRELOAD_TEXT + "</p>")
 
 
 def _run(text: str, options: Options) -> Result:

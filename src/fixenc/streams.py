@@ -7,11 +7,11 @@ payload with its URL and declared charset); a pure ``repair_*`` function turns o
 every core or on a Dask cluster and the lines are written in input order.
 
 Memory bound: one item is at most ``MAX_RECORD_BYTES`` (a longer JSONL line or WARC payload is
-skipped with a reason, and read only that far); ``batch`` holds at most ``4 * jobs + 1`` chunks
+skipped with a reason, and read only that far); ``batch`` holds at most ``6 * jobs + 1`` chunks
 of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  With typical pages
-(< 256 KiB) and 2 jobs that is ~2.3 MiB of records in flight, plus each process's fixed cost
+(< 256 KiB) and 2 jobs that is ~3.3 MiB of records in flight, plus each worker's fixed cost
 (libraries and the language model, ~100-200 MB measured); a 10 GB WARC needs no more than a
-10 MB one.  The worst case, every record near 32 MiB, is 9 * 32 MiB in flight with 2 jobs.
+10 MB one.  The worst case, every record near 32 MiB, is 13 * 32 MiB in flight with 2 jobs.
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
 ``field_encoding="base64"``; default: every top-level string member); each is replaced by its
@@ -33,6 +33,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 import unicodedata
 import zlib
 from collections import Counter
@@ -48,7 +49,7 @@ from .batch import ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
-from .pipeline import Options, preload, repair_bytes, repair_text
+from .options import Options
 from .result import Result
 
 INPUT_FORMATS = ("auto", "text", "html", "jsonl", "warc")
@@ -383,6 +384,10 @@ def _json_line(record: dict) -> bytes:
 
 
 def _repair_field(value: str, settings: StreamSettings) -> Result:
+    # Imported here, in the process that repairs: a run on several processes leaves the repair
+    # engine to its workers (see options.py).
+    from .pipeline import repair_bytes, repair_text
+
     if settings.field_encoding == "base64":
         try:
             data = base64.b64decode(value, validate=True)
@@ -409,7 +414,7 @@ def read_warc_pages(stream: IO[bytes]) -> Iterator[WarcPage | SkippedRecord]:
 
     Request, metadata, warcinfo and revisit records are not pages and are passed over silently.
     """
-    from warcio.archiveiterator import ArchiveIterator
+    ArchiveIterator = _archive_iterator()
     from warcio.exceptions import ArchiveLoadFailed
 
     records = iter(ArchiveIterator(stream))
@@ -428,6 +433,25 @@ def read_warc_pages(stream: IO[bytes]) -> Iterator[WarcPage | SkippedRecord]:
         if record.rec_type != "response":
             continue
         yield _warc_page(record)
+
+
+def _archive_iterator() -> type:
+    """warcio's ArchiveIterator, imported as where fsspec is not installed.
+
+    Why: warcio imports fsspec, if it can, only to open files by name, which fixenc never asks
+    of it (it hands warcio open streams); fsspec brings asyncio and took ~0.1 s of the ~0.15 s
+    that importing warcio cost every WARC run.  fsspec is an optional dependency of warcio,
+    which falls back to ``open`` without it.
+    """
+    if "fsspec" in sys.modules or "warcio.utils" in sys.modules:
+        from warcio.archiveiterator import ArchiveIterator
+        return ArchiveIterator
+    sys.modules["fsspec"] = None  # type: ignore[assignment]  # makes `import fsspec` fail
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+    finally:
+        del sys.modules["fsspec"]
+    return ArchiveIterator
 
 
 def _warc_page(record) -> WarcPage | SkippedRecord:
@@ -470,6 +494,8 @@ def _decompressors() -> tuple[str, ...]:
 
 def repair_warc_page(page: WarcPage | SkippedRecord, settings: StreamSettings) -> RecordOutcome:
     """One output line for one HTML response: url, record_id, warc_date and the Result."""
+    from .pipeline import repair_bytes
+
     if isinstance(page, SkippedRecord):
         return RecordOutcome(b"", skipped=page.reason, error=page.error)
     try:
@@ -507,7 +533,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size, prepare=preload):
+                               scheduler=scheduler, sizeof=_item_size):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
