@@ -470,7 +470,9 @@ def test_a_reading_with_a_combining_mark_on_no_letter_is_refused(reading: str, c
 
 @pytest.mark.parametrize(
     "clean", ["今日は、とても良い天気ですね。明日も晴れるでしょうか。", "東京都の人口は、約千四百万人です。",
-              "このアプリケーションは、データベースに接続します。"],
+              "このアプリケーションは、データベースに接続します。",
+              # ・ (81 45) between katakana, not 職 (90 45): a mark of punctuation, not a letter.
+              "演劇・ミュージカルのチケット情報です。", "マイケル・ジャクソンのアルバム"],
 )  # fmt: skip
 def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     """cp1252 has no 81, 8D, 8F, 90, 9D: Shift-JIS's 、 (81 41) shows as U+FFFD and 'A'.  The lost

@@ -70,6 +70,7 @@ NEUTRAL_CHARS = frozenset(
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
     + "".join(map(chr, range(0x3001, 0x3040)))
+    + "\u30fb"  # KATAKANA MIDDLE DOT, Japanese punctuation (ジョン・スミス) in the kana block
     + "".join(map(chr, range(0xFF01, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
 )
