@@ -483,6 +483,15 @@ def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     assert any(fix.kind == "mojibake-lossy" and 0x81 in fix.guessed for fix in fixes)
 
 
+def test_the_second_byte_of_a_lost_lead_is_never_read_alone():
+    """生 (90 B6) read as cp1252 is U+FFFD and '¶'; B6 alone is Shift-JIS's halfwidth ｶ.  Where the
+    guessed lead's island is not taken, the '¶' stays as it is rather than becoming ｶ."""
+    clean = "新しい商品『春の限定版(生)』(東京)、『新作』（大阪）を発売しました。"
+    fixed, _ = repair_mojibake(clean.encode("cp932").decode("cp1252", "replace"))
+    assert "ｶ" not in fixed
+    assert "(生)』(東京)、『新作』（大阪）を発売しました。" in fixed
+
+
 def test_a_reading_that_mixes_a_script_the_model_does_not_know_with_another_is_refused():
     # 齟 ꗶ (Vai) ޱ (Thaana) ﾙ: Shift-JIS text read as UTF-8 after a decoder's mistake.
     assert repair_mojibake("齟齬ｶﾞｱﾙ") == ("齟齬ｶﾞｱﾙ", [])

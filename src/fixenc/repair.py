@@ -1446,8 +1446,12 @@ def _transcode_unit(
     if leads:
         # A lost lead byte joins the islands around it into one, judged as a whole; where the
         # whole falls short of the margin, the islands between the guesses still compete alone.
+        # Nor does a lead's second byte: it is the rest of the lost character, not one of its
+        # own ("(\ufffd¶)" is 生, never ｶ).
         for gap in leads:
             data[offsets[gap]] = 0
+            if gap + 1 < len(unit):
+                data[offsets[gap + 1]] = 0
         unguessed = {gap: guess for gap, guess in guessed.items() if gap not in leads}
         known = {island[:3] for island in islands}
         islands += [
@@ -2717,16 +2721,38 @@ def _merge_neighbours(span: str, candidates: list[_Candidate]) -> list[_Candidat
         if len(group) < 2:
             continue
         group.sort(key=lambda c: c.start)
+        overlaps = False
         run = [group[0]]
         for candidate in group[1:]:
             glue = span[run[-1].end : candidate.start]
             if candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue:
                 run.append(candidate)
                 continue
+            overlaps = True
             merged.extend(_join(span, run))
             run = [candidate]
         merged.extend(_join(span, run))
+        if overlaps:
+            merged.extend(_join_widest(span, group))
     return merged
+
+
+def _join_widest(span: str, group: list[_Candidate]) -> list[_Candidate]:
+    """The runs of ``_merge_neighbours`` through the widest of overlapping islands: an island
+    inside another (read again without a guessed lead byte, ``_transcode_unit``) is passed over
+    instead of ending the run, so the sentence is also judged with the wider reading."""
+    joined: list[_Candidate] = []
+    run: list[_Candidate] = []
+    for candidate in sorted(group, key=lambda c: (c.start, -c.end)):
+        if run and run[-1].start <= candidate.start and candidate.end <= run[-1].end:
+            continue
+        glue = span[run[-1].end : candidate.start] if run else ""
+        if run and not (candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue):
+            joined.extend(_join(span, run))
+            run = []
+        run.append(candidate)
+    joined.extend(_join(span, run))
+    return joined
 
 
 def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
