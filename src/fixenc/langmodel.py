@@ -69,7 +69,7 @@ NEUTRAL_CHARS = frozenset(
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
     + "".join(map(chr, range(0x2010, 0x2028)))
     + "".join(map(chr, range(0x2030, 0x205F)))
-    + "".join(map(chr, range(0x3001, 0x3040)))
+    + "".join(chr(code) for code in range(0x3001, 0x3040) if code not in (0x3005, 0x3006))
     + "\u30fb"  # KATAKANA MIDDLE DOT, Japanese punctuation (ジョン・スミス) in the kana block
     + "".join(map(chr, range(0xFF01, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
@@ -108,6 +108,7 @@ SCRIPT_RANGES = (
     (0x1100, 0x11FF, "cjk"),
     (0x1E00, 0x1EFF, "latin"),
     (0x2E80, 0x2FDF, "cjk"),
+    (0x3005, 0x3006, "cjk"),  # 々 〆: letters of Japanese words (人々, 締め切り as 〆切)
     (0x3040, 0x30FF, "cjk"),
     (0x3100, 0x31FF, "cjk"),
     (0x3400, 0x4DBF, "cjk"),
@@ -504,7 +505,7 @@ PUNCTUATION_SHARES = {
     "，": 0.28, "。": 0.2, "、": 0.08, "…": 0.04, "：": 0.035, "“": 0.035, "”": 0.035,
     "！": 0.03, "？": 0.03, "（": 0.02, "）": 0.02, "「": 0.02, "」": 0.02, "’": 0.02,
     "‘": 0.008, "—": 0.015, "–": 0.008, "・": 0.01, "《": 0.01, "》": 0.01, "～": 0.01,
-    "；": 0.01, "　": 0.01, "々": 0.01, "『": 0.005, "』": 0.005, "【": 0.005, "】": 0.005,
+    "；": 0.01, "　": 0.01, "『": 0.005, "』": 0.005, "【": 0.005, "】": 0.005,
     "〜": 0.005, "•": 0.005, "〈": 0.003, "〉": 0.003, "″": 0.002, "′": 0.002,
 }
 PUNCTUATION_SHARES_BEFORE_BREAK = {
