@@ -1651,72 +1651,96 @@ def _guess_gaps(
     all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
     gap_set = set(gaps)
+    paired: set[int] = set()
     for gap in gaps if all_options else ():
         if gap in guessed:
             continue
         slots = (gap,)
         if _halves_of_one_character(data, offsets, gap, gap_set, pair):
             slots = (gap, gap + 1)
-        after = slots[-1] + 1
-        following = b""
-        if after < len(unit) and after not in gap_set:
-            following = bytes(data[offsets[after] : offsets[after + 1]])
-        consistent: tuple[int, ...] = ()
-        if len(slots) == 2:
-            options = _consistent_lost_pairs(pair.wrong, following)
-        else:
-            consistent = _consistent_lost_bytes(pair.wrong, following)
-            options = _single_options(consistent or all_options)
-        positions = [offsets[slot] for slot in slots]
-        window_start = offsets[max(0, gap - 3)]
-        if pair.right != "utf-8":
-            window_start = _double_byte_boundary(data, window_start)
-        window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
-        for position in positions:
-            data[position] = 0
-        baseline = _decode_errors(data, window_start, window_end, pair.right)
-        scored = []
-        for members in _options_by_range(options, pair.right):
-            for position, value in zip(positions, members[0]):
-                data[position] = value
-            scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
-        best_errors = min((errors for errors, _ in scored), default=baseline)
-        # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
-        # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
-        # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
-        lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
-                and not C1_UNDEFINED.intersection(unit)
-                and _lead_before(options, following, pair.right))
-        if best_errors > baseline or best_errors == baseline and not lead:
-            for slot, position in zip(slots, positions):
-                data[position] = 0x3F if unit[slot] == "?" else 0
-            continue
-        # Candidates differ only around the lost bytes: the unigram shortlist scores
-        # that stretch; the bigram model then scores the whole window of the few kept.
-        near_start = _character_start(data, positions[0], window_start)
-        near_end = min(window_end, positions[-1] + 4)
-        for position in positions:
-            data[position] = 0
-        shortlist = _shortlist(
-            bytes(data[near_start:near_end]),
-            tuple(position - near_start for position in positions),
-            tuple(values for errors, members in scored if errors == best_errors for values in members),
-            pair.right,
-            window_end == len(data) and near_end == window_end,
-        )
-        best, confidence = _best_guess(
-            bytes(data[window_start:window_end]),
-            tuple(position - window_start for position in positions),
-            tuple(shortlist),
-            pair.right,
-            window_end == len(data),
-        )
-        for slot, position, value in zip(slots, positions, best):
-            data[position] = value
-            guessed[slot] = (value, confidence)
-        if lead and leads is not None:
-            leads.add(gap)
+            paired.update(slots)
+        _guess_one(data, offsets, slots, unit, pair, all_options, gap_set, guessed, leads)
+    # Each guess saw the lost bytes after it still blank: a lone lost byte is guessed again with
+    # the next one's guess in place ("\ufffdX\ufffdV" of cp932 read as cp1252: 更新, not 々新).
+    filled = sorted(guessed)
+    for gap, following in zip(filled, filled[1:]):
+        if following - gap <= 3 and gap not in paired:
+            _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads)
     return guessed
+
+
+def _guess_one(
+    data: bytearray, offsets: list[int], slots: tuple[int, ...], unit: str, pair: CodecPair,
+    all_options: tuple[int, ...], gap_set: set[int], guessed: dict[int, tuple[int, float]],
+    leads: set[int] | None,
+) -> None:
+    """Guess the lost byte(s) at ``slots`` (one gap, or the two halves of one character) into
+    ``data`` and ``guessed``; a gap guessed before keeps its guess if it now reads as no loss."""
+    gap = slots[0]
+    kept = [data[offsets[slot]] for slot in slots]
+    again = gap in guessed
+    after = slots[-1] + 1
+    following = b""
+    if after < len(unit) and after not in gap_set:
+        following = bytes(data[offsets[after] : offsets[after + 1]])
+    consistent: tuple[int, ...] = ()
+    if len(slots) == 2:
+        options = _consistent_lost_pairs(pair.wrong, following)
+    else:
+        consistent = _consistent_lost_bytes(pair.wrong, following)
+        options = _single_options(consistent or all_options)
+    positions = [offsets[slot] for slot in slots]
+    window_start = offsets[max(0, gap - 3)]
+    if pair.right != "utf-8":
+        window_start = _double_byte_boundary(data, window_start)
+    window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
+    for position in positions:
+        data[position] = 0
+    baseline = _decode_errors(data, window_start, window_end, pair.right)
+    scored = []
+    for members in _options_by_range(options, pair.right):
+        for position, value in zip(positions, members[0]):
+            data[position] = value
+        scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
+    best_errors = min((errors for errors, _ in scored), default=baseline)
+    # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
+    # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
+    # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
+    lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
+            and not C1_UNDEFINED.intersection(unit)
+            and _lead_before(options, following, pair.right))
+    if best_errors > baseline or best_errors == baseline and not lead:
+        for slot, position, value in zip(slots, positions, kept):
+            data[position] = value if again else 0x3F if unit[slot] == "?" else 0
+        return
+    # Candidates differ only around the lost bytes: the unigram shortlist scores
+    # that stretch; the bigram model then scores the whole window of the few kept.
+    near_start = _character_start(data, positions[0], window_start)
+    near_end = min(window_end, positions[-1] + 4)
+    for position in positions:
+        data[position] = 0
+    shortlist = _shortlist(
+        bytes(data[near_start:near_end]),
+        tuple(position - near_start for position in positions),
+        tuple(values for errors, members in scored if errors == best_errors for values in members),
+        pair.right,
+        window_end == len(data) and near_end == window_end,
+    )
+    best, confidence = _best_guess(
+        bytes(data[window_start:window_end]),
+        tuple(position - window_start for position in positions),
+        tuple(shortlist),
+        pair.right,
+        window_end == len(data),
+    )
+    for slot, position, value in zip(slots, positions, best):
+        data[position] = value
+        guessed[slot] = (value, confidence)
+    if leads is not None:
+        if lead:
+            leads.add(gap)
+        else:
+            leads.discard(gap)
 
 
 # The bytes Windows-1252 leaves undefined, as a Latin-1 reader shows them.
