@@ -495,6 +495,16 @@ def test_the_second_byte_of_a_lost_lead_is_never_read_alone():
     assert "(生)』(東京)、『新作』（大阪）を発売しました。" in fixed
 
 
+@pytest.mark.parametrize("clean", ["ワインの種類はたくさんあります。", "メールアドレスを入力してください。"])
+def test_an_unsure_lost_byte_leaves_its_character_and_the_rest_is_repaired(clean: str):
+    """ワ (83 8F) and メ (83 81) read as cp1252 lose their second byte; which of the five it was
+    is not sure, so that character stays as it was, and the sentence after it is repaired."""
+    damaged = clean.encode("cp932").decode("cp1252", "replace")
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == damaged[:2] + clean[1:]
+    assert fixes
+
+
 def test_a_reading_that_mixes_a_script_the_model_does_not_know_with_another_is_refused():
     # 齟 ꗶ (Vai) ޱ (Thaana) ﾙ: Shift-JIS text read as UTF-8 after a decoder's mistake.
     assert repair_mojibake("齟齬ｶﾞｱﾙ") == ("齟齬ｶﾞｱﾙ", [])

@@ -53,6 +53,7 @@ a confidence.
 from __future__ import annotations
 
 import bisect
+import codecs
 import gzip
 import itertools
 import json
@@ -1497,19 +1498,13 @@ def _islands(
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
         if unsure and pair.right != "utf-8":
-            # The island up to its first unsure '?', which then stays a '?' ("방법은??").
-            cut = offsets[unsure[0]]
-            if cut <= byte_start or cut not in char_at:
-                continue
-            try:
-                decoded = bytes(data[byte_start:cut]).decode(pair.right)
-            except UnicodeDecodeError:
-                continue
-            char_end = char_at[cut]
-            if decoded == unit[char_start:char_end]:
-                continue
-            island_gaps = [g for g in island_gaps if g < char_end]
-            unsure = []
+            # The island around its unsure lost bytes: each character holding one stays as it
+            # is ("방법은??"), the runs of characters between them are islands of their own.
+            islands += _sure_pieces(
+                unit, data, byte_start, byte_end, char_at, [offsets[g] for g in unsure],
+                island_gaps, guessed, pair,
+            )
+            continue
         if unsure:
             decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
         sure = [guessed[g] for g in island_gaps if g not in unsure]
@@ -1525,6 +1520,58 @@ def _islands(
         )
     if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
         islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
+    return islands
+
+
+def _sure_pieces(
+    unit: str, data: bytearray, byte_start: int, byte_end: int, char_at: Sequence[int] | dict,
+    unsure_bytes: list[int], island_gaps: list[int], guessed: dict[int, tuple[int, float]],
+    pair: CodecPair,
+) -> list[tuple[int, int, str, tuple, float, int]]:
+    """The islands of ``data[byte_start:byte_end]`` between the characters (of ``pair.right``)
+    that hold an unsure lost byte: a lost second byte belongs with the lead before it, a lost
+    lead with the byte after it."""
+    decoder = codecs.getincrementaldecoder(pair.right)()
+    bounds = [byte_start]
+    for position in range(byte_start, byte_end):
+        if decoder.decode(data[position : position + 1]):
+            bounds.append(position + 1)
+    if bounds[-1] != byte_end:
+        return []
+    unsure = set(unsure_bytes)
+    pieces: list[list[int]] = [[]]
+    for start, end in itertools.pairwise(bounds):
+        if unsure.intersection(range(start, end)):
+            pieces.append([])
+        else:
+            pieces[-1].extend((start, end))
+    islands = []
+    for piece in pieces:
+        starts = [b for b in piece[0::2] if b in char_at]
+        if not starts:
+            continue
+        ends = [b for b in piece[1::2] if b in char_at and b > starts[0]]
+        if not ends:
+            continue
+        start, end = starts[0], ends[-1]
+        try:
+            decoded = bytes(data[start:end]).decode(pair.right)
+        except UnicodeDecodeError:
+            continue
+        char_start, char_end = char_at[start], char_at[end]
+        if decoded == unit[char_start:char_end]:
+            continue
+        sure = [guessed[g] for g in island_gaps if char_start <= g < char_end]
+        islands.append(
+            (
+                char_start,
+                char_end,
+                decoded,
+                tuple(b for b, _ in sure),
+                min((c for _, c in sure), default=1.0),
+                0,
+            )
+        )
     return islands
 
 
