@@ -475,7 +475,10 @@ def test_a_reading_with_a_combining_mark_on_no_letter_is_refused(reading: str, c
               "演劇・ミュージカルのチケット情報です。", "マイケル・ジャクソンのアルバム",
               # Two lost leads in a row (8D 58 90 56): the first is guessed again once the
               # second is known, 更新 and not 々新.
-              "毎日忙しくて更新できず。公式のほうもちょっと停滞。"],
+              "毎日忙しくて更新できず。公式のほうもちょっと停滞。",
+              # Short Japanese between Latin words: its mojibake (‚Ì for の) is made of marks
+              # prose hardly uses, which the model no longer scores as common punctuation.
+              "今週の走行距離、120km 平均速度 20.5km/h 最高速度 41.2km/h"],
 )  # fmt: skip
 def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     """cp1252 has no 81, 8D, 8F, 90, 9D: Shift-JIS's 、 (81 41) shows as U+FFFD and 'A'.  The lost
