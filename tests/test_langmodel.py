@@ -28,6 +28,12 @@ def test_language_is_picked_by_script_and_letters() -> None:
     assert langmodel.text_score("The quick brown fox").language == "en"
 
 
+@pytest.mark.parametrize(("word", "mark"), [("更新", "々新"), ("マイケル・ジャクソン", "マイケル職ジャクソン")])
+def test_japanese_letters_and_marks_are_told_apart(word: str, mark: str) -> None:
+    """々 is a letter of words (its bigrams come from the word lists), ・ a mark of punctuation."""
+    assert langmodel.text_score(word).total > langmodel.text_score(mark).total
+
+
 def test_empty_text_scores_zero() -> None:
     assert langmodel.text_logprob("") == 0.0
 

@@ -470,7 +470,15 @@ def test_a_reading_with_a_combining_mark_on_no_letter_is_refused(reading: str, c
 
 @pytest.mark.parametrize(
     "clean", ["今日は、とても良い天気ですね。明日も晴れるでしょうか。", "東京都の人口は、約千四百万人です。",
-              "このアプリケーションは、データベースに接続します。"],
+              "このアプリケーションは、データベースに接続します。",
+              # ・ (81 45) between katakana, not 職 (90 45): a mark of punctuation, not a letter.
+              "演劇・ミュージカルのチケット情報です。", "マイケル・ジャクソンのアルバム",
+              # Two lost leads in a row (8D 58 90 56): the first is guessed again once the
+              # second is known, 更新 and not 々新.
+              "毎日忙しくて更新できず。公式のほうもちょっと停滞。",
+              # Short Japanese between Latin words: its mojibake (‚Ì for の) is made of marks
+              # prose hardly uses, which the model no longer scores as common punctuation.
+              "今週の走行距離、120km 平均速度 20.5km/h 最高速度 41.2km/h"],
 )  # fmt: skip
 def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     """cp1252 has no 81, 8D, 8F, 90, 9D: Shift-JIS's 、 (81 41) shows as U+FFFD and 'A'.  The lost
@@ -479,6 +487,25 @@ def test_shift_jis_read_as_cp1252_with_lost_lead_bytes_is_repaired(clean: str):
     fixed, fixes = repair_mojibake(damaged)
     assert fixed == clean
     assert any(fix.kind == "mojibake-lossy" and 0x81 in fix.guessed for fix in fixes)
+
+
+def test_the_second_byte_of_a_lost_lead_is_never_read_alone():
+    """生 (90 B6) read as cp1252 is U+FFFD and '¶'; B6 alone is Shift-JIS's halfwidth ｶ.  Where the
+    guessed lead's island is not taken, the '¶' stays as it is rather than becoming ｶ."""
+    clean = "新しい商品『春の限定版(生)』(東京)、『新作』（大阪）を発売しました。"
+    fixed, _ = repair_mojibake(clean.encode("cp932").decode("cp1252", "replace"))
+    assert "ｶ" not in fixed
+    assert "(生)』(東京)、『新作』（大阪）を発売しました。" in fixed
+
+
+@pytest.mark.parametrize("clean", ["ワインの種類はたくさんあります。", "メールアドレスを入力してください。"])
+def test_an_unsure_lost_byte_leaves_its_character_and_the_rest_is_repaired(clean: str):
+    """ワ (83 8F) and メ (83 81) read as cp1252 lose their second byte; which of the five it was
+    is not sure, so that character stays as it was, and the sentence after it is repaired."""
+    damaged = clean.encode("cp932").decode("cp1252", "replace")
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == damaged[:2] + clean[1:]
+    assert fixes
 
 
 def test_a_reading_that_mixes_a_script_the_model_does_not_know_with_another_is_refused():

@@ -61,15 +61,21 @@ CASE_SWITCH_LOGPROB = math.log(0.01)
 # Cyrillic code pages read as each other turn small letters into capitals.
 CAPITALS_RUN_LOGPROB = math.log(0.5)
 
+# Marks of the upper half of Windows-1252 that prose hardly uses (‚ † ‡ ‰ ‹ ›) and that
+# double-byte text read as Windows-1252 is full of (Shift-JIS hiragana: 82 xx, ‚ and a letter):
+# scored as symbols, not as punctuation.
+RARE_MARKS = frozenset((0x201A, 0x2020, 0x2021, 0x2030, 0x2039, 0x203A))
+
 # Characters scored as neutral: whitespace, digits, ASCII and typographic
 # punctuation, CJK punctuation, fullwidth forms of ASCII (Ｐ．Ｓ．).  Mojibake
 # is recognised by the letters and symbols around them, never by these.
 NEUTRAL_CHARS = frozenset(
     " \t\n\r\x0b\x0c\u00a0\u3000"
     "0123456789!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-    + "".join(map(chr, range(0x2010, 0x2028)))
-    + "".join(map(chr, range(0x2030, 0x205F)))
-    + "".join(map(chr, range(0x3001, 0x3040)))
+    + "".join(chr(code) for code in range(0x2010, 0x2028) if code not in RARE_MARKS)
+    + "".join(chr(code) for code in range(0x2030, 0x205F) if code not in RARE_MARKS)
+    + "".join(chr(code) for code in range(0x3001, 0x3040) if code not in (0x3005, 0x3006))
+    + "\u30fb"  # KATAKANA MIDDLE DOT, Japanese punctuation (ジョン・スミス) in the kana block
     + "".join(map(chr, range(0xFF01, 0xFF66)))
     + "".join(map(chr, range(0xFE30, 0xFE70)))
 )
@@ -107,6 +113,7 @@ SCRIPT_RANGES = (
     (0x1100, 0x11FF, "cjk"),
     (0x1E00, 0x1EFF, "latin"),
     (0x2E80, 0x2FDF, "cjk"),
+    (0x3005, 0x3006, "cjk"),  # 々 〆: letters of Japanese words (人々, 締め切り as 〆切)
     (0x3040, 0x30FF, "cjk"),
     (0x3100, 0x31FF, "cjk"),
     (0x3400, 0x4DBF, "cjk"),
@@ -571,7 +578,7 @@ PUNCTUATION_SHARES = {
     "，": 0.28, "。": 0.2, "、": 0.08, "…": 0.04, "：": 0.035, "“": 0.035, "”": 0.035,
     "！": 0.03, "？": 0.03, "（": 0.02, "）": 0.02, "「": 0.02, "」": 0.02, "’": 0.02,
     "‘": 0.008, "—": 0.015, "–": 0.008, "・": 0.01, "《": 0.01, "》": 0.01, "～": 0.01,
-    "；": 0.01, "　": 0.01, "々": 0.01, "『": 0.005, "』": 0.005, "【": 0.005, "】": 0.005,
+    "；": 0.01, "　": 0.01, "『": 0.005, "』": 0.005, "【": 0.005, "】": 0.005,
     "〜": 0.005, "•": 0.005, "〈": 0.003, "〉": 0.003, "″": 0.002, "′": 0.002,
 }
 PUNCTUATION_SHARES_BEFORE_BREAK = {

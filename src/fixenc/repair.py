@@ -53,6 +53,7 @@ a confidence.
 from __future__ import annotations
 
 import bisect
+import codecs
 import gzip
 import itertools
 import json
@@ -1479,8 +1480,12 @@ def _transcode_unit(
     if leads:
         # A lost lead byte joins the islands around it into one, judged as a whole; where the
         # whole falls short of the margin, the islands between the guesses still compete alone.
+        # Nor does a lead's second byte: it is the rest of the lost character, not one of its
+        # own ("(\ufffd¶)" is 生, never ｶ).
         for gap in leads:
             data[offsets[gap]] = 0
+            if gap + 1 < len(unit):
+                data[offsets[gap + 1]] = 0
         unguessed = {gap: guess for gap, guess in guessed.items() if gap not in leads}
         known = {island[:3] for island in islands}
         islands += [
@@ -1526,19 +1531,13 @@ def _islands(
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
         if unsure and pair.right != "utf-8":
-            # The island up to its first unsure '?', which then stays a '?' ("방법은??").
-            cut = offsets[unsure[0]]
-            if cut <= byte_start or cut not in char_at:
-                continue
-            try:
-                decoded = bytes(data[byte_start:cut]).decode(pair.right)
-            except UnicodeDecodeError:
-                continue
-            char_end = char_at[cut]
-            if decoded == unit[char_start:char_end]:
-                continue
-            island_gaps = [g for g in island_gaps if g < char_end]
-            unsure = []
+            # The island around its unsure lost bytes: each character holding one stays as it
+            # is ("방법은??"), the runs of characters between them are islands of their own.
+            islands += _sure_pieces(
+                unit, data, byte_start, byte_end, char_at, [offsets[g] for g in unsure],
+                island_gaps, guessed, pair,
+            )
+            continue
         if unsure:
             decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
         sure = [guessed[g] for g in island_gaps if g not in unsure]
@@ -1554,6 +1553,58 @@ def _islands(
         )
     if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
         islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
+    return islands
+
+
+def _sure_pieces(
+    unit: str, data: bytearray, byte_start: int, byte_end: int, char_at: Sequence[int] | dict,
+    unsure_bytes: list[int], island_gaps: list[int], guessed: dict[int, tuple[int, float]],
+    pair: CodecPair,
+) -> list[tuple[int, int, str, tuple, float, int]]:
+    """The islands of ``data[byte_start:byte_end]`` between the characters (of ``pair.right``)
+    that hold an unsure lost byte: a lost second byte belongs with the lead before it, a lost
+    lead with the byte after it."""
+    decoder = codecs.getincrementaldecoder(pair.right)()
+    bounds = [byte_start]
+    for position in range(byte_start, byte_end):
+        if decoder.decode(data[position : position + 1]):
+            bounds.append(position + 1)
+    if bounds[-1] != byte_end:
+        return []
+    unsure = set(unsure_bytes)
+    pieces: list[list[int]] = [[]]
+    for start, end in itertools.pairwise(bounds):
+        if unsure.intersection(range(start, end)):
+            pieces.append([])
+        else:
+            pieces[-1].extend((start, end))
+    islands = []
+    for piece in pieces:
+        starts = [b for b in piece[0::2] if b in char_at]
+        if not starts:
+            continue
+        ends = [b for b in piece[1::2] if b in char_at and b > starts[0]]
+        if not ends:
+            continue
+        start, end = starts[0], ends[-1]
+        try:
+            decoded = bytes(data[start:end]).decode(pair.right)
+        except UnicodeDecodeError:
+            continue
+        char_start, char_end = char_at[start], char_at[end]
+        if decoded == unit[char_start:char_end]:
+            continue
+        sure = [guessed[g] for g in island_gaps if char_start <= g < char_end]
+        islands.append(
+            (
+                char_start,
+                char_end,
+                decoded,
+                tuple(b for b, _ in sure),
+                min((c for _, c in sure), default=1.0),
+                0,
+            )
+        )
     return islands
 
 
@@ -1680,72 +1731,96 @@ def _guess_gaps(
     all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
     gap_set = set(gaps)
+    paired: set[int] = set()
     for gap in gaps if all_options else ():
         if gap in guessed:
             continue
         slots = (gap,)
         if _halves_of_one_character(data, offsets, gap, gap_set, pair):
             slots = (gap, gap + 1)
-        after = slots[-1] + 1
-        following = b""
-        if after < len(unit) and after not in gap_set:
-            following = bytes(data[offsets[after] : offsets[after + 1]])
-        consistent: tuple[int, ...] = ()
-        if len(slots) == 2:
-            options = _consistent_lost_pairs(pair.wrong, following)
-        else:
-            consistent = _consistent_lost_bytes(pair.wrong, following)
-            options = _single_options(consistent or all_options)
-        positions = [offsets[slot] for slot in slots]
-        window_start = offsets[max(0, gap - 3)]
-        if pair.right != "utf-8":
-            window_start = _double_byte_boundary(data, window_start)
-        window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
-        for position in positions:
-            data[position] = 0
-        baseline = _decode_errors(data, window_start, window_end, pair.right)
-        scored = []
-        for members in _options_by_range(options, pair.right):
-            for position, value in zip(positions, members[0]):
-                data[position] = value
-            scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
-        best_errors = min((errors for errors, _ in scored), default=baseline)
-        # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
-        # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
-        # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
-        lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
-                and not C1_UNDEFINED.intersection(unit)
-                and _lead_before(options, following, pair.right))
-        if best_errors > baseline or best_errors == baseline and not lead:
-            for slot, position in zip(slots, positions):
-                data[position] = 0x3F if unit[slot] == "?" else 0
-            continue
-        # Candidates differ only around the lost bytes: the unigram shortlist scores
-        # that stretch; the bigram model then scores the whole window of the few kept.
-        near_start = _character_start(data, positions[0], window_start)
-        near_end = min(window_end, positions[-1] + 4)
-        for position in positions:
-            data[position] = 0
-        shortlist = _shortlist(
-            bytes(data[near_start:near_end]),
-            tuple(position - near_start for position in positions),
-            tuple(values for errors, members in scored if errors == best_errors for values in members),
-            pair.right,
-            window_end == len(data) and near_end == window_end,
-        )
-        best, confidence = _best_guess(
-            bytes(data[window_start:window_end]),
-            tuple(position - window_start for position in positions),
-            tuple(shortlist),
-            pair.right,
-            window_end == len(data),
-        )
-        for slot, position, value in zip(slots, positions, best):
-            data[position] = value
-            guessed[slot] = (value, confidence)
-        if lead and leads is not None:
-            leads.add(gap)
+            paired.update(slots)
+        _guess_one(data, offsets, slots, unit, pair, all_options, gap_set, guessed, leads)
+    # Each guess saw the lost bytes after it still blank: a lone lost byte is guessed again with
+    # the next one's guess in place ("\ufffdX\ufffdV" of cp932 read as cp1252: 更新, not 々新).
+    filled = sorted(guessed)
+    for gap, following in zip(filled, filled[1:]):
+        if following - gap <= 3 and gap not in paired:
+            _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads)
     return guessed
+
+
+def _guess_one(
+    data: bytearray, offsets: list[int], slots: tuple[int, ...], unit: str, pair: CodecPair,
+    all_options: tuple[int, ...], gap_set: set[int], guessed: dict[int, tuple[int, float]],
+    leads: set[int] | None,
+) -> None:
+    """Guess the lost byte(s) at ``slots`` (one gap, or the two halves of one character) into
+    ``data`` and ``guessed``; a gap guessed before keeps its guess if it now reads as no loss."""
+    gap = slots[0]
+    kept = [data[offsets[slot]] for slot in slots]
+    again = gap in guessed
+    after = slots[-1] + 1
+    following = b""
+    if after < len(unit) and after not in gap_set:
+        following = bytes(data[offsets[after] : offsets[after + 1]])
+    consistent: tuple[int, ...] = ()
+    if len(slots) == 2:
+        options = _consistent_lost_pairs(pair.wrong, following)
+    else:
+        consistent = _consistent_lost_bytes(pair.wrong, following)
+        options = _single_options(consistent or all_options)
+    positions = [offsets[slot] for slot in slots]
+    window_start = offsets[max(0, gap - 3)]
+    if pair.right != "utf-8":
+        window_start = _double_byte_boundary(data, window_start)
+    window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
+    for position in positions:
+        data[position] = 0
+    baseline = _decode_errors(data, window_start, window_end, pair.right)
+    scored = []
+    for members in _options_by_range(options, pair.right):
+        for position, value in zip(positions, members[0]):
+            data[position] = value
+        scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
+    best_errors = min((errors for errors, _ in scored), default=baseline)
+    # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
+    # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
+    # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
+    lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
+            and not C1_UNDEFINED.intersection(unit)
+            and _lead_before(options, following, pair.right))
+    if best_errors > baseline or best_errors == baseline and not lead:
+        for slot, position, value in zip(slots, positions, kept):
+            data[position] = value if again else 0x3F if unit[slot] == "?" else 0
+        return
+    # Candidates differ only around the lost bytes: the unigram shortlist scores
+    # that stretch; the bigram model then scores the whole window of the few kept.
+    near_start = _character_start(data, positions[0], window_start)
+    near_end = min(window_end, positions[-1] + 4)
+    for position in positions:
+        data[position] = 0
+    shortlist = _shortlist(
+        bytes(data[near_start:near_end]),
+        tuple(position - near_start for position in positions),
+        tuple(values for errors, members in scored if errors == best_errors for values in members),
+        pair.right,
+        window_end == len(data) and near_end == window_end,
+    )
+    best, confidence = _best_guess(
+        bytes(data[window_start:window_end]),
+        tuple(position - window_start for position in positions),
+        tuple(shortlist),
+        pair.right,
+        window_end == len(data),
+    )
+    for slot, position, value in zip(slots, positions, best):
+        data[position] = value
+        guessed[slot] = (value, confidence)
+    if leads is not None:
+        if lead:
+            leads.add(gap)
+        else:
+            leads.discard(gap)
 
 
 # The bytes Windows-1252 leaves undefined, as a Latin-1 reader shows them.
@@ -2750,16 +2825,38 @@ def _merge_neighbours(span: str, candidates: list[_Candidate]) -> list[_Candidat
         if len(group) < 2:
             continue
         group.sort(key=lambda c: c.start)
+        overlaps = False
         run = [group[0]]
         for candidate in group[1:]:
             glue = span[run[-1].end : candidate.start]
             if candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue:
                 run.append(candidate)
                 continue
+            overlaps = True
             merged.extend(_join(span, run))
             run = [candidate]
         merged.extend(_join(span, run))
+        if overlaps:
+            merged.extend(_join_widest(span, group))
     return merged
+
+
+def _join_widest(span: str, group: list[_Candidate]) -> list[_Candidate]:
+    """The runs of ``_merge_neighbours`` through the widest of overlapping islands: an island
+    inside another (read again without a guessed lead byte, ``_transcode_unit``) is passed over
+    instead of ending the run, so the sentence is also judged with the wider reading."""
+    joined: list[_Candidate] = []
+    run: list[_Candidate] = []
+    for candidate in sorted(group, key=lambda c: (c.start, -c.end)):
+        if run and run[-1].start <= candidate.start and candidate.end <= run[-1].end:
+            continue
+        glue = span[run[-1].end : candidate.start] if run else ""
+        if run and not (candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue):
+            joined.extend(_join(span, run))
+            run = []
+        run.append(candidate)
+    joined.extend(_join(span, run))
+    return joined
 
 
 def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
