@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fixenc import wholepage
 from fixenc.langmodel import writing_system
+from fixenc.repair import encode_as_read
 from fixenc.wholepage import WRONG_PAGE_CODECS, _CharOffsets, _probe, _rules_out, redecode_page
 
 LOST = "\ufffd"
@@ -72,6 +73,22 @@ def test_euc_jp_page_with_korean_text_is_re_decoded() -> None:
     repaired, fixes = redecode_page(damaged)
     assert "비가" in repaired
     assert fixes[0].codecs == ("euc_jp", "utf-8")
+
+
+def test_a_page_read_as_cp932_through_its_duplicate_pairs_is_re_decoded() -> None:
+    """金 (E9 87 91) read one byte late gives the pair 87 91, NEC's ≡, which cp932 writes as
+    JIS's 81 DF: the page's bytes are rebuilt with the pair that was read."""
+    clean = "今日は金曜日です。来月のお金を払います。"
+    damaged = clean.encode("utf-8").decode("cp932", "replace")
+    assert "≡" in damaged
+    assert redecode_page(damaged)[0] == clean
+
+
+def test_cp932_text_is_encoded_back_to_the_bytes_it_was_read_from() -> None:
+    data = "金曜日と金と".encode("utf-8")[1:]  # read one byte late, 87 91 is ≡
+    shown = data.decode("cp932")
+    assert shown.encode("cp932") != data  # cp932's own choice of pair breaks the UTF-8
+    assert encode_as_read(shown, "cp932", continuing=True) == data
 
 
 def test_page_that_lost_nearly_every_byte_is_left_as_it_is() -> None:

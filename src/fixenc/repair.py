@@ -1342,9 +1342,91 @@ def _encode(text: str, codec: str) -> bytes | None:
     try:
         if tables is not None:
             return text.translate(tables[1]).encode("latin-1")
-        return text.encode(codec)
+        return encode_as_read(text, codec)
     except UnicodeEncodeError:
         return None
+
+
+def encode_as_read(text: str, codec: str, continuing: bool = False) -> bytes:
+    """``text`` encoded in ``codec`` as a wrong decoder read it from UTF-8 bytes.
+
+    cp932 reads some characters from two or three byte pairs (NEC's row 13 and JIS row 2: 87 91
+    and 81 DF are both ≡; NEC's and IBM's copies of the IBM kanji) but writes each as one of
+    them.  UTF-8 read as cp932 makes any of them ("金", E9 87 91, read one byte late gives 87 91),
+    so each such character takes the pair that keeps the bytes around it valid UTF-8.
+    ``continuing``: ``text`` may start inside a UTF-8 character (after a lost byte).
+    Raises UnicodeEncodeError as ``str.encode`` does.
+    """
+    data = text.encode(codec)
+    duplicates = _duplicate_pairs(codec)
+    if not duplicates or not duplicates[0].search(text):
+        return data
+    choices = duplicates[1]
+    out = bytearray()
+    need = -1 if continuing else 0  # continuation bytes the UTF-8 reading still expects; -1 unknown
+    for index, ch in enumerate(text):
+        options = choices.get(ch)
+        if options is None:
+            encoded = ch.encode(codec)
+        else:
+            following = text[index + 1 : index + 2].encode(codec, "replace")[:1]
+            encoded = min(options, key=lambda option: _utf8_misfits(need, option, following))
+        for byte in encoded:
+            need = _utf8_state(need, byte)
+        out += encoded
+    return bytes(out)
+
+
+def _utf8_state(need: int, byte: int) -> int:
+    """The UTF-8 reader's state (continuation bytes still expected, -1 unknown) after ``byte``;
+    -2 after a byte that breaks the sequence."""
+    if 0x80 <= byte < 0xC0:
+        return need - 1 if need > 0 else (-1 if need == -1 else -2)
+    if need > 0:
+        return -2
+    if byte < 0x80:
+        return 0
+    if 0xC2 <= byte < 0xE0:
+        return 1
+    if 0xE0 <= byte < 0xF0:
+        return 2
+    if 0xF0 <= byte < 0xF5:
+        return 3
+    return -2
+
+
+def _utf8_misfits(need: int, option: bytes, following: bytes) -> int:
+    """How many bytes of ``option`` (and the first byte after it) UTF-8 would not accept."""
+    misfits = 0
+    for byte in option + following:
+        need = _utf8_state(max(need, -1) if need != -2 else 0, byte)
+        misfits += need == -2
+    return misfits
+
+
+@lru_cache(maxsize=None)
+def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
+    """(a pattern of, {character: its byte pairs, the codec's own first}) for the characters
+    ``codec`` decodes from more than one pair; None when there are none."""
+    if codec not in CJK_CODECS:
+        return None
+    pairs: dict[str, list[bytes]] = {}
+    for lead in range(0x81, 0x100):
+        for trail in range(0x40, 0x100):
+            try:
+                ch = bytes((lead, trail)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1:
+                pairs.setdefault(ch, []).append(bytes((lead, trail)))
+    choices = {}
+    for ch, options in pairs.items():
+        if len(options) > 1:
+            own = ch.encode(codec)
+            choices[ch] = (own, *(option for option in options if option != own))
+    if not choices:
+        return None
+    return re.compile("[" + "".join(map(re.escape, sorted(choices))) + "]"), choices
 
 
 def _char_offsets(unit: str, codec: str) -> Sequence[int] | None:

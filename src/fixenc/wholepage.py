@@ -50,6 +50,7 @@ from functools import lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
+from fixenc.repair import encode_as_read
 from fixenc.result import Fix
 
 __all__ = ["redecode_page"]
@@ -206,7 +207,7 @@ def _fails_as_utf8(probe: str, codec: str) -> bool:
     """Does ``probe`` fail to encode in ``codec``, or do its bytes fail as UTF-8 (an
     incomplete character at the end aside)?"""
     try:
-        data = probe.encode(codec)
+        data = encode_as_read(probe, codec)
     except UnicodeEncodeError:
         return True
     try:
@@ -226,7 +227,7 @@ def _encode_with_gaps(text: str, codec: str) -> tuple[bytearray, list[int]] | No
             gaps.append(len(data))
             data.append(PLACEHOLDER)
         try:
-            data += part.encode(codec)
+            data += encode_as_read(part, codec, continuing=index > 0)
         except UnicodeEncodeError:
             return None
     return data, gaps
