@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fixenc import langmodel, repair
 from fixenc.pipeline import repair_text
 from fixenc.repair import CODEC_PAIRS, _cjk_tables, _units, looks_damaged, repair_mojibake
 
@@ -506,6 +507,16 @@ def test_an_unsure_lost_byte_leaves_its_character_and_the_rest_is_repaired(clean
     fixed, fixes = repair_mojibake(damaged)
     assert fixed == damaged[:2] + clean[1:]
     assert fixes
+
+
+def test_the_quick_test_for_letters_of_unmodelled_scripts_misses_none():
+    """``_mixes_unmodelled_script`` skips texts this pattern does not match: no character it
+    leaves out may be a letter of a script the model does not know."""
+    pattern = repair._unmodelled_candidate_re()
+    missed = [ch for ch in map(chr, range(0x110000))
+              if not 0xD800 <= ord(ch) <= 0xDFFF and not pattern.match(ch)
+              and langmodel.writing_system(ch).startswith("script ")]
+    assert missed == []
 
 
 def test_a_reading_that_mixes_a_script_the_model_does_not_know_with_another_is_refused():

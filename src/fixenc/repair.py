@@ -2505,6 +2505,8 @@ def _mixes_unmodelled_script(after: str) -> bool:
     of another writing system?  A word is written in one script; bytes decoded in the wrong
     places give such mixtures (kanji and halfwidth kana read as UTF-8: a kanji, a Vai letter
     and a Thaana letter side by side), which the model scores as mere unknown characters."""
+    if not _unmodelled_candidate_re().search(after):
+        return False  # every character is ASCII, a modelled script's letter or a common mark
     previous = ""
     for ch in after:
         if COMBINING_CHARS[ch]:
@@ -2519,6 +2521,26 @@ def _mixes_unmodelled_script(after: str) -> bool:
             return True
         previous = system
     return False
+
+
+@lru_cache(maxsize=1)
+def _unmodelled_candidate_re() -> re.Pattern:
+    """Characters outside which ``langmodel.writing_system`` never says "script NAME": ASCII,
+    Latin-1, the letters of the model's scripts and the marks it scores as neutral.  Built on
+    first use (the model's tables need not be loaded for it, only its ranges)."""
+    ranges = [(0x00, 0xB4), (0xB6, 0xFF)]  # not µ, a letter of no modelled script
+    ranges += [(first, last) for first, last, _ in langmodel.SCRIPT_RANGES]
+    ranges += [(ord(ch), ord(ch)) for ch in langmodel.NEUTRAL_CHARS]
+    ranges.sort()
+    merged: list[list[int]] = []
+    for first, last in ranges:
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return re.compile(
+        "[^" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in merged) + "]"
+    )
 
 
 class _CombiningChars(dict):
