@@ -91,6 +91,13 @@ def test_cp932_text_is_encoded_back_to_the_bytes_it_was_read_from() -> None:
     assert encode_as_read(shown, "cp932", continuing=True) == data
 
 
+def test_only_the_listed_code_pages_read_a_character_from_two_pairs() -> None:
+    from fixenc import repair
+
+    having = {codec for codec in repair.CJK_CODECS if repair._scan_duplicate_pairs(codec)}
+    assert having == set(repair.DUPLICATE_PAIR_CODECS)
+
+
 def test_page_that_lost_nearly_every_byte_is_left_as_it_is() -> None:
     # Japanese UTF-8 read as EUC-JP keeps about one byte in three: too little to decide.
     clean = "今年のベストアルバムをリストアップをするのも良いかもしれませんが、なかなか数が絞れない。"

@@ -62,6 +62,7 @@ import re
 import threading
 import unicodedata
 from codecs import register_error
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -1408,16 +1409,31 @@ def _utf8_misfits(need: int, option: bytes, following: bytes) -> int:
 def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
     """(a pattern of, {character: its byte pairs, the codec's own first}) for the characters
     ``codec`` decodes from more than one pair; None when there are none."""
-    if codec not in CJK_CODECS:
+    if codec not in DUPLICATE_PAIR_CODECS:
         return None
-    pairs: dict[str, list[bytes]] = {}
+    return _scan_duplicate_pairs(codec)
+
+
+# The code pages of ``CJK_CODECS`` that read some character from more than one byte pair (a test
+# scans them all): the others need no scan at start-up.
+DUPLICATE_PAIR_CODECS = ("cp932", "cp950")
+
+
+def _scan_duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
+    # One decode a lead byte: NUL, never a second byte, ends each pair.
+    trails = bytes(range(0x40, 0x100))
+    template = bytearray(3 * len(trails))
+    template[1::3] = trails
+    singles: list[tuple[int, list[str]]] = []
     for lead in range(0x81, 0x100):
-        for trail in range(0x40, 0x100):
-            try:
-                ch = bytes((lead, trail)).decode(codec)
-            except UnicodeDecodeError:
-                continue
-            if len(ch) == 1:
+        template[0::3] = bytes((lead,)) * len(trails)
+        singles.append((lead, template.decode(codec, "replace").split("\0")[:-1]))
+    counts = Counter("".join(ch for _, readings in singles for ch in readings if len(ch) == 1))
+    repeated = {ch for ch, count in counts.items() if count > 1 and ch != "\ufffd"}
+    pairs: dict[str, list[bytes]] = {}
+    for lead, readings in singles if repeated else ():
+        for trail, ch in zip(trails, readings):
+            if ch in repeated:
                 pairs.setdefault(ch, []).append(bytes((lead, trail)))
     choices = {}
     for ch, options in pairs.items():
