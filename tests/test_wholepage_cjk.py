@@ -85,7 +85,7 @@ def test_a_page_read_as_cp932_through_its_duplicate_pairs_is_re_decoded() -> Non
 
 
 def test_cp932_text_is_encoded_back_to_the_bytes_it_was_read_from() -> None:
-    data = "金曜日と金と".encode("utf-8")[1:]  # read one byte late, 87 91 is ≡
+    data = "金曜日と金と".encode()[1:]  # read one byte late, 87 91 is ≡
     shown = data.decode("cp932")
     assert shown.encode("cp932") != data  # cp932's own choice of pair breaks the UTF-8
     assert encode_as_read(shown, "cp932", continuing=True) == data

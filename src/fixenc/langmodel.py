@@ -362,17 +362,9 @@ def _char_info(ch: str) -> tuple[str, str, bool, float | None]:
     return info
 
 
-@lru_cache(maxsize=2048)
-def text_score(text: str) -> Score:
-    """Total log-probability of ``text`` with the number of characters and the main language.
-
-    Letters are split into runs (a run ends at any neutral character or symbol)
-    and the runs are grouped by script family; each family is scored under its
-    best language.  Neutral characters and symbols add fixed log-probabilities.
-    Cached: the repair stage scores the same damaged span against each of its
-    candidates.
-    """
-    model = _model()
+def _fixed_and_runs(text: str) -> tuple[float, dict[str, list[str]]]:
+    """What ``text_score`` adds up for ``text``: the fixed log-probabilities (neutral characters,
+    symbols, switches of script and of case) and the letter runs grouped by script family."""
     char_info = _CHAR_INFO.get
     runs_by_script: dict[str, list[str]] = {}
     fixed = 0.0
@@ -404,7 +396,21 @@ def text_score(text: str) -> Score:
         run.append(lowered)
     if run:
         runs_by_script.setdefault(run_script, []).append("".join(run))
-    total = fixed
+    return fixed, runs_by_script
+
+
+@lru_cache(maxsize=2048)
+def text_score(text: str) -> Score:
+    """Total log-probability of ``text`` with the number of characters and the main language.
+
+    Letters are split into runs (a run ends at any neutral character or symbol)
+    and the runs are grouped by script family; each family is scored under its
+    best language.  Neutral characters and symbols add fixed log-probabilities.
+    Cached: the repair stage scores the same damaged span against each of its
+    candidates.
+    """
+    model = _model()
+    total, runs_by_script = _fixed_and_runs(text)
     language, language_size = "", 0
     for script, runs in runs_by_script.items():
         score, name = model.score_segment(script, runs)
@@ -436,42 +442,15 @@ def total_upper_bound(pieces: list[str]) -> float:
     fixed = 0.0
     totals: dict[str, list[float]] = {}
     for number, piece in enumerate(pieces):
-        first_run = number > 0
-        runs_by_script: dict[str, list[str]] = {}
-        previous, previous_was_small = "neutral", False
-        run: list[str] = []
-        run_script = ""
-        for ch in piece:
-            script, lowered, is_small, fixed_score = _CHAR_INFO.get(ch) or _char_info(ch)
-            if fixed_score is not None:
-                fixed += fixed_score
-                if script == "symbol" and previous != "neutral":
-                    fixed += ADJACENT_SYMBOL_LOGPROB
-                previous = script
-                if run:
-                    runs_by_script.setdefault(run_script, []).append("".join(run))
-                    run = []
-                first_run = False
-                continue
-            previous = script
-            if script != run_script and run:
-                runs_by_script.setdefault(run_script, []).append("".join(run))
-                run = []
-                if script != "cjk" and run_script != "cjk":
-                    fixed += SCRIPT_SWITCH_LOGPROB
-            if first_run and model.by_script.get(script):
+        piece_fixed, runs_by_script = _fixed_and_runs(piece)
+        fixed += piece_fixed
+        if number and piece:
+            script, lowered, _, fixed_score = _CHAR_INFO.get(piece[0]) or _char_info(piece[0])
+            if fixed_score is None and model.by_script.get(script):
                 # The piece's first letter follows the unknown character, not a boundary.
                 totals_for = totals.setdefault(script, [0.0] * len(model.by_script[script]))
                 for index, score in enumerate(_run_scores(script, lowered)):
                     totals_for[index] -= score
-            first_run = False
-            run_script = script
-            if lowered != ch and run:
-                fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
-            previous_was_small = is_small
-            run.append(lowered)
-        if run:
-            runs_by_script.setdefault(run_script, []).append("".join(run))
         for script, runs in runs_by_script.items():
             totals_for = totals.setdefault(script, [0.0] * len(model.by_script.get(script, ())))
             if not totals_for:

@@ -937,38 +937,20 @@ def _plausibility_bound(
             maybe_open = True
             previous = ch
             continue
+        wedged = (previous is not None and previous > "\x7f"
+                  and following is not None and (following == "" or following > "\x7f"))
+        score += _mark_term(ch, page, wedged)
         if ch in PUNCTUATION_LOGPROB:
-            score += PUNCTUATION_LOGPROB[ch]
             if ch == "”" and maybe_open:
                 score += QUOTE_CLOSING_BONUS
             maybe_open = (maybe_open or ch == "“") and ch != "”"
-        elif ch in LOST_MARKS:
-            score += LOST_MARK_LOGPROB
-        elif page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
-            if script_of(ch) == "symbol":
-                score += NEUTRAL_LOGPROB - SYMBOL_LOGPROB
-        elif _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
-            score += RARE_SYMBOL_LOGPROB
-        elif (
-            ch in WEDGE_PRONE_ASCII
-            and previous is not None
-            and previous > "\x7f"
-            and following is not None
-            and (following == "" or following > "\x7f")
-        ):
-            score += WEDGED_LETTER_LOGPROB
         if previous is None:
             if ch in CLOSING_QUOTES:
                 score += QUOTE_AFTER_SENTENCE_BONUS
             if _script_of(ch) != "other":
                 score += UNKNOWN_BIGRAM_BOUND
         else:
-            if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
-                score += DOUBLED_MARK_PENALTY
-            elif previous in SENTENCE_END_MARKS and ch in CLOSING_QUOTES:
-                score += QUOTE_AFTER_SENTENCE_BONUS
-            elif previous in OPENING_MARKS and (ch in CLAUSE_MARKS or ch in CLOSING_QUOTES):
-                score += OPENING_BEFORE_MARK_PENALTY
+            score += _mark_pair_term(previous, ch)
             if previous and _script_of(previous) != "other" and _script_of(ch) != "other":
                 count = bigrams.get(previous + ch, 0) - own.get(previous + ch, 0)
                 if count > 0:
@@ -981,32 +963,42 @@ def _punctuation_logprob(text: str, page: _Page, quote_open: bool = False) -> fl
     score = 0.0
     previous = ""
     for index, ch in enumerate(text):
+        wedged = previous > "\x7f" and (index + 1 == len(text) or text[index + 1] > "\x7f")
+        score += _mark_term(ch, page, wedged)
         if ch in PUNCTUATION_LOGPROB:
-            score += PUNCTUATION_LOGPROB[ch]
             if ch == "”" and quote_open:
                 score += QUOTE_CLOSING_BONUS
             quote_open = (quote_open or ch == "“") and ch != "”"
-        elif ch in LOST_MARKS:
-            score += LOST_MARK_LOGPROB
-        elif page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
-            if script_of(ch) == "symbol":
-                score += NEUTRAL_LOGPROB - SYMBOL_LOGPROB
-        elif _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
-            score += RARE_SYMBOL_LOGPROB
-        elif (
-            ch in WEDGE_PRONE_ASCII
-            and previous > "\x7f"
-            and (index + 1 == len(text) or text[index + 1] > "\x7f")
-        ):
-            score += WEDGED_LETTER_LOGPROB
-        if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
-            score += DOUBLED_MARK_PENALTY
-        elif previous in SENTENCE_END_MARKS and ch in CLOSING_QUOTES:
-            score += QUOTE_AFTER_SENTENCE_BONUS
-        elif previous in OPENING_MARKS and (ch in CLAUSE_MARKS or ch in CLOSING_QUOTES):
-            score += OPENING_BEFORE_MARK_PENALTY
+        score += _mark_pair_term(previous, ch)
         previous = ch
     return score
+
+
+def _mark_term(ch: str, page: _Page, wedged: bool) -> float:
+    """The term of one character in ``_punctuation_logprob`` (a closing quote's bonus apart);
+    ``wedged``: it stands between non-ASCII characters (or before the end)."""
+    if ch in PUNCTUATION_LOGPROB:
+        return PUNCTUATION_LOGPROB[ch]
+    if ch in LOST_MARKS:
+        return LOST_MARK_LOGPROB
+    if page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
+        return NEUTRAL_LOGPROB - SYMBOL_LOGPROB if script_of(ch) == "symbol" else 0.0
+    if _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
+        return RARE_SYMBOL_LOGPROB
+    if ch in WEDGE_PRONE_ASCII and wedged:
+        return WEDGED_LETTER_LOGPROB
+    return 0.0
+
+
+def _mark_pair_term(previous: str, ch: str) -> float:
+    """The term of two marks side by side in ``_punctuation_logprob``."""
+    if previous in CLAUSE_MARKS and ch in CLAUSE_MARKS:
+        return DOUBLED_MARK_PENALTY
+    if previous in SENTENCE_END_MARKS and ch in CLOSING_QUOTES:
+        return QUOTE_AFTER_SENTENCE_BONUS
+    if previous in OPENING_MARKS and (ch in CLAUSE_MARKS or ch in CLOSING_QUOTES):
+        return OPENING_BEFORE_MARK_PENALTY
+    return 0.0
 
 
 @lru_cache(maxsize=65536)

@@ -1358,10 +1358,9 @@ def encode_as_read(text: str, codec: str, continuing: bool = False) -> bytes:
     ``continuing``: ``text`` may start inside a UTF-8 character (after a lost byte).
     Raises UnicodeEncodeError as ``str.encode`` does.
     """
-    data = text.encode(codec)
     duplicates = _duplicate_pairs(codec)
     if not duplicates or not duplicates[0].search(text):
-        return data
+        return text.encode(codec)
     choices = duplicates[1]
     out = bytearray()
     need = -1 if continuing else 0  # continuation bytes the UTF-8 reading still expects; -1 unknown
@@ -1400,12 +1399,12 @@ def _utf8_misfits(need: int, option: bytes, following: bytes) -> int:
     """How many bytes of ``option`` (and the first byte after it) UTF-8 would not accept."""
     misfits = 0
     for byte in option + following:
-        need = _utf8_state(max(need, -1) if need != -2 else 0, byte)
+        need = _utf8_state(need, byte)
         misfits += need == -2
     return misfits
 
 
-@lru_cache(maxsize=None)
+@cache
 def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
     """(a pattern of, {character: its byte pairs, the codec's own first}) for the characters
     ``codec`` decodes from more than one pair; None when there are none."""
@@ -1639,16 +1638,7 @@ def _islands(
         if unsure:
             decoded = _blank_unsure(data, byte_start, decoded, [offsets[g] for g in unsure])
         sure = [guessed[g] for g in island_gaps if g not in unsure]
-        islands.append(
-            (
-                char_start,
-                char_end,
-                decoded,
-                tuple(b for b, _ in sure),
-                min((c for _, c in sure), default=1.0),
-                len(unsure),
-            )
-        )
+        islands.append(_island(char_start, char_end, decoded, sure, len(unsure)))
     if gaps and pair.right == "utf-8" and not any(i[:2] == (0, len(unit)) for i in islands):
         islands.append(_whole_unit(unit, data, offsets, gaps, guessed))
     return islands
@@ -1693,17 +1683,17 @@ def _sure_pieces(
         if decoded == unit[char_start:char_end]:
             continue
         sure = [guessed[g] for g in island_gaps if char_start <= g < char_end]
-        islands.append(
-            (
-                char_start,
-                char_end,
-                decoded,
-                tuple(b for b, _ in sure),
-                min((c for _, c in sure), default=1.0),
-                0,
-            )
-        )
+        islands.append(_island(char_start, char_end, decoded, sure))
     return islands
+
+
+def _island(
+    char_start: int, char_end: int, decoded: str, sure: list[tuple[int, float]], lost: int = 0
+) -> tuple[int, int, str, tuple, float, int]:
+    """An island as ``_islands`` gives it: its characters, their reading, the bytes guessed in it
+    with the least confidence among them, and how many lost bytes stay unsure."""
+    return (char_start, char_end, decoded, tuple(b for b, _ in sure),
+            min((c for _, c in sure), default=1.0), lost)
 
 
 def _island_spans(
@@ -1841,7 +1831,7 @@ def _guess_gaps(
     # Each guess saw the lost bytes after it still blank: a lone lost byte is guessed again with
     # the next one's guess in place ("\ufffdX\ufffdV" of cp932 read as cp1252: 更新, not 々新).
     filled = sorted(guessed)
-    for gap, following in zip(filled, filled[1:]):
+    for gap, following in itertools.pairwise(filled):
         if following - gap <= 3 and gap not in paired:
             _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads)
     return guessed
@@ -2263,9 +2253,9 @@ def _dominant_pairs(accepted: list[_Candidate]) -> dict[str, tuple[str, ...]]:
                 candidate.end - candidate.start
             )
     dominant: dict[str, tuple[str, ...]] = {}
-    for codecs, total in sorted(weight.items(), key=lambda item: -item[1]):
+    for pair_codecs, total in sorted(weight.items(), key=lambda item: -item[1]):
         if total >= TRUSTED_PAGE_WEIGHT:
-            dominant.setdefault(PAIR_FAMILY[codecs], codecs)
+            dominant.setdefault(PAIR_FAMILY[pair_codecs], pair_codecs)
     return dominant
 
 
@@ -2948,8 +2938,7 @@ def _merge_neighbours(span: str, candidates: list[_Candidate]) -> list[_Candidat
         overlaps = False
         run = [group[0]]
         for candidate in group[1:]:
-            glue = span[run[-1].end : candidate.start]
-            if candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue:
+            if _glued(span, run[-1], candidate):
                 run.append(candidate)
                 continue
             overlaps = True
@@ -2970,13 +2959,18 @@ def _join_widest(span: str, group: list[_Candidate]) -> list[_Candidate]:
     for candidate in sorted(group, key=lambda c: (c.start, -c.end)):
         if run and run[-1].start <= candidate.start and candidate.end <= run[-1].end:
             continue
-        glue = span[run[-1].end : candidate.start] if run else ""
-        if run and not (candidate.start >= run[-1].end and glue.isascii() and "\n" not in glue):
+        if run and not _glued(span, run[-1], candidate):
             joined.extend(_join(span, run))
             run = []
         run.append(candidate)
     joined.extend(_join(span, run))
     return joined
+
+
+def _glued(span: str, last: _Candidate, candidate: _Candidate) -> bool:
+    """Does ``candidate`` follow ``last`` with only ASCII of one line between them?"""
+    glue = span[last.end : candidate.start]
+    return candidate.start >= last.end and glue.isascii() and "\n" not in glue
 
 
 def _join(span: str, run: list[_Candidate]) -> list[_Candidate]:
