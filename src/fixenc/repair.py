@@ -870,7 +870,24 @@ def _signature_gate() -> re.Pattern:
         leading, rest = _split_leading_class(signature_re.pattern)
         classes.append(leading)
         branches.append(f"(?<=[{leading}])(?:{rest})")
-    return re.compile(f"[{''.join(classes)}](?:{'|'.join(branches)})")
+    # Before the branches, one test turns away most hits of the union in Latin prose: an
+    # accented letter after an ASCII character and before ASCII that is no trail byte.
+    unsure = "".join(_split_leading_class(regex.pattern)[0] for regex in _signature_regexes()
+                     if regex not in (UTF8_SIGNATURE_RE, LEGACY_SIGNATURE_RE))
+    skip = f"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][^{GATE_NEVER_SKIPPED}{unsure}].))"
+    return re.compile(f"[{''.join(classes)}]{skip}(?:{'|'.join(branches)})")
+
+
+# The gate's skip (see ``_signature_gate``): a character of the UTF-8 or legacy families'
+# leading classes with an ASCII character before it and one of these after it starts no
+# signature of those families.  A UTF-8 continuation needs a lead before it; a legacy pair
+# needs an upper-half character, or an ASCII trail byte in @-~ after it, and after a small
+# accented letter only a capital or sign ([@-Z\[\\^`{~]), never a small letter.
+GATE_SKIP_NEXT = "\x00-\x3fa-z"
+# ...except these, whose signatures need no such neighbours: U+FFFD and the C1 controls (what
+# lossy decoders leave), Big5's punctuation row ¡¢£ before an ASCII trail byte, and the UTF-8
+# leads of a NBSP turned into a space.
+GATE_NEVER_SKIPPED = f"\ufffd\x80-\x9f\xa1-\xa3{NBSP_LEADS}"
 
 
 def _split_leading_class(pattern: str) -> tuple[str, str]:
