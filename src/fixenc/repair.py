@@ -872,22 +872,53 @@ def _signature_gate() -> re.Pattern:
         branches.append(f"(?<=[{leading}])(?:{rest})")
     # Before the branches, one test turns away most hits of the union in Latin prose: an
     # accented letter after an ASCII character and before ASCII that is no trail byte.
-    unsure = "".join(_split_leading_class(regex.pattern)[0] for regex in _signature_regexes()
-                     if regex not in (UTF8_SIGNATURE_RE, LEGACY_SIGNATURE_RE))
-    skip = f"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][^{GATE_NEVER_SKIPPED}{unsure}].))"
+    skipped = _char_class(_gate_skipped_chars())
+    skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].))"
     return re.compile(f"[{''.join(classes)}]{skip}(?:{'|'.join(branches)})")
 
 
-# The gate's skip (see ``_signature_gate``): a character of the UTF-8 or legacy families'
-# leading classes with an ASCII character before it and one of these after it starts no
-# signature of those families.  A UTF-8 continuation needs a lead before it; a legacy pair
-# needs an upper-half character, or an ASCII trail byte in @-~ after it, and after a small
-# accented letter only a capital or sign ([@-Z\[\\^`{~]), never a small letter.
-GATE_SKIP_NEXT = "\x00-\x3fa-z"
+# The gate's skip (see ``_signature_gate``): a letter or sign of Latin prose with an ASCII
+# character before it and one of these after it starts no signature.  A UTF-8 continuation
+# needs a lead before it; a legacy pair needs an upper-half character, or an ASCII trail
+# byte in @-~ after it, and after a small accented letter only a capital or sign
+# ([@-Z\[\\^`{~]), never a small letter.
+GATE_SKIP_NEXT = r"\x00-\x3fa-z"
 # ...except these, whose signatures need no such neighbours: U+FFFD and the C1 controls (what
 # lossy decoders leave), Big5's punctuation row ¡¢£ before an ASCII trail byte, and the UTF-8
 # leads of a NBSP turned into a space.
-GATE_NEVER_SKIPPED = f"\ufffd\x80-\x9f\xa1-\xa3{NBSP_LEADS}"
+GATE_NEVER_SKIPPED = frozenset("\ufffd¡¢£" + NBSP_LEADS + "".join(map(chr, range(0x80, 0xA0))))
+
+
+def _gate_skipped_chars() -> list[str]:
+    """What the gate's skip may turn away: the upper half of Windows-1252 and Latin Extended-A
+    and -B, but for ``GATE_NEVER_SKIPPED`` and what other families' signatures open with."""
+    latin = HIGH_LATIN + "".join(map(chr, range(0x100, 0x250)))
+    low, high = min(latin), max(latin)
+    # Ranges of the other families' leading classes that reach these characters.
+    others = [
+        (first, last)
+        for regex in _signature_regexes()
+        if regex not in (UTF8_SIGNATURE_RE, LEGACY_SIGNATURE_RE)
+        for first, last in _class_ranges(_split_leading_class(regex.pattern)[0])
+        if first <= high and last >= low
+    ]
+    return [ch for ch in latin if ch not in GATE_NEVER_SKIPPED
+            and not any(first <= ch <= last for first, last in others)]
+
+
+def _class_ranges(inside: str) -> list[tuple[str, str]]:
+    """The (first, last) ranges of ``[inside]``, a class as ``_char_class`` writes it (characters,
+    escaped ones and ranges); read without compiling it (the CJK signatures' class takes 20 ms).
+
+    >>> _class_ranges("a-c\\-e")
+    [('a', 'c'), ('-', '-'), ('e', 'e')]
+    """
+    return [(first[-1], (last or first)[-1]) for first, last in CLASS_ITEM_RE.findall(inside)]
+
+
+# One item of a character class as ``_char_class`` writes it: a character, perhaps escaped,
+# and perhaps a range up to another.
+CLASS_ITEM_RE = re.compile(r"(\\?.)(?:-(\\?.))?", re.DOTALL)
 
 
 def _split_leading_class(pattern: str) -> tuple[str, str]:
