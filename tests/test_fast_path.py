@@ -214,6 +214,7 @@ def spans_checked_one_by_one(text: str, family: str) -> list[tuple[int, int]]:
         match.span()
         for match in span_re.finditer(text)
         if signature_re.search(match.group()) and repair._shaped_like(family, match.group())
+        and not (family == "legacy" and repair._accents_of_latin_words(text, *match.span()))
     ]
 
 
