@@ -308,3 +308,47 @@ def test_accents_of_latin_words_are_not_examined() -> None:
         fixed, _ = repair_mojibake(text)
     assert fixed == "Informace o dalších zemích.\nAz aláírás van.\n你好，世界!"
     assert all("ÄãºÃ" in span for span in examined), examined
+
+
+# ----------------------------------------------- lines of UTF-8 read as cp1252 skip the legacy family
+
+UTF8_AS_CP1252_LINES = st.lists(
+    st.one_of(
+        st.text(st.sampled_from("abc ,.?"), max_size=5),
+        st.sampled_from(["café", "naïve", "Zürich", "€5", "—", "“quoted”", "日本", "Привет", "ő"]),
+        st.sampled_from(["ÄãºÃ", "ÖÐÎÄ", "£¬", "\n", "é", "Ã©"]),
+    ),
+    max_size=20,
+).map("".join).map(
+    # Each line UTF-8 read as Windows-1252, or left as it is.
+    lambda text: "\n".join(
+        line.encode("utf-8").decode("windows-1252", "replace") if len(line) % 2 else line
+        for line in text.split("\n")
+    )
+)
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(UTF8_AS_CP1252_LINES)
+@example("cafÃ© and ÄãºÃ£¬ÊÀ½ç")
+@example("naÃ¯ve\nÄãºÃ£¬ÊÀ½ç")
+def test_skipping_the_legacy_family_on_utf8_lines_changes_no_repair(text: str) -> None:
+    with mock.patch.object(repair, "_line_is_utf8_as_cp1252", lambda *args: False):
+        expected = repair_mojibake(text)
+    assert repair_mojibake(text) == expected
+
+
+def test_a_line_of_utf8_read_as_cp1252_is_not_searched_for_legacy_spans() -> None:
+    line = "Été à Zürich: café crème, naïve piñata"
+    text = line.encode("utf-8").decode("windows-1252") + "\nÄãºÃ£¬ÊÀ½ç"
+    examined = []
+    original = repair._span_candidates
+
+    def spy(text, start, end, pairs):
+        examined.append((text[start:end], pairs[0].family))
+        return original(text, start, end, pairs)
+
+    with mock.patch.object(repair, "_span_candidates", spy):
+        fixed, _ = repair_mojibake(text)
+    assert fixed == "Été à Zürich: café crème, naïve piñata\n你好，世界"
+    assert [span for span, family in examined if family == "legacy-as-latin"] == ["ÄãºÃ£¬ÊÀ½ç"]

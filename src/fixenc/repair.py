@@ -566,6 +566,8 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
+            if family == "legacy" and _line_is_utf8_as_cp1252(text, line_start, line_end):
+                continue
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
                 candidates.extend(_span_candidates(text, *match.span(), family_pairs))
     for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
@@ -2743,6 +2745,27 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     candidates = [c for islands in by_pair.values() for c in islands]
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
+
+
+def _line_is_utf8_as_cp1252(text: str, start: int, end: int) -> bool:
+    """Is the line ``text[start:end]`` all UTF-8 read as Windows-1252 (ftfy's ground)?
+
+    Then each of its legacy spans reads as UTF-8 (``_reads_as_utf8``: a UTF-8 sequence is
+    upper-half characters only, so no span boundary cuts one), and ``_candidates`` gives
+    none: the line is left to the UTF-8 family without looking at its legacy spans one by
+    one (a third of the time on pages of such mojibake).  Lines longer than ``MAX_SPAN``
+    are looked at as before: a span that long is cut into pieces, which may cut a sequence.
+    """
+    if end - start > MAX_SPAN:
+        return False
+    data = _encode(text[start:end], "windows-1252")
+    if data is None or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _reads_as_utf8(span: str) -> bool:
