@@ -32,7 +32,6 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
@@ -151,22 +150,36 @@ class Score(NamedTuple):
 class _Language:
     """One language's tables as probabilities, ready for scoring."""
 
-    __slots__ = ("_pair_logs", "_scores", "bigram", "floor", "name", "script", "top", "unigram")
+    __slots__ = ("_pair_logs", "_probabilities", "_rows", "_scores", "floor", "name", "script",
+                 "top", "unigram")
 
-    def __init__(self, name: str, table: dict, probability: Callable[[int], float]) -> None:
+    def __init__(self, name: str, table: dict, probabilities: list[float]) -> None:
         self.name = name
         self.script = table["script"]
         self.top = table["chars"]
-        # Built with C-level map/zip: the tables hold ~270,000 entries and loading them
-        # is part of every run's start-up.
-        self.unigram = dict(zip(table["chars"], map(probability, table["uni"])))
-        pairs = table["pairs"]
-        self.bigram = dict(
-            zip(map(str.__add__, pairs[0::2], pairs[1::2]), map(probability, table["bi"]))
-        )
-        self.floor = probability(table["floor"])
+        self._probabilities = probabilities
+        self.unigram = dict(zip(table["chars"], map(probabilities.__getitem__, table["uni"])))
+        # {first character: (second characters, their quantised log-probabilities as
+        # characters)}: looked up on first use of a pair (``_pair_log``); a dict of every
+        # pair took most of a process's start-up to build.
+        self._rows: dict[str, list[str]] = table["rows"]
+        self.floor = probabilities[table["floor"]]
         self._pair_logs: dict[str, float] = {}
         self._scores: dict[str, float] = {}
+
+    def bigram_probability(self, pair: str) -> float | None:
+        """P(second character | first) of the table, or None for a pair it does not hold."""
+        row = self._rows.get(pair[0])
+        if row is None:
+            return None
+        index = row[0].find(pair[1])
+        return None if index < 0 else self._probabilities[ord(row[1][index])]
+
+    @property
+    def bigram(self) -> dict[str, float]:
+        """Every pair of the table with its probability (built on each call; for tests)."""
+        return {first + second: self._probabilities[ord(q)]
+                for first, (seconds, qs) in self._rows.items() for second, q in zip(seconds, qs)}
 
     def score_run(self, run: str) -> float:
         """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
@@ -207,7 +220,7 @@ class _Language:
         for every known pair of a language took a tenth of a second of a process's first
         pages."""
         p_uni = self.unigram.get(pair[1], self.floor)
-        p_bi = self.bigram.get(pair)
+        p_bi = self.bigram_probability(pair)
         if p_bi is None:
             return math.log(BIGRAM_WEIGHT * 0.0 + (1.0 - BIGRAM_WEIGHT) * p_uni)
         return math.log(BIGRAM_WEIGHT * p_bi + (1.0 - BIGRAM_WEIGHT) * p_uni)
@@ -233,11 +246,11 @@ class _Model:
         raw = (resources.files("fixenc") / "data" / DATA_FILE).read_bytes()
         data = json.loads(gzip.decompress(raw))
         quant = float(data["quant"])
-        # Quantised log-probabilities are small integers: each is exponentiated once.
-        probability = lru_cache(maxsize=None)(lambda q: math.exp(-q / quant))
+        # Quantised log-probabilities are the integers 0-255: each is exponentiated once.
+        probabilities = [math.exp(-q / quant) for q in range(256)]
         self.by_script: dict[str, list[_Language]] = {}
         for name, table in data["languages"].items():
-            language = _Language(name, table, probability)
+            language = _Language(name, table, probabilities)
             self.by_script.setdefault(language.script, []).append(language)
 
     def score_segment(self, script: str, runs: list[str]) -> tuple[float, str]:
