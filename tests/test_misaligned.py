@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 from conftest import SAMPLES
@@ -205,3 +206,15 @@ def test_skipping_hopeless_searches_changes_no_result_and_no_budget(monkeypatch)
     assert with_skips == searched
     assert [page.searches_left for page in budgets[0]] == [page.searches_left for page in budgets[1]]
     assert budgets[0][1].searches_left < misaligned._search_budget(texts[1])  # searches charged
+
+
+@pytest.mark.parametrize("text", ["", "a", "aaa?aa", "需要?!袄吓f小區。。。“老舊”需要", "ababa bb\n\n\n"])
+def test_page_occurrences_are_what_a_counter_of_the_page_holds(text: str) -> None:
+    """The page's counts, taken on lookup, equal a Counter's of every character and pair
+    (overlapping pairs too: "aaa" holds "aa" twice), and 0 for what the page lacks."""
+    page = misaligned._Page(text)
+    chars, pairs = Counter(text), Counter(map(str.__add__, text, text[1:]))
+    for ch in {*text, "x", "需"}:
+        assert page.chars.get(ch, 0) == chars.get(ch, 0), ch
+    for pair in {*pairs, "xa", "aa", "。。", "\n\n"}:
+        assert page.bigrams.get(pair, 0) == pairs.get(pair, 0), pair

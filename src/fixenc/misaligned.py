@@ -330,13 +330,37 @@ def _repairs(page: _Page, starts: list[int], proven: set[tuple[str, str]] | None
     return repairs
 
 
+class _Occurrences(dict):
+    """How often each string looked up occurs in a text, overlapping occurrences too (what a
+    ``Counter`` of its characters or of its character pairs holds), counted on first lookup.
+
+    A page is asked about a few hundred of its characters and pairs; counting all of them
+    up front took longer than the lost-byte searches on clean pages with a stray '?'.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, key: str) -> int:
+        if len(key) == 2 and key[0] == key[1]:
+            count = len(re.findall(f"(?={re.escape(key)})", self.text))  # "aaa" holds "aa" twice
+        else:
+            count = self.text.count(key)
+        self[key] = count
+        return count
+
+    def get(self, key: str, default: int = 0) -> int:
+        return self[key] or default
+
+
 @dataclass
 class _Page:
     """The whole text, for the evidence it gives about its own vocabulary."""
 
     text: str
-    _bigrams: Counter | None = field(default=None, repr=False)
-    _chars: Counter | None = field(default=None, repr=False)
+    _bigrams: _Occurrences | None = field(default=None, repr=False)
+    _chars: _Occurrences | None = field(default=None, repr=False)
     _scripts: frozenset[str] | None = field(default=None, repr=False)
     _fits: dict[str, bool] = field(default_factory=dict, repr=False)
     _wide_chars: str | None = field(default=None, repr=False)
@@ -344,16 +368,17 @@ class _Page:
     searches_left: int = 0
 
     @property
-    def chars(self) -> Counter:
+    def chars(self) -> _Occurrences:
+        """Occurrences of each character in the page (``.get(ch, 0)``)."""
         if self._chars is None:
-            self._chars = Counter(self.text)
+            self._chars = _Occurrences(self.text)
         return self._chars
 
     @property
-    def bigrams(self) -> Counter:
+    def bigrams(self) -> _Occurrences:
+        """Occurrences of each pair of characters in the page (``.get(pair, 0)``)."""
         if self._bigrams is None:
-            text = self.text
-            self._bigrams = Counter(map(str.__add__, text, text[1:]))
+            self._bigrams = _Occurrences(self.text)
         return self._bigrams
 
     def fits(self, codec: DoubleByteCodec) -> bool:
