@@ -264,6 +264,23 @@ def test_the_gates_skip_turns_away_no_signature() -> None:
             assert hit is None, (ch, text[hit.start() - 1 : hit.end()])
 
 
+
+def test_the_gate_matches_where_a_signature_does_around_cyrillic_letters() -> None:
+    """At every Cyrillic capital before a small letter, and at й after anything, the gate (with
+    its Cyrillic skip) matches exactly where some signature matches."""
+    around = [chr(c) for c in [*range(0x80), *range(0x400, 0x460)]] + list(repair.HIGH_LATIN)
+    around += ["\ufffd", "中", "鍙", "ｶ"]
+    smalls = [chr(c) for c in range(0x430, 0x450)] + ["ё"]
+    capitals = [chr(c) for c in range(0x410, 0x430)] + ["Ё"]
+    cases = [(ch, smalls) for ch in capitals] + [("й", around), ("Й", smalls)]
+    gate, regexes = repair._signature_gate(), repair._signature_regexes()
+    for ch, after in cases:
+        text = "".join(f"\n{b}{ch}{a}" for b in around for a in after)
+        for position in range(2, len(text), 4):
+            expected = any(regex.match(text, position) for regex in regexes)
+            assert bool(gate.match(text, position)) == expected, text[position - 2 : position + 2]
+
+
 # ------------------------------------------- accented letters of Latin words are not examined
 
 LATIN_WORD_LETTERS = st.sampled_from("aeioulnrstzckmvAEIOU")

@@ -474,8 +474,9 @@ LEGACY_SIGNATURE_RE = re.compile(
 # letters with no sign in their case; there the letters show it: "й" after a
 # consonant, which Russian and Bulgarian never write (in the corpus's clean
 # pages once, a typo), but which the swap makes of "И" after a consonant.
+CYRILLIC_CONSONANTS = "бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ"
 CYRILLIC_SIGNATURE_RE = re.compile(
-    r"[А-ЯЁй](?:(?<=[бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ][йЙ])"
+    rf"[А-ЯЁй](?:(?<=[{CYRILLIC_CONSONANTS}][йЙ])"
     r"|(?<=[А-ЯЁ])(?<![А-ЯЁ][А-ЯЁ])"
     r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
     r"|[А-ЯЁ]+(?:[ ,.]+(?:[A-Za-z]+[ ,.-]+)?[А-ЯЁ]+(?![а-яё]))+))"
@@ -879,7 +880,7 @@ def _signature_gate() -> re.Pattern:
     # Before the branches, one test turns away most hits of the union in Latin prose: an
     # accented letter after an ASCII character and before ASCII that is no trail byte.
     skipped = _char_class(_gate_skipped_chars())
-    skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].))"
+    skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].){GATE_CYRILLIC_SKIP})"
     return re.compile(f"[{''.join(classes)}]{skip}(?:{'|'.join(branches)})")
 
 
@@ -889,6 +890,10 @@ def _signature_gate() -> re.Pattern:
 # byte in @-~ after it, and after a small accented letter only a capital or sign
 # ([@-Z\[\\^`{~]), never a small letter.
 GATE_SKIP_NEXT = r"\x00-\x3fa-z"
+# In Cyrillic prose: a capital (not Й) before a small letter, and a small й after no
+# consonant, start no signature (the Cyrillic ones want capitals in a row, or й after a
+# consonant; no other family's class holds these letters).
+GATE_CYRILLIC_SKIP = f"|[а-яё](?<=[А-ИК-Я].)|(?<=й)(?<![{CYRILLIC_CONSONANTS}]й)"
 # ...except these, whose signatures need no such neighbours: U+FFFD and the C1 controls (what
 # lossy decoders leave), Big5's punctuation row ¡¢£ before an ASCII trail byte, and the UTF-8
 # leads of a NBSP turned into a space.
