@@ -698,3 +698,17 @@ def test_a_lone_rare_character_signs_only_the_code_page_that_makes_its_shape(
     # may be ASCII merges a character with the next letter.  Signing every pair let GBK
     # compete for a Shift-JIS span and take its pair choice.
     assert [pair.wrong for pair in _cjk_tables().signed_pairs(damaged)] == [wrong]
+
+
+def test_letter_classes_are_the_scripts_of_letters_beyond_ascii() -> None:
+    """``LETTER_CLASSES`` (what ``_fits_its_script`` checks letters with) over every character."""
+    for code in range(0x30000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        if not ch.isalpha() or ch.isascii():
+            expected = ""
+        else:
+            script = langmodel.script_of(ch)
+            expected = "C" if script == "cyrillic" else "J" if script in ("cjk", "neutral") else "O"
+        assert ch.translate(repair.LETTER_CLASSES) == expected, hex(code)

@@ -2495,19 +2495,16 @@ def _fits_its_script(text: str, candidate: _Candidate, letter_case: bool = True)
     if latin_plan and any(langmodel.script_of(ch) in ("cyrillic", "greek") for ch in neighbours):
         return False
     if right in CJK_CODECS:
-        if any(
-            ch.isalpha() and not ch.isascii() and langmodel.script_of(ch) not in ("cjk", "neutral")
-            for ch in candidate.after
-        ):
+        # Its letters beyond ASCII are CJK (or neutral) ones.
+        letters = candidate.after.translate(LETTER_CLASSES)
+        if letters.count("J") != len(letters):
             return False
         lone_letter = len(candidate.after) < 2 and candidate.after.isalpha()
         if lone_letter and any(langmodel.script_of(ch) == "latin" for ch in neighbours):
             return False
     elif right in CYRILLIC_CODECS:
-        letters = [ch for ch in candidate.after if ch.isalpha() and not ch.isascii()]
-        if len(letters) < MIN_CYRILLIC_LETTERS:
-            return False
-        if any(langmodel.script_of(ch) != "cyrillic" for ch in letters):
+        letters = candidate.after.translate(LETTER_CLASSES)
+        if len(letters) < MIN_CYRILLIC_LETTERS or letters.count("C") != len(letters):
             return False
         if CYRILLIC_BROKEN_WORD_RE.search(candidate.after):
             return False
@@ -2543,6 +2540,24 @@ class _ImpossibleChars(dict):
 
 
 IMPOSSIBLE_CHARS = _ImpossibleChars()
+
+
+class _LetterClasses(dict):
+    """A ``str.translate`` table: each letter beyond ASCII becomes "C" (Cyrillic), "J" (CJK or
+    neutral, ``langmodel.script_of``) or "O" (any other script); everything else is dropped.
+    ``_fits_its_script`` checks a candidate's letters with one translate instead of a loop."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        value = None
+        if ch.isalpha() and not ch.isascii():
+            script = langmodel.script_of(ch)
+            value = "C" if script == "cyrillic" else "J" if script in ("cjk", "neutral") else "O"
+        self[code] = value
+        return value
+
+
+LETTER_CLASSES = _LetterClasses()
 
 
 def _plausible(text: str, candidate: _Candidate) -> bool:
