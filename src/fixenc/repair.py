@@ -2773,11 +2773,10 @@ def _line_is_utf8_as_cp1252(text: str, start: int, end: int) -> bool:
     Then each of its legacy spans reads as UTF-8 (``_reads_as_utf8``: a UTF-8 sequence is
     upper-half characters only, so no span boundary cuts one), and ``_candidates`` gives
     none: the line is left to the UTF-8 family without looking at its legacy spans one by
-    one (a third of the time on pages of such mojibake).  Lines longer than ``MAX_SPAN``
-    are looked at as before: a span that long is cut into pieces, which may cut a sequence.
+    one (a third of the time on pages of such mojibake).  A span longer than ``MAX_SPAN`` is
+    cut into pieces, and a cut may split a sequence, leaving a short last piece that no
+    longer reads as UTF-8; such a piece of UTF-8 is not looked at as legacy bytes either.
     """
-    if end - start > MAX_SPAN:
-        return False
     data = _encode(text[start:end], "windows-1252")
     if data is None or data.isascii():
         return False
