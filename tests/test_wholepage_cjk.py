@@ -228,3 +228,15 @@ def test_ruling_a_codec_out_on_the_probes_head_agrees_with_the_whole_probe(probe
     pair of bytes, so the head must not end between them)."""
     for codec in wholepage.WRONG_PAGE_CODECS:
         assert wholepage._rules_out(probe, codec) == wholepage._fails_as_utf8(probe, codec)
+
+
+def test_korean_particles_that_lost_a_byte_are_chosen_by_the_sentence(monkeypatch) -> None:
+    """의, 이, 와 and 외 differ only in the byte a GBK reading lost before a space; the character
+    model, built from lists of single words, prefers the commonest; a Korean sentence model
+    (the optional kiwipiepy) reads the words around them."""
+    pytest.importorskip("kiwipiepy")
+    clean = "<p>정부는 올해 경제 성장률 전망을 낮췄다. 수출의 감소와 소비의 위축이 주된 원인으로 꼽혔다.</p>"
+    damaged = clean.encode().decode("gbk", "replace")
+    assert "수출의 감소와 소비의" in redecode_page(damaged)[0]
+    monkeypatch.setattr(wholepage, "korean_sentence_score", lambda: None)
+    assert "수출의 감소와 소비의" not in redecode_page(damaged)[0]
