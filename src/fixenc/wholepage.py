@@ -18,9 +18,9 @@ essentially never is.  So this stage either re-decodes the whole page or does no
    by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
    ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
    best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
-   otherwise the character becomes U+FFFD; a Hangul syllable (most often a particle: 의/이/은/을
-   share their first two bytes) is then chosen again among the best by a Korean sentence
-   model, when the optional ``kiwipiepy`` is installed;
+   otherwise the character becomes U+FFFD; a Korean or Japanese character (most often a
+   particle: 의/이/은/을, の/に/は/な share all other bytes) is then chosen again among the best
+   by a sentence model of its language, when one is installed (``sentence_score``);
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
 
@@ -49,7 +49,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
@@ -113,10 +113,10 @@ SENTENCE_SHORTLIST = 6
 RANKED_WITHIN = 4.0
 SENTENCE_CONTEXT_CHARS = 60
 # A page that lost a byte of more of its characters than this, or a line with fewer Hangul
-# syllables than this around the lost one, is left to the character model.
+# letters than this around the lost one, is left to the character model.
 SENTENCE_MAX_LOST_SHARE = 1 / 3
-SENTENCE_MIN_SYLLABLES = 8
-HANGUL_SYLLABLE = re.compile("[\uac00-\ud7a3]")
+SENTENCE_MIN_LETTERS = 8
+SENTENCE_LETTER = re.compile("[^\\W\x00-\x7f]")
 SENTENCE_CUT = re.compile("[\n<>\ufffd]")
 # Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
 MARGIN = 1.0
@@ -479,8 +479,9 @@ def _decode_guessing(
     # The same characters lose the same bytes all over a page: a window's readings depend
     # only on its bytes (``_window_readings``), its choice also on its context.
     choices: dict[tuple, tuple[tuple[str, tuple], ...] | None] = {}
-    # (index of the piece, lost bytes, readings ranked) of Hangul syllables guessed from few.
-    syllables: list[tuple[int, list[int], tuple[tuple[str, tuple], ...]]] = []
+    # (index of the piece, lost bytes, readings ranked, language) of the characters that a
+    # sentence model may choose again (``_sentence_language``).
+    undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]] = []
     quoting = False  # an opening “ on this line is not closed yet
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
@@ -506,8 +507,9 @@ def _decode_guessing(
             guesses.append(())
         else:
             choice = ranked[0]
-            if len(ranked) > 1 and all(_is_hangul_syllable(text) for text, _ in ranked):
-                syllables.append((len(pieces), lost, ranked[:SENTENCE_SHORTLIST]))
+            languages = {_sentence_language(text, page.systems) for text, _ in ranked}
+            if len(ranked) > 1 and len(languages) == 1 and "" not in languages:
+                undecided.append((len(pieces), lost, ranked[:SENTENCE_SHORTLIST], *languages))
             pieces.append(choice[0])
             quoting = _still_quoting(quoting, choice[0])
             guesses.append(choice[1])
@@ -515,8 +517,8 @@ def _decode_guessing(
                 data[place] = value
         position = end
     pieces.append(data[position:].decode(RIGHT_CODEC, "replace"))
-    if syllables and _few_lost(pieces, len(windows)):
-        _choose_syllables_by_sentence(pieces, syllables, guesses, data)
+    if undecided and _few_lost(pieces, len(windows)):
+        _choose_by_sentence(pieces, undecided, guesses, data)
     return "".join(pieces), [value for values in guesses for value in values], unsure
 
 
@@ -528,35 +530,44 @@ def _few_lost(pieces: list[str], lost_chars: int) -> bool:
     return lost_chars <= SENTENCE_MAX_LOST_SHARE * non_ascii
 
 
-def _is_hangul_syllable(text: str) -> bool:
-    return len(text) == 1 and HANGUL_SYLLABLE.match(text) is not None
+def _sentence_language(text: str, systems: frozenset[str]) -> str:
+    """The language whose sentence model (``sentence_score``) may choose ``text``, one character:
+    "ko" for a Hangul syllable, "ja" for kana or a Han character of a page with kana; else ""."""
+    if len(text) != 1:
+        return ""
+    system = langmodel.writing_system(text)
+    if system == "hangul" and "\uac00" <= text <= "\ud7a3":
+        return "ko"
+    if system == "kana" or system == "han" and "kana" in systems:
+        return "ja"
+    return ""
 
 
-def _choose_syllables_by_sentence(
+def _choose_by_sentence(
     pieces: list[str],
-    syllables: list[tuple[int, list[int], tuple[tuple[str, tuple], ...]]],
+    undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]],
     guesses: list[tuple[int, ...]],
     data: bytearray,
 ) -> None:
-    """Choose again each Hangul syllable that lost a byte, among the character model's best
-    readings, by a Korean sentence model's score of its text line (``korean_sentence_score``),
+    """Choose again each Korean or Japanese character that lost a byte, among the character
+    model's best readings, by a sentence model's score of its text line (``sentence_score``),
     cut where a character was left lost.
 
-    Why: a lost last byte of a Korean word is most often its particle (의/이/은/을 share their
-    first two bytes), and which one a word takes depends on the words around it; the
-    character model, built from lists of single words, cannot see that.  Does nothing when no
-    such model is installed.
+    Why: a lost last byte is most often a particle's (Korean 의/이/은/을, Japanese の/に/は/な
+    share all other bytes), and which particle a word takes depends on the words around it;
+    the character model, built from lists of single words, cannot see that.  Does nothing for
+    a language whose sentence model is not installed.
     """
-    score = korean_sentence_score()
-    if score is None:
-        return
     starts = list(accumulate(map(len, pieces), initial=0))
     text = "".join(pieces)
-    for piece, lost, ranked in syllables:
+    for piece, lost, ranked, language in undecided:
+        score = sentence_score(language)
+        if score is None:
+            continue
         where = starts[piece]
         before = SENTENCE_CUT.split(text[max(0, where - SENTENCE_CONTEXT_CHARS) : where])[-1]
         after = SENTENCE_CUT.split(text[where + 1 : where + 1 + SENTENCE_CONTEXT_CHARS])[0]
-        if len(HANGUL_SYLLABLE.findall(before + after)) < SENTENCE_MIN_SYLLABLES:
+        if len(SENTENCE_LETTER.findall(before + after)) < SENTENCE_MIN_LETTERS:
             continue  # a name or a title: too little sentence to judge by
         best = max(ranked, key=lambda reading: score(before + reading[0] + after))
         if best[0] != pieces[piece]:
@@ -566,16 +577,37 @@ def _choose_syllables_by_sentence(
                 data[place] = value
 
 
-@lru_cache(maxsize=1)
-def korean_sentence_score() -> Callable[[str], float] | None:
-    """The log-probability of a line of Korean under Kiwi's language model (the optional
-    ``kiwipiepy`` package), or None when it is not installed."""
+@cache
+def sentence_score(language: str) -> Callable[[str], float] | None:
+    """A score of a line of text in ``language``, higher for likelier, or None when its model
+    is not installed: "ko", the log-probability of the best analysis under Kiwi's language
+    model (the optional ``kiwipiepy``); "ja", minus MeCab's cost of the best path through
+    UniDic (the optional ``mecab-python3`` and ``unidic-lite``)."""
     try:
-        from kiwipiepy import Kiwi
+        if language == "ko":
+            from kiwipiepy import Kiwi
+
+            kiwi = Kiwi()
+            return lambda text: kiwi.analyze(text, top_n=1)[0][1]
+        if language == "ja":
+            import MeCab
+            import unidic_lite
+
+            tagger = MeCab.Tagger(f"-d {unidic_lite.DICDIR}")
+            return lambda text: -_path_cost(tagger, text)
     except ImportError:
         return None
-    kiwi = Kiwi()
-    return lambda text: kiwi.analyze(text, top_n=1)[0][1]
+    return None
+
+
+def _path_cost(tagger, text: str) -> int:
+    """MeCab's cost of the best analysis of ``text``: the total cost kept on its last node."""
+    node = tagger.parseToNode(text)
+    cost = 0
+    while node is not None:
+        cost = node.cost
+        node = node.next
+    return cost
 
 
 class _CharWidths(dict):
