@@ -291,3 +291,16 @@ def test_a_full_stop_that_lost_its_last_byte_before_a_line_break_is_guessed() ->
     repaired, fixes = redecode_page(damaged)
     assert repaired == text
     assert fixes[0].guessed.count(0x82) >= 3
+
+
+def test_a_heading_that_repeats_the_title_with_another_mark_is_dropped_as_a_repeat() -> None:
+    """A page read as GBK loses the last byte of ’ before a quote or a tag; the copy in the
+    meta tag and the heading's copy may be guessed apart (’ and …): the words still match."""
+    body = "<p>Sleeper services between the two capitals resume on Friday after six years.</p>" * 4
+    page = (
+        '<html><head><meta property="og:title" content="The ‘Night’ trains return…"></head>'
+        f"<body><article><h1>The ‘Night’ trains return’</h1>{body}</article></body></html>"
+    )
+    article = extract_article(page)
+    assert article.title == "The ‘Night’ trains return…"
+    assert article.text.startswith("Sleeper services between the two capitals")

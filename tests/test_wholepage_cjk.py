@@ -228,3 +228,28 @@ def test_ruling_a_codec_out_on_the_probes_head_agrees_with_the_whole_probe(probe
     pair of bytes, so the head must not end between them)."""
     for codec in wholepage.WRONG_PAGE_CODECS:
         assert wholepage._rules_out(probe, codec) == wholepage._fails_as_utf8(probe, codec)
+
+
+def test_korean_particles_that_lost_a_byte_are_chosen_by_the_sentence(monkeypatch) -> None:
+    """의, 이, 와 and 외 differ only in the byte a GBK reading lost before a space; the character
+    model, built from lists of single words, prefers the commonest; a Korean sentence model
+    (the optional kiwipiepy) reads the words around them."""
+    pytest.importorskip("kiwipiepy")
+    clean = "<p>정부는 올해 경제 성장률 전망을 낮췄다. 수출의 감소와 소비의 위축이 주된 원인으로 꼽혔다.</p>"
+    damaged = clean.encode().decode("gbk", "replace")
+    assert "수출의 감소와 소비의" in redecode_page(damaged)[0]
+    monkeypatch.setattr(wholepage, "sentence_score", lambda language: None)
+    assert "수출의 감소와 소비의" not in redecode_page(damaged)[0]
+
+
+def test_japanese_particles_that_lost_a_byte_are_chosen_by_the_sentence(monkeypatch) -> None:
+    """な, に and は (E3 81 AA, AB, AF) differ only in their lost last byte: the character model
+    alone reads 昼休みには as 昼休みなに; MeCab's best path through the sentence (the optional
+    mecab-python3 and unidic-lite) gets every particle of the paragraph right."""
+    pytest.importorskip("MeCab")
+    pytest.importorskip("unidic_lite")
+    clean = "<p>私は毎朝駅まで歩いて行きます。会社に着くと、まずメールを確認します。昼休みには同僚と食事をします。</p>"
+    damaged = clean.encode().decode("gbk", "replace")
+    assert redecode_page(damaged)[0] == clean
+    monkeypatch.setattr(wholepage, "sentence_score", lambda language: None)
+    assert "昼休みには" not in redecode_page(damaged)[0]

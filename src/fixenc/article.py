@@ -143,6 +143,8 @@ ATTRIBUTE_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 # Only the whitespace of the markup's layout is collapsed; no-break and other Unicode spaces
 # are text (and "Â\xa0" is a mojibake pattern the repair stage must still see).
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# The words of a line, to tell a repeat of the title whatever its marks.
+WORD = re.compile(r"\w+")
 LAYOUT_SPACE_CHARS = " \t\n\r\f\v"
 SENTENCE_END = re.compile(r"[.!?。！？…:;\"”’)]\s*$")
 
@@ -811,14 +813,24 @@ def _write_table(table: lxml.html.HtmlElement, writer: _TextWriter) -> None:
 def _strip_leading_metadata(text: str, title: str | None, author: str | None) -> str:
     """Drop opening lines that repeat the title or are the byline: they are metadata, not body.
 
+    A line with the title's words repeats it even if a mark differs: the copy in a meta tag
+    and the heading may have had a lost byte of a quote guessed apart (’ and …).
+
     >>> _strip_leading_metadata("Rain due\\n\\nBy Ann Lee\\n\\nIt will rain.", "Rain due", None)
+    'It will rain.'
+    >>> _strip_leading_metadata("‘Rain’ due…\\n\\nIt will rain.", "‘Rain… due", None)
     'It will rain.'
     """
     lines = text.split("\n")
     dropped: set[int] = set()
+    title_words = WORD.findall(title or "")
     for index, line in enumerate(lines[:LEADING_LINES]):
         line = line.strip()
-        if line in (title, author) or (len(line) <= MAX_BYLINE_CHARS and BYLINE_PREFIX.match(line)):
+        if (
+            line in (title, author)
+            or (title_words and WORD.findall(line) == title_words)
+            or (len(line) <= MAX_BYLINE_CHARS and BYLINE_PREFIX.match(line))
+        ):
             dropped.add(index)
             # The blank line after it goes too, so no double blank line is left.
             if index + 1 < len(lines) and not lines[index + 1].strip():

@@ -18,7 +18,9 @@ essentially never is.  So this stage either re-decodes the whole page or does no
    by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
    ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
    best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
-   otherwise the character becomes U+FFFD;
+   otherwise the character becomes U+FFFD; a Korean or Japanese character (most often a
+   particle: 의/이/은/을, の/に/は/な share all other bytes) is then chosen again among the best
+   by a sentence model of its language, when one is installed (``sentence_score``);
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
 
@@ -46,7 +48,8 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
@@ -103,6 +106,18 @@ READING_SHORTLIST = 12
 QUOTE_CLOSING_LOGPROB = math.log(10)
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
+# Readings of a lost Hangul syllable that the sentence model chooses among, and the characters
+# of its line it reads either side (up to a break, markup or a character left lost).
+SENTENCE_SHORTLIST = 6
+# Readings less likely than the best by more than this (nats) are not chosen among again.
+RANKED_WITHIN = 4.0
+SENTENCE_CONTEXT_CHARS = 60
+# A page that lost a byte of more of its characters than this, or a line with fewer Hangul
+# letters than this around the lost one, is left to the character model.
+SENTENCE_MAX_LOST_SHARE = 1 / 3
+SENTENCE_MIN_LETTERS = 8
+SENTENCE_LETTER = re.compile("[^\\W\x00-\x7f]")
+SENTENCE_CUT = re.compile("[\n<>\ufffd]")
 # Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
 MARGIN = 1.0
 # Pages with fewer damaged characters than this are left to the span-by-span repair stage.
@@ -458,12 +473,15 @@ def _decode_guessing(
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
     pieces: list[str] = []
-    guessed: list[int] = []
+    guesses: list[tuple[int, ...]] = []
     unsure = 0
     position = 0
     # The same characters lose the same bytes all over a page: a window's readings depend
     # only on its bytes (``_window_readings``), its choice also on its context.
-    choices: dict[tuple, tuple[str, tuple] | None] = {}
+    choices: dict[tuple, tuple[tuple[str, tuple], ...] | None] = {}
+    # (index of the piece, lost bytes, readings ranked, language) of the characters that a
+    # sentence model may choose again (``_sentence_language``).
+    undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]] = []
     quoting = False  # an opening “ on this line is not closed yet
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
@@ -474,27 +492,122 @@ def _decode_guessing(
         right = right[:CONTEXT_CHARS]
         key = _window_key(data, lost, start, end, offsets, damaged)
         readings = _window_readings(*key, codec)
-        choice = None
+        ranked = None
         if len(readings) <= MAX_CANDIDATES:
             context_key = (key, left, right, quoting)
             if context_key not in choices:
                 fitting = tuple(
                     reading for reading in readings if _fits_page(reading[0], page.systems)
                 )
-                choices[context_key] = _best_reading(fitting, left, right, page, quoting)
-            choice = choices[context_key]
-        if choice is None:
+                choices[context_key] = _rank_readings(fitting, left, right, page, quoting)
+            ranked = choices[context_key]
+        if ranked is None:
             pieces.append(LOST)
             unsure += 1
+            guesses.append(())
         else:
+            choice = ranked[0]
+            languages = {_sentence_language(text, page.systems) for text, _ in ranked}
+            if len(ranked) > 1 and len(languages) == 1 and "" not in languages:
+                undecided.append((len(pieces), lost, ranked[:SENTENCE_SHORTLIST], *languages))
             pieces.append(choice[0])
             quoting = _still_quoting(quoting, choice[0])
-            guessed.extend(choice[1])
+            guesses.append(choice[1])
             for place, value in zip(lost, choice[1]):
                 data[place] = value
         position = end
     pieces.append(data[position:].decode(RIGHT_CODEC, "replace"))
-    return "".join(pieces), guessed, unsure
+    if undecided and _few_lost(pieces, len(windows)):
+        _choose_by_sentence(pieces, undecided, guesses, data)
+    return "".join(pieces), [value for values in guesses for value in values], unsure
+
+
+def _few_lost(pieces: list[str], lost_chars: int) -> bool:
+    """At most ``SENTENCE_MAX_LOST_SHARE`` of the page's non-ASCII characters lost a byte: with
+    more, the sentences around a lost syllable are too damaged to judge it by (UTF-8 Korean
+    read as Big5 or EUC-JP loses a byte of most characters, read as GBK of about a quarter)."""
+    non_ascii = sum(len(run) for piece in pieces for run in NON_ASCII_RUN.findall(piece))
+    return lost_chars <= SENTENCE_MAX_LOST_SHARE * non_ascii
+
+
+def _sentence_language(text: str, systems: frozenset[str]) -> str:
+    """The language whose sentence model (``sentence_score``) may choose ``text``, one character:
+    "ko" for a Hangul syllable, "ja" for kana or a Han character of a page with kana; else ""."""
+    if len(text) != 1:
+        return ""
+    system = langmodel.writing_system(text)
+    if system == "hangul" and "\uac00" <= text <= "\ud7a3":
+        return "ko"
+    if system == "kana" or system == "han" and "kana" in systems:
+        return "ja"
+    return ""
+
+
+def _choose_by_sentence(
+    pieces: list[str],
+    undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]],
+    guesses: list[tuple[int, ...]],
+    data: bytearray,
+) -> None:
+    """Choose again each Korean or Japanese character that lost a byte, among the character
+    model's best readings, by a sentence model's score of its text line (``sentence_score``),
+    cut where a character was left lost.
+
+    Why: a lost last byte is most often a particle's (Korean 의/이/은/을, Japanese の/に/は/な
+    share all other bytes), and which particle a word takes depends on the words around it;
+    the character model, built from lists of single words, cannot see that.  Does nothing for
+    a language whose sentence model is not installed.
+    """
+    starts = list(accumulate(map(len, pieces), initial=0))
+    text = "".join(pieces)
+    for piece, lost, ranked, language in undecided:
+        score = sentence_score(language)
+        if score is None:
+            continue
+        where = starts[piece]
+        before = SENTENCE_CUT.split(text[max(0, where - SENTENCE_CONTEXT_CHARS) : where])[-1]
+        after = SENTENCE_CUT.split(text[where + 1 : where + 1 + SENTENCE_CONTEXT_CHARS])[0]
+        if len(SENTENCE_LETTER.findall(before + after)) < SENTENCE_MIN_LETTERS:
+            continue  # a name or a title: too little sentence to judge by
+        best = max(ranked, key=lambda reading: score(before + reading[0] + after))
+        if best[0] != pieces[piece]:
+            pieces[piece] = best[0]
+            guesses[piece // 2] = best[1]
+            for place, value in zip(lost, best[1]):
+                data[place] = value
+
+
+@cache
+def sentence_score(language: str) -> Callable[[str], float] | None:
+    """A score of a line of text in ``language``, higher for likelier, or None when its model
+    is not installed: "ko", the log-probability of the best analysis under Kiwi's language
+    model (the optional ``kiwipiepy``); "ja", minus MeCab's cost of the best path through
+    UniDic (the optional ``mecab-python3`` and ``unidic-lite``)."""
+    try:
+        if language == "ko":
+            from kiwipiepy import Kiwi
+
+            kiwi = Kiwi()
+            return lambda text: kiwi.analyze(text, top_n=1)[0][1]
+        if language == "ja":
+            import MeCab
+            import unidic_lite
+
+            tagger = MeCab.Tagger(f"-d {unidic_lite.DICDIR}")
+            return lambda text: -_path_cost(tagger, text)
+    except ImportError:
+        return None
+    return None
+
+
+def _path_cost(tagger, text: str) -> int:
+    """MeCab's cost of the best analysis of ``text``: the total cost kept on its last node."""
+    node = tagger.parseToNode(text)
+    cost = 0
+    while node is not None:
+        cost = node.cost
+        node = node.next
+    return cost
 
 
 class _CharWidths(dict):
@@ -736,13 +849,15 @@ def _still_quoting(quoting: bool, piece: str) -> bool:
     return quoting
 
 
-def _best_reading(
+def _rank_readings(
     readings: tuple[tuple[str, tuple], ...],
     left: str,
     right: str,
     page: _PageNgrams,
     quoting: bool = False,
-) -> tuple[str, tuple] | None:
+) -> tuple[tuple[str, tuple], ...] | None:
+    """The readings the full model scored within ``RANKED_WITHIN`` nats of the best, best
+    first, or None when the best does not hold ``GUESS_CONFIDENCE`` of their probability."""
     if not readings:
         return None
     # The model's bigrams are the costly part: they score only the readings that lead on
@@ -778,7 +893,10 @@ def _best_reading(
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
         return None
-    return prescored[scores.index(best)][2]
+    order = sorted(range(len(scores)), key=lambda index: -scores[index])
+    return tuple(
+        prescored[index][2] for index in order if scores[index] >= best - RANKED_WITHIN
+    )
 
 
 @lru_cache(maxsize=1 << 16)
