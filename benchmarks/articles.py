@@ -44,6 +44,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from fixenc import repair_bytes
+from fixenc.options import SENTENCE_MODELS_ENV
 
 TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -185,6 +186,11 @@ def main() -> int:
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages for fixenc")
     parser.add_argument("--no-damaged", action="store_true", help="clean pages only")
     parser.add_argument("--no-trafilatura", action="store_true")
+    parser.add_argument(
+        "--sentence-models", metavar="LANGS", default="",
+        help="also run the GBK pages with these sentence models turned on (ko, ja or all; "
+        "needs the korean/japanese extras): one more row",
+    )
     args = parser.parse_args()
     pages = load_pages(args.data / "article-extraction-benchmark")
     scores, speed, outputs = run_extractor(fixenc_pipeline, pages)
@@ -205,10 +211,17 @@ def main() -> int:
             )
     if args.no_damaged:
         return 0
+    os.environ.pop(SENTENCE_MODELS_ENV, None)  # the default rows run as fixenc does by default
     for kind, damage in (("cp1252", damage_cp1252), ("gbk", damage_gbk)):
         damaged = [(pid, damage(data), truth) for pid, data, truth in pages]
         d_scores, d_speed, _ = run_extractor(fixenc_pipeline, damaged)
         rows = [("fixenc (repair_bytes, extract)", aggregate(d_scores), d_speed)]
+        if kind == "gbk" and args.sentence_models:
+            os.environ[SENTENCE_MODELS_ENV] = args.sentence_models
+            s_scores, s_speed, _ = run_extractor(fixenc_pipeline, damaged)
+            del os.environ[SENTENCE_MODELS_ENV]
+            rows.append((f"fixenc, sentence models {args.sentence_models}",
+                         aggregate(s_scores), s_speed))
         if not args.no_trafilatura:
             t_scores, t_speed, _ = run_extractor(trafilatura_extract, damaged)
             rows.append(("trafilatura (no repair)", aggregate(t_scores), t_speed))

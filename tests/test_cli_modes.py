@@ -252,3 +252,23 @@ def test_report_lines_survive_splitlines_even_with_unicode_line_separators(tmp_p
     assert len(report.read_text(encoding="utf-8").splitlines()) == 1
     json_out = run("--format", "json", str(page)).stdout
     assert json.loads(json_out.splitlines()[0])["text"].rstrip().endswith("a\u2028b\u2029c")
+
+
+def test_sentence_models_flag_names_languages_and_is_passed_to_the_repair(monkeypatch):
+    """--sentence-models takes ko, ja, all (comma-separated); anything else is a usage error; the
+    value reaches the repair (this process and its workers) through $FIXENC_SENTENCE_MODELS."""
+    from fixenc import wholepage
+    from fixenc.options import SENTENCE_MODELS_ENV
+
+    monkeypatch.delenv(SENTENCE_MODELS_ENV, raising=False)
+    result = run("--sentence-models", "ko,xx", "-", input=b"text")
+    assert result.exit_code == 2 and "unknown language xx" in result.stderr
+    result = run("--sentence-models", "JA, ko", "-", input=b"text")
+    assert result.exit_code == 0 and result.stdout.strip() == "text"
+    assert wholepage.sentence_languages() == {"ja", "ko"}
+    monkeypatch.delenv(SENTENCE_MODELS_ENV)
+    run("-", input=b"text")  # neither the flag nor the variable: off
+    assert wholepage.sentence_languages() == set()
+    monkeypatch.setenv(SENTENCE_MODELS_ENV, "all")
+    run("-", input=b"text")  # the variable alone
+    assert wholepage.sentence_languages() == {"ja", "ko"}

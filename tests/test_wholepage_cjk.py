@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from fixenc import wholepage
 from fixenc.langmodel import writing_system
+from fixenc.options import SENTENCE_MODELS_ENV
 from fixenc.repair import encode_as_read
 from fixenc.wholepage import WRONG_PAGE_CODECS, _CharOffsets, _probe, _rules_out, redecode_page
 
@@ -237,6 +238,9 @@ def test_korean_particles_that_lost_a_byte_are_chosen_by_the_sentence(monkeypatc
     pytest.importorskip("kiwipiepy")
     clean = "<p>정부는 올해 경제 성장률 전망을 낮췄다. 수출의 감소와 소비의 위축이 주된 원인으로 꼽혔다.</p>"
     damaged = clean.encode().decode("gbk", "replace")
+    monkeypatch.delenv(SENTENCE_MODELS_ENV, raising=False)
+    assert "수출의 감소와 소비의" not in redecode_page(damaged)[0]  # off by default
+    monkeypatch.setenv(SENTENCE_MODELS_ENV, "ko")
     assert "수출의 감소와 소비의" in redecode_page(damaged)[0]
     monkeypatch.setattr(wholepage, "sentence_score", lambda language: None)
     assert "수출의 감소와 소비의" not in redecode_page(damaged)[0]
@@ -250,6 +254,26 @@ def test_japanese_particles_that_lost_a_byte_are_chosen_by_the_sentence(monkeypa
     pytest.importorskip("unidic_lite")
     clean = "<p>私は毎朝駅まで歩いて行きます。会社に着くと、まずメールを確認します。昼休みには同僚と食事をします。</p>"
     damaged = clean.encode().decode("gbk", "replace")
+    monkeypatch.setenv(SENTENCE_MODELS_ENV, "all")
     assert redecode_page(damaged)[0] == clean
     monkeypatch.setattr(wholepage, "sentence_score", lambda language: None)
     assert "昼休みには" not in redecode_page(damaged)[0]
+
+
+@pytest.mark.parametrize("setting", [None, "", "0", "zh", "ja"])
+def test_sentence_models_stay_off_unless_turned_on(monkeypatch, setting) -> None:
+    """No sentence model is loaded for a language ``$FIXENC_SENTENCE_MODELS`` does not name
+    (Kiwi costs seconds and half a gigabyte per process)."""
+    if setting is None:
+        monkeypatch.delenv(SENTENCE_MODELS_ENV, raising=False)
+    else:
+        monkeypatch.setenv(SENTENCE_MODELS_ENV, setting)
+
+    def refuse(language):
+        raise AssertionError(f"the {language} sentence model was asked for")
+
+    monkeypatch.setattr(wholepage, "sentence_score", refuse)
+    clean = "<p>정부는 올해 경제 성장률 전망을 낮췄다. 수출의 감소와 소비의 위축이 주된 원인으로 꼽혔다.</p>"
+    fixed, _ = redecode_page(clean.encode().decode("gbk", "replace"))
+    assert "경제" in fixed  # re-decoded by the character model alone
+    assert wholepage.sentence_languages() == ({"ja"} if setting == "ja" else set())

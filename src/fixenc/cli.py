@@ -36,7 +36,14 @@ from .files import (
     read_stdin,
     run_all,
 )
-from .options import EXTRACT_MODES, LAYERS, SCRIPT_MODES, Options
+from .options import (
+    EXTRACT_MODES,
+    LAYERS,
+    SCRIPT_MODES,
+    SENTENCE_LANGUAGES,
+    SENTENCE_MODELS_ENV,
+    Options,
+)
 from .streams import (
     FIELD_ENCODINGS,
     INPUT_FORMATS,
@@ -109,6 +116,16 @@ def _layers(ctx, param, values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
 
 
+def _sentence_models(ctx, param, value: str) -> str:
+    """--sentence-models: ko, ja, all, or several comma-separated."""
+    names = {name.strip().lower() for name in (value or "").split(",") if name.strip()}
+    unknown = sorted(names - {*SENTENCE_LANGUAGES, "all"})
+    if unknown:
+        raise click.BadParameter(f"unknown language {', '.join(unknown)}; "
+                                 f"choose from {', '.join(SENTENCE_LANGUAGES)} or all")
+    return ",".join(sorted(names))
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("-i", "--in-place", is_flag=True,
@@ -156,10 +173,15 @@ def _layers(ctx, param, values: tuple[str, ...]) -> frozenset[str]:
 @click.option("--skip", "skip", multiple=True, metavar="LAYER", callback=_layers,
               help=f"Leave a repair layer alone (repeatable or comma-separated): "
               f"{', '.join(LAYERS)}.")
+@click.option("--sentence-models", envvar=SENTENCE_MODELS_ENV, default="", metavar="LANGS",
+              callback=_sentence_models,
+              help="Choose Korean/Japanese characters that lost a byte by a sentence model: "
+              "ko, ja or all (the korean/japanese extras; Korean costs ~0.5 GB and seconds per "
+              f"process).  [${SENTENCE_MODELS_ENV}]")
 def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output, include, exclude,
          fields, field_encoding, annotate, input_format, jobs, dask_scheduler, max_size, report,
          quiet, verbose, explain, extract, output_format, charset, script, keep_chrome,
-         skip) -> None:
+         skip, sentence_models) -> None:
     """Repair mojibake in PATHS (files, folders, or - for stdin).
 
     By default prints clean text as UTF-8; --in-place, --check and --diff
@@ -169,6 +191,8 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
     # its temp file and leaves the original untouched.
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminated)
+    # Read where the repair runs (this process, its pool workers): set for both.
+    os.environ[SENTENCE_MODELS_ENV] = sentence_models
     mode = _mode(in_place, check, diff, output_dir, output, exit_non_zero_on_fix)
     options = Options(extract, script, keep_chrome, skip)
     settings = Settings(mode=mode, options=options, charset=charset, output_format=output_format,

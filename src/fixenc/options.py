@@ -14,6 +14,12 @@ SCRIPT_MODES = ("auto", "keep", "simplified", "traditional")
 #: Repair layers a caller can switch off (``skip``), outermost first. Script conversion is
 #: switched by ``script="keep"``, markup removal by ``extract="none"``, chrome by ``keep_chrome``.
 LAYERS = ("mojibake", "misaligned", "pinyin", "width", "whitespace")
+#: Sentence models that may choose Korean or Japanese characters that lost a byte (see
+#: ``wholepage.sentence_languages``), turned on by this environment variable (fixenc's
+#: --sentence-models sets it for its worker processes): "ko", "ja", "ko,ja" or "all".  Off by
+#: default: Kiwi takes seconds and about 0.5 GB per process to load.
+SENTENCE_MODELS_ENV = "FIXENC_SENTENCE_MODELS"
+SENTENCE_LANGUAGES = ("ko", "ja")
 
 
 @dataclass(frozen=True)

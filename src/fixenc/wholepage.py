@@ -20,7 +20,8 @@ essentially never is.  So this stage either re-decodes the whole page or does no
    best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
    otherwise the character becomes U+FFFD; a Korean or Japanese character (most often a
    particle: 의/이/은/을, の/に/は/な share all other bytes) is then chosen again among the best
-   by a sentence model of its language, when one is installed (``sentence_score``);
+   by a sentence model of its language, when one is installed and turned on
+   (``sentence_score``, ``SENTENCE_MODELS_ENV``);
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
 
@@ -44,6 +45,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import os
 import re
 import unicodedata
 from bisect import bisect_left, bisect_right
@@ -53,6 +55,7 @@ from functools import cache, lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
+from fixenc.options import SENTENCE_LANGUAGES, SENTENCE_MODELS_ENV
 from fixenc.repair import encode_as_read
 from fixenc.result import Fix
 
@@ -556,12 +559,13 @@ def _choose_by_sentence(
     Why: a lost last byte is most often a particle's (Korean 의/이/은/을, Japanese の/に/は/な
     share all other bytes), and which particle a word takes depends on the words around it;
     the character model, built from lists of single words, cannot see that.  Does nothing for
-    a language whose sentence model is not installed.
+    a language whose sentence model is not turned on (``sentence_languages``) or not installed.
     """
     starts = list(accumulate(map(len, pieces), initial=0))
     text = "".join(pieces)
+    enabled = sentence_languages()
     for piece, lost, ranked, language in undecided:
-        score = sentence_score(language)
+        score = sentence_score(language) if language in enabled else None
         if score is None:
             continue
         where = starts[piece]
@@ -575,6 +579,14 @@ def _choose_by_sentence(
             guesses[piece // 2] = best[1]
             for place, value in zip(lost, best[1]):
                 data[place] = value
+
+
+def sentence_languages() -> frozenset[str]:
+    """The languages whose sentence model ``$FIXENC_SENTENCE_MODELS`` turns on."""
+    names = {name.strip() for name in os.environ.get(SENTENCE_MODELS_ENV, "").lower().split(",")}
+    if "all" in names:
+        return frozenset(SENTENCE_LANGUAGES)
+    return frozenset(names & set(SENTENCE_LANGUAGES))
 
 
 @cache
