@@ -98,9 +98,6 @@ CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
 # Readings scored by the full model for one window, the best by unigrams and page n-grams.
 READING_SHORTLIST = 12
-# A closing ” while a “ of the line is open: quoted words end with it, not with the commoner
-# "…" (their lost last byte is all that tells them apart).
-QUOTE_CLOSING_LOGPROB = math.log(10)
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
 # Minimum gain of the re-decoded page over the damaged one, in nats per non-ASCII character.
@@ -464,10 +461,10 @@ def _decode_guessing(
     # The same characters lose the same bytes all over a page: a window's readings depend
     # only on its bytes (``_window_readings``), its choice also on its context.
     choices: dict[tuple, tuple[str, tuple] | None] = {}
-    quoting = False  # an opening “ on this line is not closed yet
+    opened = ""  # opening marks of paired punctuation ("“", "（") on this line not closed yet
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
-        quoting = _still_quoting(quoting, pieces[-1])
+        opened = langmodel.open_marks(opened, pieces[-1])
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
@@ -476,19 +473,21 @@ def _decode_guessing(
         readings = _window_readings(*key, codec)
         choice = None
         if len(readings) <= MAX_CANDIDATES:
-            context_key = (key, left, right, quoting)
+            closing = langmodel.closing_marks(opened)
+            at_end = end == len(data)
+            context_key = (key, left, right, closing, at_end)
             if context_key not in choices:
                 fitting = tuple(
                     reading for reading in readings if _fits_page(reading[0], page.systems)
                 )
-                choices[context_key] = _best_reading(fitting, left, right, page, quoting)
+                choices[context_key] = _best_reading(fitting, left, right, page, closing, at_end)
             choice = choices[context_key]
         if choice is None:
             pieces.append(LOST)
             unsure += 1
         else:
             pieces.append(choice[0])
-            quoting = _still_quoting(quoting, choice[0])
+            opened = langmodel.open_marks(opened, choice[0])
             guessed.extend(choice[1])
             for place, value in zip(lost, choice[1]):
                 data[place] = value
@@ -691,13 +690,15 @@ def _readers(codec: str) -> tuple[str, ...]:
 
 class _PageNgrams(dict):
     """N-gram -> ``PAGE_WEIGHT * log(1 + count)``, and ``chars``, every character of those
-    n-grams: a reading of none of them gets no bonus, without looking its n-grams up; and
-    ``systems``, the writing systems (``langmodel.writing_system``) of those characters."""
+    n-grams: a reading of none of them gets no bonus, without looking its n-grams up;
+    ``systems``, the writing systems (``langmodel.writing_system``) of those characters; and
+    ``japanese``, whether they are Japanese (``langmodel.is_japanese``: its comma is 、)."""
 
     def __init__(self, weights: dict[str, float]) -> None:
         super().__init__(weights)
         self.chars = frozenset("".join(weights))
         self.systems = frozenset(map(langmodel.writing_system, self.chars))
+        self.japanese = langmodel.is_japanese(self.chars)
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> _PageNgrams:
@@ -725,24 +726,21 @@ def _fits_page(text: str, systems: frozenset[str]) -> bool:
     )
 
 
-def _still_quoting(quoting: bool, piece: str) -> bool:
-    """Whether a “ is open after ``piece`` (a line break closes every quote)."""
-    line = piece.rpartition("\n")
-    if line[1]:
-        quoting = False
-    opening, closing = line[2].rfind("“"), line[2].rfind("”")
-    if opening != closing:
-        quoting = opening > closing
-    return quoting
-
-
 def _best_reading(
     readings: tuple[tuple[str, tuple], ...],
     left: str,
     right: str,
     page: _PageNgrams,
-    quoting: bool = False,
+    closing: str = "",
+    at_end: bool = False,
 ) -> tuple[str, tuple] | None:
+    """The reading of one window the model, the frequency of punctuation and the page like best,
+    or None when it holds less than ``GUESS_CONFIDENCE`` of the probability.
+
+    ``closing``: closing marks whose opening marks are open on the line (a quotation that
+    opened with “ ends with ”, not with the commoner "…": the lost last byte is all that
+    tells them apart); ``at_end``: the window ends the page, as a line break would.
+    """
     if not readings:
         return None
     # The model's bigrams are the costly part: they score only the readings that lead on
@@ -759,12 +757,11 @@ def _best_reading(
             if page.chars.isdisjoint(text)
             else _page_bonus(left + text + right, first, first + len(text), page)
         )
-        if quoting and "”" in text:
-            bonus += QUOTE_CLOSING_LOGPROB
         if not shortlisted:  # all are scored by the full model: no need to rank them
             prescored.append((0.0, bonus, reading))
             continue
-        prescored.append((_reading_prior(text, following) + bonus, bonus, reading))
+        prior = _reading_prior(text, following, closing, at_end, page.japanese)
+        prescored.append((prior + bonus, bonus, reading))
     if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
@@ -773,7 +770,8 @@ def _best_reading(
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
         total = langmodel.text_score(langmodel.scoring_form(context)).total
-        scores.append(total + langmodel.punctuation_logprob(context) + bonus)
+        punctuation = langmodel.punctuation_logprob(context, at_end, closing, page.japanese)
+        scores.append(total + punctuation + bonus)
     best = max(scores)
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
@@ -782,14 +780,18 @@ def _best_reading(
 
 
 @lru_cache(maxsize=1 << 16)
-def _reading_prior(text: str, following: str) -> float:
+def _reading_prior(
+    text: str, following: str, closing: str = "", at_end: bool = False, japanese: bool = False
+) -> float:
     """Unigrams of a reading and the frequency of its marks of punctuation, ``following`` the
-    character after it: what ranks a window's readings before the full model scores the best.
+    character after it (``closing``, ``at_end`` and ``japanese`` as
+    ``langmodel.punctuation_logprob`` takes them): what ranks a window's readings before the
+    full model scores the best.
 
     Cached: the same characters lose the same bytes all over a page and across pages.
     """
     unigrams = sum(map(langmodel.char_logprob, text))
-    return unigrams + langmodel.punctuation_logprob(text + following)
+    return unigrams + langmodel.punctuation_logprob(text + following, at_end, closing, japanese)
 
 
 def _page_bonus(context: str, first: int, last: int, page: _PageNgrams) -> float:
