@@ -86,6 +86,16 @@ def test_japanese_text_takes_its_comma_where_chinese_takes_its_full_stop() -> No
     assert repaired == clean
 
 
+def test_a_lost_byte_right_after_a_number_is_guessed_as_a_unit() -> None:
+    # 円 (E5 86 86) and 内 (E5 86 85), 万 (E4 B8 87) and 一 (E4 B8 80) differ in their lost
+    # last byte; the model reads digits as neutral, so only their being units after a
+    # number tells them apart.
+    repaired, _ = redecode_page("会費は500円です".encode().decode("cp932", "replace"))
+    assert repaired == "会費は500円です"
+    damaged = "参加者は3000人、予算は20万元だった".encode().decode("cp932", "replace")
+    assert "予算は20万元" in redecode_page(damaged)[0]
+
+
 def test_euc_kr_page_recovers_the_words_whose_lost_bytes_are_determined() -> None:
     clean = "서울의 날씨는 맑습니다. 오늘은 비가 오지 않을 것입니다. 내일도 맑겠습니다."
     damaged = clean.encode("utf-8").decode("cp949", "replace")

@@ -757,6 +757,7 @@ def _best_reading(
             if page.chars.isdisjoint(text)
             else _page_bonus(left + text + right, first, first + len(text), page)
         )
+        bonus += langmodel.after_number_logprob(left[-1:] + text)
         if not shortlisted:  # all are scored by the full model: no need to rank them
             prescored.append((0.0, bonus, reading))
             continue
