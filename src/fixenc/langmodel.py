@@ -589,8 +589,8 @@ SENTENCE_ENDS = frozenset(".!?。！？")
 # ASCII marks that end a stretch of text: a mark before one is as before a break ("です。..."):
 # in the chardet corpus's CJK pages 。 is 41-50% of the marks before ASCII punctuation and
 # 60-65% at the end of a line, against 12-18% before a letter.  Not "?": a decoder's stand-in
-# for a lost byte, as often as not.
-STOPS_AFTER_A_MARK = frozenset(".!,;:)]}")
+# for a lost byte, as often as not; nor closing brackets, which end emoticons ("(・∀・)").
+STOPS_AFTER_A_MARK = frozenset(".!,;:")
 CLOSING_QUOTES = frozenset("”’」』")
 QUOTE_AFTER_SENTENCE_LOGPROB = math.log(10)
 # Paired punctuation: the closing mark of each opening one.  While an opening mark is open on
