@@ -692,6 +692,7 @@ NUMERAL_UNITS = frozenset(
     "년월일시분초원만천억개번회세권달"
 )
 AFTER_NUMBER_LOGPROB = math.log(20)
+AFTER_NUMBER_RE = re.compile("(?<=\\d)[" + "".join(sorted(NUMERAL_UNITS)) + "]")
 
 
 def after_number_logprob(text: str, start: int = 1) -> float:
@@ -700,12 +701,10 @@ def after_number_logprob(text: str, start: int = 1) -> float:
 
     >>> after_number_logprob("12月") > after_number_logprob("12有") == 0.0
     True
+    >>> after_number_logprob("5円", start=2)
+    0.0
     """
-    total = 0.0
-    for index in range(max(start, 1), len(text)):
-        if text[index] in NUMERAL_UNITS and text[index - 1].isdigit():
-            total += AFTER_NUMBER_LOGPROB
-    return total
+    return AFTER_NUMBER_LOGPROB * len(AFTER_NUMBER_RE.findall(text, max(start, 1)))
 
 
 def open_marks(marks: str, text: str) -> str:
