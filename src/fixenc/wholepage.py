@@ -757,17 +757,17 @@ def _best_reading(
             if page.chars.isdisjoint(text)
             else _page_bonus(left + text + right, first, first + len(text), page)
         )
-        bonus += langmodel.after_number_logprob(left[-1:] + text)
+        units = langmodel.after_number_logprob(left[-1:] + text)
         if not shortlisted:  # all are scored by the full model: no need to rank them
-            prescored.append((0.0, bonus, reading))
+            prescored.append((0.0, bonus, units, reading))
             continue
         prior = _reading_prior(text, following, closing, at_end, page.japanese)
-        prescored.append((prior + bonus, bonus, reading))
+        prescored.append((prior + bonus + units, bonus, units, reading))
     if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
     scores = []
-    for _, bonus, (text, _) in prescored:
+    for _, bonus, _, (text, _) in prescored:
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
         total = langmodel.text_score(langmodel.scoring_form(context)).total
@@ -777,7 +777,11 @@ def _best_reading(
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
         return None
-    return prescored[scores.index(best)][2]
+    # A unit after a number (``langmodel.NUMERAL_UNITS``) chooses among the readings (12月, not
+    # 12有) but never turns an unsure window into a guess: the page is judged by the model,
+    # which reads digits as neutral, and a guess it cannot see held junk pages under MARGIN.
+    with_units = [score + item[2] for score, item in zip(scores, prescored)]
+    return prescored[with_units.index(max(with_units))][3]
 
 
 @lru_cache(maxsize=1 << 16)
