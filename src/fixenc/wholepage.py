@@ -15,9 +15,11 @@ essentially never is.  So this stage either re-decodes the whole page or does no
 2. the bytes must be valid UTF-8 apart from the characters that hold a lost byte;
 3. each lost byte (with any other lost byte of the same character) is guessed: every value
    that makes the character valid UTF-8 and a character the language model knows is ranked
-   by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
+   by unigrams, the frequency of punctuation marks (in its place: before a break, closing a
+   bracket open on the line, Japanese or not) and the page's own n-grams; the best
    ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
-   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
+   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE`` (a unit
+   right after a number, 12月 rather than 12有, is preferred among readings that pass it);
    otherwise the character becomes U+FFFD;
 4. the re-decoded page must read better than the damaged one under the language model by
    ``MARGIN`` nats per non-ASCII character.
