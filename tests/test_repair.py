@@ -499,6 +499,14 @@ def test_the_second_byte_of_a_lost_lead_is_never_read_alone():
     assert "(生)』(東京)、『新作』（大阪）を発売しました。" in fixed
 
 
+@pytest.mark.parametrize("clean", ["彼の息子は今年で5歳になりました", "うちの犬は（3歳）とても元気です"])
+def test_a_lost_lead_byte_right_after_a_number_is_guessed_as_a_unit(clean: str):
+    """歳 (8D CE) read as cp1252 loses its lead: 石 (90 CE), 笑 (8F CE) and 歳 all fit, and the
+    model reads the digit before it as neutral; a unit after a number is what tells them apart."""
+    fixed, _ = repair_mojibake(clean.encode("cp932").decode("cp1252", "replace"))
+    assert fixed == clean
+
+
 @pytest.mark.parametrize("clean", ["ワインの種類はたくさんあります。", "メールアドレスを入力してください。"])
 def test_an_unsure_lost_byte_leaves_its_character_and_the_rest_is_repaired(clean: str):
     """ワ (83 8F) and メ (83 81) read as cp1252 lose their second byte; which of the five it was

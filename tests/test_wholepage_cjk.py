@@ -58,6 +58,45 @@ def test_shift_jis_page_is_recovered_with_its_final_mark_guessed_by_frequency() 
     assert len(fixes[0].guessed) == 2
 
 
+def test_the_end_of_the_page_is_a_break_for_the_mark_that_lost_its_last_byte() -> None:
+    # ！ (EF BC 81) lost its last byte at the very end: the marks of EF BC xx that end a line
+    # (！ ？ ）) are likelier there than the comma, which wins inside a sentence.
+    clean = "我們明天一起去看電影吧！"
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert repaired == clean
+
+
+def test_a_mark_that_lost_its_last_byte_closes_the_bracket_open_on_its_line() -> None:
+    # （ is open: the lost last byte of ） (EF BC 89) before a digit is no comma (EF BC 8C).
+    clean = "週末は新しいカメラ（ソニー製）5万円で買った"
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert "カメラ（ソニー製）5" in repaired
+    clean = "彼は「明日また来ます」2回もそう言った"
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert "「明日また来ます」2" in repaired
+
+
+def test_japanese_text_takes_its_comma_where_chinese_takes_its_full_stop() -> None:
+    # 、 (E3 80 81) and 。 (E3 80 82) differ in their lost last byte; before a letter
+    # Japanese writes 、 far more often, and 。 before an ASCII stop ("...") as at a break.
+    clean = "今日は雨が降ったので、3時間も家にいました"
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert repaired == clean
+    clean = "とても楽しい一日でしたね、また行こう。..."
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert repaired == clean
+
+
+def test_a_lost_byte_right_after_a_number_is_guessed_as_a_unit() -> None:
+    # 円 (E5 86 86) and 内 (E5 86 85), 万 (E4 B8 87) and 一 (E4 B8 80) differ in their lost
+    # last byte; the model reads digits as neutral, so only their being units after a
+    # number tells them apart.
+    repaired, _ = redecode_page("会費は500円です".encode().decode("cp932", "replace"))
+    assert repaired == "会費は500円です"
+    damaged = "参加者は3000人、予算は20万元だった".encode().decode("cp932", "replace")
+    assert "予算は20万元" in redecode_page(damaged)[0]
+
+
 def test_euc_kr_page_recovers_the_words_whose_lost_bytes_are_determined() -> None:
     clean = "서울의 날씨는 맑습니다. 오늘은 비가 오지 않을 것입니다. 내일도 맑겠습니다."
     damaged = clean.encode("utf-8").decode("cp949", "replace")

@@ -2082,7 +2082,9 @@ def _shortlist(
     """
     scored = []
     for text, values in _fillings(near, places, candidates, codec):
-        score = sum(map(CHAR_LOGPROBS.__getitem__, text)) + langmodel.punctuation_logprob(text, at_end)
+        unigrams = sum(map(CHAR_LOGPROBS.__getitem__, text))
+        priors = langmodel.punctuation_logprob(text, at_end) + langmodel.after_number_logprob(text)
+        score = unigrams + priors
         scored.append((score, values))
     scored.sort(reverse=True)
     return [values for _, values in scored[:GUESS_SHORTLIST]]
@@ -2097,8 +2099,9 @@ def _best_guess(
     probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends)."""
     totals = []
     for text, values in _fillings(window, places, shortlist, codec):
-        # Marks of punctuation tie under the model: their own frequency decides.
-        prior = langmodel.punctuation_logprob(text, at_end)
+        # Marks of punctuation tie under the model: their own frequency decides; so do units
+        # after a number (``langmodel.NUMERAL_UNITS``), since digits are neutral to it.
+        prior = langmodel.punctuation_logprob(text, at_end) + langmodel.after_number_logprob(text)
         totals.append((langmodel.text_score(langmodel.scoring_form(text)).total + prior, values))
     peak, best = max(totals)
     return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)

@@ -15,9 +15,11 @@ essentially never is.  So this stage either re-decodes the whole page or does no
 2. the bytes must be valid UTF-8 apart from the characters that hold a lost byte;
 3. each lost byte (with any other lost byte of the same character) is guessed: every value
    that makes the character valid UTF-8 and a character the language model knows is ranked
-   by unigrams, the frequency of punctuation marks and the page's own n-grams; the best
+   by unigrams, the frequency of punctuation marks (in its place: before a break, closing a
+   bracket open on the line, Japanese or not) and the page's own n-grams; the best
    ``READING_SHORTLIST`` are scored with ``CONTEXT_CHARS`` characters either side, and the
-   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE``;
+   best is kept when its share of the probability is at least ``GUESS_CONFIDENCE`` (a unit
+   right after a number, 12月 rather than 12有, is preferred among readings that pass it);
    otherwise the character becomes U+FFFD; a Korean or Japanese character (most often a
    particle: 의/이/은/을, の/に/は/な share all other bytes) is then chosen again among the best
    by a sentence model of its language, when one is installed and turned on
@@ -104,9 +106,6 @@ CONTEXT_CHARS = 3
 GUESS_CONFIDENCE = 0.3
 # Readings scored by the full model for one window, the best by unigrams and page n-grams.
 READING_SHORTLIST = 12
-# A closing ” while a “ of the line is open: quoted words end with it, not with the commoner
-# "…" (their lost last byte is all that tells them apart).
-QUOTE_CLOSING_LOGPROB = math.log(10)
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
 # Readings of a lost Hangul syllable that the sentence model chooses among, and the characters
@@ -485,10 +484,10 @@ def _decode_guessing(
     # (index of the piece, lost bytes, readings ranked, language) of the characters that a
     # sentence model may choose again (``_sentence_language``).
     undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]] = []
-    quoting = False  # an opening “ on this line is not closed yet
+    opened = ""  # opening marks of paired punctuation ("“", "（") on this line not closed yet
     for index, (start, end, lost) in enumerate(windows):
         pieces.append(data[position:start].decode(RIGHT_CODEC, "replace"))
-        quoting = _still_quoting(quoting, pieces[-1])
+        opened = langmodel.open_marks(opened, pieces[-1])
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
@@ -497,12 +496,16 @@ def _decode_guessing(
         readings = _window_readings(*key, codec)
         ranked = None
         if len(readings) <= MAX_CANDIDATES:
-            context_key = (key, left, right, quoting)
+            closing = langmodel.closing_marks(opened)
+            at_end = end == len(data)
+            context_key = (key, left, right, closing, at_end)
             if context_key not in choices:
                 fitting = tuple(
                     reading for reading in readings if _fits_page(reading[0], page.systems)
                 )
-                choices[context_key] = _rank_readings(fitting, left, right, page, quoting)
+                choices[context_key] = _rank_readings(
+                    fitting, left, right, page, closing, at_end
+                )
             ranked = choices[context_key]
         if ranked is None:
             pieces.append(LOST)
@@ -514,7 +517,7 @@ def _decode_guessing(
             if len(ranked) > 1 and len(languages) == 1 and "" not in languages:
                 undecided.append((len(pieces), lost, ranked[:SENTENCE_SHORTLIST], *languages))
             pieces.append(choice[0])
-            quoting = _still_quoting(quoting, choice[0])
+            opened = langmodel.open_marks(opened, choice[0])
             guesses.append(choice[1])
             for place, value in zip(lost, choice[1]):
                 data[place] = value
@@ -816,13 +819,15 @@ def _readers(codec: str) -> tuple[str, ...]:
 
 class _PageNgrams(dict):
     """N-gram -> ``PAGE_WEIGHT * log(1 + count)``, and ``chars``, every character of those
-    n-grams: a reading of none of them gets no bonus, without looking its n-grams up; and
-    ``systems``, the writing systems (``langmodel.writing_system``) of those characters."""
+    n-grams: a reading of none of them gets no bonus, without looking its n-grams up;
+    ``systems``, the writing systems (``langmodel.writing_system``) of those characters; and
+    ``japanese``, whether they are Japanese (``langmodel.is_japanese``: its comma is 、)."""
 
     def __init__(self, weights: dict[str, float]) -> None:
         super().__init__(weights)
         self.chars = frozenset("".join(weights))
         self.systems = frozenset(map(langmodel.writing_system, self.chars))
+        self.japanese = langmodel.is_japanese(self.chars)
 
 
 def _page_ngrams(data: bytearray, windows: list[tuple[int, int, list[int]]]) -> _PageNgrams:
@@ -850,26 +855,22 @@ def _fits_page(text: str, systems: frozenset[str]) -> bool:
     )
 
 
-def _still_quoting(quoting: bool, piece: str) -> bool:
-    """Whether a “ is open after ``piece`` (a line break closes every quote)."""
-    line = piece.rpartition("\n")
-    if line[1]:
-        quoting = False
-    opening, closing = line[2].rfind("“"), line[2].rfind("”")
-    if opening != closing:
-        quoting = opening > closing
-    return quoting
-
-
 def _rank_readings(
     readings: tuple[tuple[str, tuple], ...],
     left: str,
     right: str,
     page: _PageNgrams,
-    quoting: bool = False,
+    closing: str = "",
+    at_end: bool = False,
 ) -> tuple[tuple[str, tuple], ...] | None:
-    """The readings the full model scored within ``RANKED_WITHIN`` nats of the best, best
-    first, or None when the best does not hold ``GUESS_CONFIDENCE`` of their probability."""
+    """The readings of one window within ``RANKED_WITHIN`` nats of the best, best first, as the
+    model, the frequency of punctuation and the page score them; or None when the best holds
+    less than ``GUESS_CONFIDENCE`` of the probability.
+
+    ``closing``: closing marks whose opening marks are open on the line (a quotation that
+    opened with “ ends with ”, not with the commoner "…": the lost last byte is all that
+    tells them apart); ``at_end``: the window ends the page, as a line break would.
+    """
     if not readings:
         return None
     # The model's bigrams are the costly part: they score only the readings that lead on
@@ -886,40 +887,50 @@ def _rank_readings(
             if page.chars.isdisjoint(text)
             else _page_bonus(left + text + right, first, first + len(text), page)
         )
-        if quoting and "”" in text:
-            bonus += QUOTE_CLOSING_LOGPROB
+        units = langmodel.after_number_logprob(left[-1:] + text)
         if not shortlisted:  # all are scored by the full model: no need to rank them
-            prescored.append((0.0, bonus, reading))
+            prescored.append((0.0, bonus, units, reading))
             continue
-        prescored.append((_reading_prior(text, following) + bonus, bonus, reading))
+        prior = _reading_prior(text, following, closing, at_end, page.japanese)
+        prescored.append((prior + bonus + units, bonus, units, reading))
     if shortlisted:
         prescored.sort(key=lambda item: -item[0])
         prescored = prescored[:READING_SHORTLIST]
     scores = []
-    for _, bonus, (text, _) in prescored:
+    for _, bonus, _, (text, _) in prescored:
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
         total = langmodel.text_score(langmodel.scoring_form(context)).total
-        scores.append(total + langmodel.punctuation_logprob(context) + bonus)
+        punctuation = langmodel.punctuation_logprob(context, at_end, closing, page.japanese)
+        scores.append(total + punctuation + bonus)
     best = max(scores)
     share = 1.0 / sum(math.exp(score - best) for score in scores)
     if share < GUESS_CONFIDENCE:
         return None
-    order = sorted(range(len(scores)), key=lambda index: -scores[index])
+    # A unit after a number (``langmodel.NUMERAL_UNITS``) chooses among the readings (12月, not
+    # 12有) but never turns an unsure window into a guess: the page is judged by the model,
+    # which reads digits as neutral, and a guess it cannot see held junk pages under MARGIN.
+    with_units = [score + item[2] for score, item in zip(scores, prescored)]
+    order = sorted(range(len(scores)), key=lambda index: -with_units[index])
     return tuple(
-        prescored[index][2] for index in order if scores[index] >= best - RANKED_WITHIN
+        prescored[index][3] for index in order
+        if index == order[0] or scores[index] >= best - RANKED_WITHIN
     )
 
 
 @lru_cache(maxsize=1 << 16)
-def _reading_prior(text: str, following: str) -> float:
+def _reading_prior(
+    text: str, following: str, closing: str = "", at_end: bool = False, japanese: bool = False
+) -> float:
     """Unigrams of a reading and the frequency of its marks of punctuation, ``following`` the
-    character after it: what ranks a window's readings before the full model scores the best.
+    character after it (``closing``, ``at_end`` and ``japanese`` as
+    ``langmodel.punctuation_logprob`` takes them): what ranks a window's readings before the
+    full model scores the best.
 
     Cached: the same characters lose the same bytes all over a page and across pages.
     """
     unigrams = sum(map(langmodel.char_logprob, text))
-    return unigrams + langmodel.punctuation_logprob(text + following)
+    return unigrams + langmodel.punctuation_logprob(text + following, at_end, closing, japanese)
 
 
 def _page_bonus(context: str, first: int, last: int, page: _PageNgrams) -> float:
