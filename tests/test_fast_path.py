@@ -310,21 +310,27 @@ def test_skipping_accents_of_latin_words_changes_no_repair(text: str) -> None:
     assert repair_mojibake(text) == expected
 
 
-def test_accents_of_latin_words_are_not_examined() -> None:
-    """Czech and Hungarian words with two accented letters side by side ("dalších",
-    "aláírás") hold the legacy signature, but no legacy pair can repair them."""
-    text = "Informace o dalších zemích.\nAz aláírás van.\nÄãºÃ£¬ÊÀ½ç!"
+def repaired_and_examined(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """``repair_mojibake(text)``'s text, and the (span, family) of every span it examined."""
     examined = []
     original = repair._span_candidates
 
     def spy(text, start, end, pairs):
-        examined.append(text[start:end])
+        examined.append((text[start:end], pairs[0].family))
         return original(text, start, end, pairs)
 
     with mock.patch.object(repair, "_span_candidates", spy):
         fixed, _ = repair_mojibake(text)
+    return fixed, examined
+
+
+def test_accents_of_latin_words_are_not_examined() -> None:
+    """Czech and Hungarian words with two accented letters side by side ("dalších",
+    "aláírás") hold the legacy signature, but no legacy pair can repair them."""
+    text = "Informace o dalších zemích.\nAz aláírás van.\nÄãºÃ£¬ÊÀ½ç!"
+    fixed, examined = repaired_and_examined(text)
     assert fixed == "Informace o dalších zemích.\nAz aláírás van.\n你好，世界!"
-    assert all("ÄãºÃ" in span for span in examined), examined
+    assert all("ÄãºÃ" in span for span, _ in examined), examined
 
 
 # ----------------------------------------------- lines of UTF-8 read as cp1252 skip the legacy family
@@ -358,14 +364,6 @@ def test_skipping_the_legacy_family_on_utf8_lines_changes_no_repair(text: str) -
 def test_a_line_of_utf8_read_as_cp1252_is_not_searched_for_legacy_spans() -> None:
     line = "Été à Zürich: café crème, naïve piñata"
     text = line.encode("utf-8").decode("windows-1252") + "\nÄãºÃ£¬ÊÀ½ç"
-    examined = []
-    original = repair._span_candidates
-
-    def spy(text, start, end, pairs):
-        examined.append((text[start:end], pairs[0].family))
-        return original(text, start, end, pairs)
-
-    with mock.patch.object(repair, "_span_candidates", spy):
-        fixed, _ = repair_mojibake(text)
+    fixed, examined = repaired_and_examined(text)
     assert fixed == "Été à Zürich: café crème, naïve piñata\n你好，世界"
     assert [span for span, family in examined if family == "legacy-as-latin"] == ["ÄãºÃ£¬ÊÀ½ç"]
