@@ -43,6 +43,7 @@ from .options import (
     SENTENCE_LANGUAGES,
     SENTENCE_MODELS_ENV,
     Options,
+    sentence_models,
 )
 from .streams import (
     FIELD_ENCODINGS,
@@ -118,12 +119,11 @@ def _layers(ctx, param, values: tuple[str, ...]) -> frozenset[str]:
 
 def _sentence_models(ctx, param, value: str) -> str:
     """--sentence-models: ko, ja, all, or several comma-separated."""
-    names = {name.strip().lower() for name in (value or "").split(",") if name.strip()}
-    unknown = sorted(names - {*SENTENCE_LANGUAGES, "all"})
+    languages, unknown = sentence_models(value or "")
     if unknown:
         raise click.BadParameter(f"unknown language {', '.join(unknown)}; "
                                  f"choose from {', '.join(SENTENCE_LANGUAGES)} or all")
-    return ",".join(sorted(names))
+    return ",".join(sorted(languages))
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)

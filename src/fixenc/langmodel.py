@@ -584,14 +584,16 @@ RARE_PUNCTUATION_SHARE = 0.0005
 # (before a letter, 、 is 43% of the marks of the chardet corpus's Japanese pages and 。 18%;
 # ， is under 1%).  The bytes of 、 and 。 differ only in their last (E3 80 81, E3 80 82).
 JAPANESE_SWAPS = {"、": "，", "，": "、"}
-PUNCTUATION_SHARES_JAPANESE = {
-    ch: PUNCTUATION_SHARES.get(JAPANESE_SWAPS.get(ch, ch), RARE_PUNCTUATION_SHARE)
-    for ch in {*PUNCTUATION_SHARES, *JAPANESE_SWAPS}
-}
-PUNCTUATION_SHARES_BEFORE_BREAK_JAPANESE = {
-    ch: PUNCTUATION_SHARES_BEFORE_BREAK.get(JAPANESE_SWAPS.get(ch, ch), RARE_PUNCTUATION_SHARE)
-    for ch in {*PUNCTUATION_SHARES_BEFORE_BREAK, *JAPANESE_SWAPS}
-}
+
+
+def _japanese_shares(shares: dict[str, float]) -> dict[str, float]:
+    """``shares`` with the marks of ``JAPANESE_SWAPS`` swapped."""
+    return {ch: shares.get(JAPANESE_SWAPS.get(ch, ch), RARE_PUNCTUATION_SHARE)
+            for ch in {*shares, *JAPANESE_SWAPS}}
+
+
+PUNCTUATION_SHARES_JAPANESE = _japanese_shares(PUNCTUATION_SHARES)
+PUNCTUATION_SHARES_BEFORE_BREAK_JAPANESE = _japanese_shares(PUNCTUATION_SHARES_BEFORE_BREAK)
 NON_ASCII_NEUTRAL = re.compile(
     "[" + "".join(sorted(re.escape(ch) for ch in NEUTRAL_CHARS if not ch.isascii())) + "]"
 )

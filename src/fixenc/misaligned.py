@@ -1008,7 +1008,8 @@ def _mark_term(ch: str, page: _Page, wedged: bool) -> float:
         return LOST_MARK_LOGPROB
     if page.chars.get(ch, 0) >= PAGE_VOCABULARY_COUNT:
         return NEUTRAL_LOGPROB - SYMBOL_LOGPROB if script_of(ch) == "symbol" else 0.0
-    if _is_rare_symbol(ch) or _script_of(ch) not in page.scripts | {"han", "other"}:
+    script = _script_of(ch)
+    if _is_rare_symbol(ch) or script not in ("han", "other") and script not in page.scripts:
         return RARE_SYMBOL_LOGPROB
     if ch in WEDGE_PRONE_ASCII and wedged:
         return WEDGED_LETTER_LOGPROB

@@ -22,6 +22,20 @@ SENTENCE_MODELS_ENV = "FIXENC_SENTENCE_MODELS"
 SENTENCE_LANGUAGES = ("ko", "ja")
 
 
+def sentence_models(value: str) -> tuple[frozenset[str], list[str]]:
+    """The languages a --sentence-models / ``SENTENCE_MODELS_ENV`` value turns on ("all" is
+    every one), and the names in it that are no language of ``SENTENCE_LANGUAGES``.
+
+    >>> sentence_models("JA, xx")
+    (frozenset({'ja'}), ['xx'])
+    """
+    names = {name.strip().lower() for name in value.split(",") if name.strip()}
+    unknown = sorted(names - {*SENTENCE_LANGUAGES, "all"})
+    if "all" in names:
+        return frozenset(SENTENCE_LANGUAGES), unknown
+    return frozenset(names & set(SENTENCE_LANGUAGES)), unknown
+
+
 @dataclass(frozen=True)
 class Options:
     """What the pipeline does; one field per user-facing option.

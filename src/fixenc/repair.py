@@ -967,12 +967,11 @@ def _accents_of_latin_words(text: str, start: int, end: int) -> bool:
     fewer letters than a Cyrillic repair needs.  Clean Czech, Hungarian or Finnish prose has
     such spans every few lines; looking at each one cost the clean path a fifth of its time.
     """
-    runs = list(HIGH_RUN_RE.finditer(text, start, end))
-    if sum(len(run.group()) for run in runs) >= MIN_CYRILLIC_LETTERS:
-        return False
-    for run in runs:
+    high = 0
+    for run in HIGH_RUN_RE.finditer(text, start, end):
         first, last = run.span()
-        if last - first > 2 or not run.group().isalpha():
+        high += last - first
+        if high >= MIN_CYRILLIC_LETTERS or last - first > 2 or not run.group().isalpha():
             return False
         if not (LATIN_LETTER_RE.match(text[first - 1 : first]) or LATIN_LETTER_RE.match(text, last)):
             return False
@@ -1703,13 +1702,10 @@ def _islands(
             byte_end -= 1
         if byte_end <= byte_start:
             continue
-        try:
-            decoded = bytes(data[byte_start:byte_end]).decode(pair.right)
-        except UnicodeDecodeError:
+        reading = _changed_reading(unit, data, byte_start, byte_end, char_at, pair.right)
+        if reading is None:
             continue
-        char_start, char_end = char_at[byte_start], char_at[byte_end]
-        if decoded == unit[char_start:char_end]:
-            continue
+        char_start, char_end, decoded = reading
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < GUESS_CONFIDENCE]
         if unsure and pair.right != "utf-8":
@@ -1759,17 +1755,29 @@ def _sure_pieces(
         ends = [b for b in piece[1::2] if b in char_at and b > starts[0]]
         if not ends:
             continue
-        start, end = starts[0], ends[-1]
-        try:
-            decoded = bytes(data[start:end]).decode(pair.right)
-        except UnicodeDecodeError:
+        reading = _changed_reading(unit, data, starts[0], ends[-1], char_at, pair.right)
+        if reading is None:
             continue
-        char_start, char_end = char_at[start], char_at[end]
-        if decoded == unit[char_start:char_end]:
-            continue
+        char_start, char_end, decoded = reading
         sure = [guessed[g] for g in island_gaps if char_start <= g < char_end]
         islands.append(_island(char_start, char_end, decoded, sure))
     return islands
+
+
+def _changed_reading(
+    unit: str, data: bytearray, byte_start: int, byte_end: int, char_at: Sequence[int] | dict,
+    codec: str,
+) -> tuple[int, int, str] | None:
+    """The characters ``data[byte_start:byte_end]`` spans in ``unit`` and their reading in
+    ``codec``; None when the bytes do not decode or read as the characters already there."""
+    try:
+        decoded = bytes(data[byte_start:byte_end]).decode(codec)
+    except UnicodeDecodeError:
+        return None
+    char_start, char_end = char_at[byte_start], char_at[byte_end]
+    if decoded == unit[char_start:char_end]:
+        return None
+    return char_start, char_end, decoded
 
 
 def _island(

@@ -57,7 +57,7 @@ from functools import cache, lru_cache
 from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
-from fixenc.options import SENTENCE_LANGUAGES, SENTENCE_MODELS_ENV
+from fixenc.options import SENTENCE_MODELS_ENV, sentence_models
 from fixenc.repair import encode_as_read
 from fixenc.result import Fix
 
@@ -108,14 +108,15 @@ GUESS_CONFIDENCE = 0.3
 READING_SHORTLIST = 12
 # Weight of the page's own n-gram counts (log(1 + count) per n-gram) against the model's nats.
 PAGE_WEIGHT = 1.0
-# Readings of a lost Hangul syllable that the sentence model chooses among, and the characters
-# of its line it reads either side (up to a break, markup or a character left lost).
+# Readings of a lost Korean or Japanese character that the sentence model chooses among, and
+# the characters of its line it reads either side (up to a break, markup or a character left
+# lost).
 SENTENCE_SHORTLIST = 6
 # Readings less likely than the best by more than this (nats) are not chosen among again.
 RANKED_WITHIN = 4.0
 SENTENCE_CONTEXT_CHARS = 60
-# A page that lost a byte of more of its characters than this, or a line with fewer Hangul
-# letters than this around the lost one, is left to the character model.
+# A page that lost a byte of more of its characters than this, or a line with fewer letters
+# beyond ASCII than this around the lost one, is left to the character model.
 SENTENCE_MAX_LOST_SHARE = 1 / 3
 SENTENCE_MIN_LETTERS = 8
 SENTENCE_LETTER = re.compile("[^\\W\x00-\x7f]")
@@ -481,8 +482,9 @@ def _decode_guessing(
     # The same characters lose the same bytes all over a page: a window's readings depend
     # only on its bytes (``_window_readings``), its choice also on its context.
     choices: dict[tuple, tuple[tuple[str, tuple], ...] | None] = {}
-    # (index of the piece, lost bytes, readings ranked, language) of the characters that a
-    # sentence model may choose again (``_sentence_language``).
+    # (index of the window, lost bytes, readings ranked, language) of the characters that a
+    # sentence model may choose again (``_sentence_language``); window i's reading is piece
+    # 2i + 1, after the text before it.
     undecided: list[tuple[int, list[int], tuple[tuple[str, tuple], ...], str]] = []
     opened = ""  # opening marks of paired punctuation ("“", "（") on this line not closed yet
     for index, (start, end, lost) in enumerate(windows):
@@ -515,7 +517,7 @@ def _decode_guessing(
             choice = ranked[0]
             languages = {_sentence_language(text, page.systems) for text, _ in ranked}
             if len(ranked) > 1 and len(languages) == 1 and "" not in languages:
-                undecided.append((len(pieces), lost, ranked[:SENTENCE_SHORTLIST], *languages))
+                undecided.append((index, lost, ranked[:SENTENCE_SHORTLIST], *languages))
             pieces.append(choice[0])
             opened = langmodel.open_marks(opened, choice[0])
             guesses.append(choice[1])
@@ -567,10 +569,11 @@ def _choose_by_sentence(
     starts = list(accumulate(map(len, pieces), initial=0))
     text = "".join(pieces)
     enabled = sentence_languages()
-    for piece, lost, ranked, language in undecided:
+    for window, lost, ranked, language in undecided:
         score = sentence_score(language) if language in enabled else None
         if score is None:
             continue
+        piece = 2 * window + 1
         where = starts[piece]
         before = SENTENCE_CUT.split(text[max(0, where - SENTENCE_CONTEXT_CHARS) : where])[-1]
         after = SENTENCE_CUT.split(text[where + 1 : where + 1 + SENTENCE_CONTEXT_CHARS])[0]
@@ -579,17 +582,14 @@ def _choose_by_sentence(
         best = max(ranked, key=lambda reading: score(before + reading[0] + after))
         if best[0] != pieces[piece]:
             pieces[piece] = best[0]
-            guesses[piece // 2] = best[1]
+            guesses[window] = best[1]
             for place, value in zip(lost, best[1]):
                 data[place] = value
 
 
 def sentence_languages() -> frozenset[str]:
     """The languages whose sentence model ``$FIXENC_SENTENCE_MODELS`` turns on."""
-    names = {name.strip() for name in os.environ.get(SENTENCE_MODELS_ENV, "").lower().split(",")}
-    if "all" in names:
-        return frozenset(SENTENCE_LANGUAGES)
-    return frozenset(names & set(SENTENCE_LANGUAGES))
+    return sentence_models(os.environ.get(SENTENCE_MODELS_ENV, ""))[0]
 
 
 @cache
