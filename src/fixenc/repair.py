@@ -961,11 +961,13 @@ def _accents_of_latin_words(text: str, start: int, end: int) -> bool:
     """Is ``text[start:end]`` a few accented letters of Latin words ("dalších zemích")?
 
     Fewer than ``MIN_CYRILLIC_LETTERS`` upper-half characters, all letters, in runs of at most
-    two, each touching an ASCII letter.  No legacy pair repairs such a span: a double-byte
-    code page reads each run as one letter (its lead byte is a letter; punctuation leads are
-    not) touching a Latin letter, which ``_fits_its_script`` refuses, and a Cyrillic one reads
-    fewer letters than a Cyrillic repair needs.  Clean Czech, Hungarian or Finnish prose has
-    such spans every few lines; looking at each one cost the clean path a fifth of its time.
+    two, each touching an ASCII letter.  Such a span is left alone: a double-byte code page
+    reads each run as one letter (its lead byte is a letter; punctuation leads are not)
+    touching a Latin letter, which ``_fits_its_script`` refuses, and a Cyrillic one reads fewer
+    letters than a Cyrillic repair needs.  Only a page that trusts a double-byte pair has let
+    such a letter through, at a negative margin ("Aááč" beside GBK damage became "A後č"): the
+    skip leaves that span alone too.  Clean Czech, Hungarian or Finnish prose has such spans
+    every few lines; looking at each one cost the clean path a fifth of its time.
     """
     high = 0
     for run in HIGH_RUN_RE.finditer(text, start, end):
