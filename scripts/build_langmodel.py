@@ -33,7 +33,7 @@ import wordfreq
 
 LATIN_LANGUAGES = [
     *("en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "sk", "sl", "sh"),
-    *("hu", "ro", "tr", "sv", "da", "nb", "fi", "ca", "lt", "lv", "id", "vi"),
+    *("hu", "ro", "tr", "sv", "da", "nb", "fi", "ca", "lt", "lv", "id", "vi", "is", "ms", "fil"),
 ]
 
 # (model name, wordfreq language, script group, max characters, max bigrams)

@@ -666,6 +666,56 @@ def test_latin1_text_on_a_page_that_trusts_big5_stays(latin: str) -> None:
     assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
 
 
+@pytest.mark.parametrize(
+    "latin",
+    [
+        "lösungen rückkehr erfüllen gelände hättest lächeln süss wächst",
+        "vietnã ângulo ícone índices almoçar automóveis bêbado capítulos",
+        "alléén déjà dáár désiré wéér israëliërs ééntje",
+        "értékelése évfordulója van, államigazgatási átmenő",
+        "Konštrukčne kryštály liečebný manažérka mužská",
+        "ibáñez ordóñez lingüísticas acompañará zúñiga engañó",
+        "svæði síðasta þangað þúsund víða þróun ræða búið",
+    ],
+)
+def test_latin_words_on_a_page_that_trusts_gbk_stay(latin: str) -> None:
+    # Once a line of Chinese read as Latin-1 has proved GBK, a few accented letters inside
+    # a word of another line ("índices", "dáár") read as one Han character by the relaxed
+    # margins; others ("lingüísticas", "þúsund") as a character of GBK's user-defined rows,
+    # which Unicode keeps for private use.
+    chinese = "活动报名的联络方式如下，欢迎各界朋友来信询问相关事宜，我们会尽快回复。"
+    damaged = chinese.encode("gbk").decode("latin-1") + "\n" + latin
+    assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "한국어 웹 페이지의 본문입니다. 오늘은 날씨가 맑고 따뜻합니다.\nC#에 대한 Hejlsberg와의 인터뷰",
+        "한국어 웹 페이지의 본문입니다.\nPython을 배우는 방법과 Java와의 차이",
+        "中文网页的正文内容，今天天气晴朗。\n我们使用Python和Java编程",
+    ],
+)
+def test_cjk_glued_to_latin_words_on_a_trusted_page_is_repaired(original: str) -> None:
+    # Korean glues particles to foreign words: "¿ÍÀÇ" after "Hejlsberg" has signs in it, so
+    # it is no inside of a Latin word (``_splits_a_latin_word``).
+    codec = "gbk" if "中" in original else "cp949"
+    assert repair_mojibake(original.encode(codec).decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
+        "alþjóðalögum andrésdóttir atkvæðin bróðirinn bæjarfélög bæjarlistamaður bíðið",
+        "Ljóshærð ljóðagerð lánaður lægðir læknisfræðinnar lögaðilar lýðræðið",
+    ],
+)
+def test_icelandic_stays(clean: str) -> None:
+    # Before the model had Icelandic, "æð" and "óð" read as Korean Hanja (熱, 債) by cp949
+    # beat the letters ð and þ, which no modelled language wrote.
+    assert repair_mojibake(clean)[0] == clean
+
+
 @pytest.mark.parametrize("original", ["ヴ (U+30F4)", "key: ソ", "Title: ヴ"])
 def test_a_lone_katakana_read_as_shift_jis_is_repaired(original: str) -> None:
     # UTF-8 "ヴ" (E3 83 B4) reads as Shift-JIS "繝ｴ": one rare kanji and one

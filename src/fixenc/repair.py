@@ -2384,7 +2384,7 @@ def _trust_the_page(
             PAIR_FAMILY[candidate.codecs] == "legacy-as-latin"
             and _byte_margin(text, candidate) >= TRUSTED_BYTE_MARGIN
         )
-        if not relaxed or not _plausible(text, candidate):
+        if not relaxed or _splits_a_latin_word(text, candidate) or not _plausible(text, candidate):
             continue
         family = PAIR_FAMILY[candidate.codecs]
         if candidate.parts and _outvoted_part(text, candidate, by_span, family):
@@ -2407,6 +2407,35 @@ def _trust_the_page(
                 taken.remove(c)
             taken.add(candidate)
     return taken.items()
+
+
+def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
+    """Is the damage letters only, inside a word of small Latin letters, and the reading CJK?
+
+    Then the page's trust in a double-byte pair does not reach it: on a page of Chinese read
+    as Latin-1 a Portuguese "índices" became "韓dices", a Dutch "dáár" "d後r" and a Hungarian
+    "évfordulója" "関fordulója", each by at least ``RELAXED_MARGIN`` or
+    ``TRUSTED_BYTE_MARGIN`` (judged three characters either side).  Such an island must win
+    by the full margin, as on a page that trusts nothing.  Damage with a sign in it is no
+    word ("Hejlsberg¿ÍÀÇ" is "Hejlsberg와의": Korean glues its particles to foreign words).
+
+    >>> text = "dáár ÄãºÃ Hejlsberg¿ÍÀÇ"
+    >>> [_splits_a_latin_word(text, _Candidate(*span, "後", ())) for span in ((1, 3), (5, 9), (19, 23))]
+    [True, False, False]
+    """
+    if not CJK_LETTER_RE.search(candidate.after) or not text[candidate.start : candidate.end].isalpha():
+        return False
+    before = text[candidate.start - 1 : candidate.start]
+    after = text[candidate.end : candidate.end + 1]
+    return _is_small_latin_letter(before) or _is_small_latin_letter(after)
+
+
+def _is_small_latin_letter(ch: str) -> bool:
+    return ch.islower() and langmodel.script_of(ch) == "latin"
+
+
+# Letters of the CJK scripts (kana, Han, Hangul).
+CJK_LETTER_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _byte_margin(text: str, candidate: _Candidate) -> float:
@@ -2589,6 +2618,10 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
         return False
     if _orphan_mark(text, candidate) or _mixes_unmodelled_script(candidate.after):
         return False
+    if _private_use(candidate.after) > _private_use(text[candidate.start : candidate.end]):
+        # Code pages map their user-defined rows there ("þú" of Latin-1 read as GBK): no text
+        # writes them, yet the model scores them as merely rare.
+        return False
     if PAIR_FAMILY.get(candidate.codecs[:2]) == "legacy-as-latin" and _touches_cjk(text, candidate):
         # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
         # island between characters of CJK text ("したら××まで") was written as it is.
@@ -2597,6 +2630,13 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
         return True
     floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
     return langmodel.text_logprob(candidate.after) >= floor
+
+
+def _private_use(text: str) -> int:
+    return len(PRIVATE_USE_RE.findall(text))
+
+
+PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 
 
 def _orphan_mark(text: str, candidate: _Candidate) -> bool:
