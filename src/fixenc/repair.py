@@ -2379,6 +2379,8 @@ def _trust_the_page(
         if not candidate.scored:  # most were scored by _choose's first pass
             _score(text, candidate)
     extra.sort(key=lambda c: -(c.margin * (c.end - c.start)))
+    passing = _Intervals([c for c in extra if c.margin >= RELAXED_MARGIN
+                          and PAIR_FAMILY[c.codecs] == "cyrillic-swap"], overlaps=True)
     for candidate in extra:
         relaxed = candidate.margin >= RELAXED_MARGIN or (
             PAIR_FAMILY[candidate.codecs] == "legacy-as-latin"
@@ -2387,6 +2389,8 @@ def _trust_the_page(
         if not relaxed or _splits_a_latin_word(text, candidate) or not _plausible(text, candidate):
             continue
         family = PAIR_FAMILY[candidate.codecs]
+        if family == "cyrillic-swap" and _swaps_part_of_a_line(text, candidate, taken, passing):
+            continue
         if candidate.parts and _outvoted_part(text, candidate, by_span, family):
             continue
         overlapping = taken.overlapping(candidate)
@@ -2407,6 +2411,36 @@ def _trust_the_page(
                 taken.remove(c)
             taken.add(candidate)
     return taken.items()
+
+
+def _swaps_part_of_a_line(text: str, candidate: _Candidate, taken: _Intervals,
+                          passing: _Intervals) -> bool:
+    """Would the line keep Cyrillic letters that no swap repairs beside this island?
+
+    A Cyrillic code page read as another swaps every Cyrillic letter it reads, so in a line it
+    damaged each word is repaired (``taken``) or reads better swapped (``passing``: the page's
+    other islands that pass ``RELAXED_MARGIN``).  An island alone in a line of Cyrillic that
+    reads well as it is was written as it is: on a page that trusts KOI8-R read as
+    Windows-1251, clean lines lost their "у" to "С", their "рф" to "ПТ" and a Macedonian
+    "љубовта" to a NBSP and "САНБРЮ".
+
+    >>> text = "без году лет нас ни об там"
+    >>> _swaps_part_of_a_line(text, _Candidate(20, 22, "НА", ()), _Intervals([]), _Intervals([]))
+    True
+    """
+    line_start = text.rfind("\n", 0, candidate.start) + 1
+    line_end = text.find("\n", candidate.end)
+    line_end = len(text) if line_end < 0 else line_end
+    for letter in CYRILLIC_LETTER_RE.finditer(text, line_start, line_end):
+        index = letter.start()
+        if candidate.start <= index < candidate.end:
+            continue
+        if not (taken.covers(index) or passing.covers(index)):
+            return True
+    return False
+
+
+CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
 
 
 def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
@@ -2454,11 +2488,25 @@ def _byte_margin(text: str, candidate: _Candidate) -> float:
 
 
 class _Intervals:
-    """Non-overlapping candidates kept sorted by start, for overlap tests in log time."""
+    """Non-overlapping candidates kept sorted by start, for overlap tests in log time.
 
-    def __init__(self, candidates: list[_Candidate]) -> None:
+    ``overlaps=True``: candidates that may overlap, for ``covers`` only.
+    """
+
+    def __init__(self, candidates: list[_Candidate], overlaps: bool = False) -> None:
         self._items = sorted(candidates, key=lambda c: c.start)
         self._starts = [c.start for c in self._items]
+        # With overlaps, the largest end among the candidates up to each one.
+        self._reach = list(itertools.accumulate((c.end for c in self._items), max)) if overlaps else None
+
+    def covers(self, index: int) -> bool:
+        """Does a candidate hold the character at ``index``?"""
+        position = bisect.bisect_right(self._starts, index)
+        if not position:
+            return False
+        if self._reach is not None:
+            return self._reach[position - 1] > index
+        return self._items[position - 1].end > index
 
     def overlapping(self, candidate: _Candidate) -> list[_Candidate]:
         index = bisect.bisect_left(self._starts, candidate.end)
