@@ -67,7 +67,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fixenc import langmodel
 from fixenc.result import Fix
@@ -1090,25 +1090,42 @@ class _CJKTables:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
         ``run``, in ``UTF8_AS_CJK_PAIRS`` order.
 
-        Every hit of one pair's signature is a hit of ``signature_re`` (its classes hold the
-        union of the pairs' characters), so only those places are checked, by set lookups:
-        compiling a regex per pair took a tenth of a second of a process's first page that
-        showed the signature.
+        Checked character by character with one dict lookup for all the pairs (a bit each, see
+        ``_PairMasks``): compiling a regex per pair took a tenth of a second of a process's first
+        page that showed the signature, and checking the pairs one by one at every hit of
+        ``signature_re`` a tenth of the time of a page of lossy GBK.
         """
-        # Flags by position, not a set of pairs: hashing a pair (a dataclass) at every hit
-        # was a tenth of the time of a page of lossy GBK.
-        pairs = _pair_signatures(self)
-        signed = [False] * len(pairs)
-        left = len(pairs)
-        hit = self.signature_re.search(run)
-        while hit and left:
-            index = hit.start()
-            for number, (_, signature) in enumerate(pairs):
-                if not signed[number] and _signed_at(run, index, *signature):
-                    signed[number] = True
-                    left -= 1
-            hit = self.signature_re.search(run, index + 1)
-        return tuple(pair for (pair, _), flag in zip(pairs, signed) if flag)
+        masks = _pair_masks(self)
+        rare, two_byte, merging = masks.rare.get, masks.two_byte.get, masks.merging.get
+        starts = masks.starts.get
+        signed = 0
+        for index, ch in enumerate(run):
+            if not starts(ch, 0) & ~signed:
+                continue  # no pair still unsigned has a signature starting with it
+            next1 = run[index + 1 : index + 2]
+            pairs = rare(ch, 0)
+            if pairs:
+                # Two rare characters with at most one other (no line break) between.
+                found = rare(next1, 0)
+                next2 = run[index + 2 : index + 3]
+                if next2 and next1 != "\n":
+                    found |= rare(next2, 0)
+                if next1 in HALFWIDTH_CONTINUATIONS:
+                    found |= masks.halfwidth  # a three-byte character: a rare one and a kana
+                if next1 in ASCII_LETTERS and _after_a_latin_letter(run, index):
+                    # Inside a Latin word, its last byte paired with the next letter.
+                    found |= merging(ch, 0)
+                signed |= pairs & found
+            pairs = two_byte(ch, 0)
+            if pairs and len(run) > index + 3:  # four characters of two-byte readings
+                for following in run[index + 1 : index + 4]:
+                    pairs &= two_byte(following, 0)
+                signed |= pairs
+            if ch == "锟" and run[index + 1 : index + 3] == "斤拷":
+                signed = masks.every
+            if signed == masks.every:
+                break
+        return tuple(pair for number, pair in enumerate(masks.pairs) if signed >> number & 1)
 
 
 @lru_cache(maxsize=2)
@@ -1120,37 +1137,46 @@ def _flat_pair_characters(tables: _CJKTables) -> dict:
 
 @lru_cache(maxsize=2)
 def _pair_signatures(tables: _CJKTables) -> tuple[tuple[CodecPair, tuple], ...]:
-    """(pair, the arguments of ``_signed_at`` after ``run`` and ``index``) for each pair, in
-    order: looking a pair's shapes up at every hit hashed the pair (a dataclass) each time."""
+    """(pair, (rare characters, characters of its two-byte readings, merging characters, reads
+    halfwidth kana)) for each pair, in order (see ``_signature_pattern`` for what they sign)."""
     return tuple((pair, (*characters, *tables.pair_shapes[pair]))
                  for pair, characters in _flat_pair_characters(tables).items())
 
 
-def _signed_at(
-    run: str,
-    index: int,
-    rare: frozenset[str],
-    two_byte: frozenset[str],
-    merging: frozenset[str] = frozenset(),
-    halfwidth: bool = False,
-) -> bool:
-    """Does ``_signature_pattern(rare, two_byte, merging, halfwidth)`` match ``run`` at ``index``?"""
-    ch = run[index]
-    if ch in rare:
-        following = run[index + 1 : index + 3]
-        if following[:1] in rare or (
-            len(following) == 2 and following[0] != "\n" and following[1] in rare
-        ):
-            return True  # two rare characters with at most one other (no line break) between
-        if halfwidth and following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
-            return True  # a three-byte character split into a rare one and a halfwidth kana
-        if ch in merging and following[:1] in ASCII_LETTERS and _after_a_latin_letter(run, index):
-            return True  # inside a Latin word, its last byte paired with the next letter
-    if ch in two_byte:
-        following = run[index + 1 : index + 4]
-        if len(following) == 3 and all(c in two_byte for c in following):
-            return True
-    return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
+class _PairMasks(NamedTuple):
+    """The sets of ``_pair_signatures`` as bits: character -> the pairs (bit i for the i-th of
+    ``pairs``) whose rare characters, two-byte readings or merging characters hold it."""
+
+    pairs: tuple[CodecPair, ...]
+    rare: dict[str, int]
+    two_byte: dict[str, int]
+    merging: dict[str, int]
+    halfwidth: int  # the pairs that read UTF-8 continuation bytes as halfwidth kana
+    every: int
+    starts: dict[str, int]  # the pairs a signature of which may start with the character
+
+
+@lru_cache(maxsize=2)
+def _pair_masks(tables: _CJKTables) -> _PairMasks:
+    pairs = []
+    by_set: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+    halfwidth = 0
+    for number, (pair, (rare, two_byte, merging, reads_halfwidth)) in enumerate(
+        _pair_signatures(tables)
+    ):
+        pairs.append(pair)
+        for chars, masks in zip((rare, two_byte, merging), by_set):
+            bits = dict.fromkeys(chars, 1 << number)
+            for ch in bits.keys() & masks.keys():
+                bits[ch] |= masks[ch]
+            masks.update(bits)
+        halfwidth |= reads_halfwidth << number
+    every = (1 << len(pairs)) - 1
+    starts = {**by_set[0], **by_set[1]}
+    for ch in by_set[0].keys() & by_set[1].keys():
+        starts[ch] |= by_set[0][ch]
+    starts["锟"] = every
+    return _PairMasks(tuple(pairs), *by_set, halfwidth, every, starts)
 
 
 def _after_a_latin_letter(run: str, index: int) -> bool:
