@@ -64,7 +64,7 @@ import unicodedata
 from codecs import register_error
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
@@ -558,19 +558,20 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     families: set[str] = set()
     candidates: list[_Candidate] = []
     tables = _cjk_tables()
+    seen: _SeenSpans = {}
     runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first,
                         hits.get(tables.signature_re))
     for start, end in runs:
         run = text[start:end]
         pairs = tables.signed_pairs(run)
-        candidates.extend(_span_candidates(text, start, end, pairs))
+        candidates.extend(_span_candidates(text, start, end, pairs, seen))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
             if family == "legacy" and _line_is_utf8_as_cp1252(text, line_start, line_end):
                 continue
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
-                candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+                candidates.extend(_span_candidates(text, *match.span(), family_pairs, seen))
     for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
@@ -581,7 +582,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         # character whose second byte is ASCII shows one upper-half character,
         # a one-letter Cyrillic word) are read with the pair the page uses.
         for start, end, pairs in unsigned:
-            candidates.extend(_span_candidates(text, start, end, pairs))
+            candidates.extend(_span_candidates(text, start, end, pairs, seen))
         accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
@@ -985,13 +986,27 @@ LATIN_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def _span_candidates(
-    text: str, start: int, end: int, pairs: tuple[CodecPair, ...]
+    text: str, start: int, end: int, pairs: tuple[CodecPair, ...], seen: _SeenSpans
 ) -> list[_Candidate]:
+    """The candidates of ``text[start:end]`` (pieces of ``MAX_SPAN`` at most) by ``pairs``.
+
+    ``seen``: the candidates of the spans met before on the page, kept as ``_candidates``
+    made them.  Pages repeat lines (a headline above its article, a title in the list of
+    recent posts): a quarter of the spans of the speed benchmark's lossy GBK pages.
+    """
     candidates: list[_Candidate] = []
     for piece_start in range(start, end, MAX_SPAN):
         span = text[piece_start : min(end, piece_start + MAX_SPAN)]
-        candidates.extend(_shifted(_candidates(span, pairs), piece_start))
+        found = seen.get((span, pairs))
+        if found is None:
+            found = seen[span, pairs] = _candidates(span, pairs)
+        candidates.extend(_shifted_copies(found, piece_start))
     return candidates
+
+
+# (span, pairs) -> the span's candidates, as ``_candidates`` returned them (see
+# ``_span_candidates``); one per ``repair_mojibake`` call.
+_SeenSpans = dict[tuple[str, tuple["CodecPair", ...]], list["_Candidate"]]
 
 
 def _runs_around(
@@ -1072,6 +1087,18 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
         candidate.start += offset
         candidate.end += offset
     return candidates
+
+
+def _shifted_copies(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
+    """Copies of ``candidates`` moved by ``offset``; a joined candidate's parts are the copies
+    of its parts.  The originals stay as they are, for the next span with the same text."""
+    copies = {id(candidate): replace(candidate, start=candidate.start + offset,
+                                     end=candidate.end + offset)
+              for candidate in candidates}
+    for copy in copies.values():
+        if copy.parts:
+            copy.parts = tuple(copies[id(part)] for part in copy.parts)
+    return list(copies.values())
 
 
 # --------------------------------------------------------------------------- signatures
