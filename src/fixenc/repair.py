@@ -1005,7 +1005,7 @@ def _span_candidates(
 
 # (span, pairs) -> the span's candidates, as ``_candidates`` returned them (see
 # ``_span_candidates``); one per ``repair_mojibake`` call.
-_SeenSpans = dict[tuple[str, tuple["CodecPair", ...]], list["_Candidate"]]
+_SeenSpans = dict[tuple[str, tuple[CodecPair, ...]], list["_Candidate"]]
 
 
 def _runs_around(
