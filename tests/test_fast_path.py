@@ -330,9 +330,9 @@ def repaired_and_examined(text: str) -> tuple[str, list[tuple[str, str]]]:
     examined = []
     original = repair._span_candidates
 
-    def spy(text, start, end, pairs):
+    def spy(text, start, end, pairs, seen):
         examined.append((text[start:end], pairs[0].family))
-        return original(text, start, end, pairs)
+        return original(text, start, end, pairs, seen)
 
     with mock.patch.object(repair, "_span_candidates", spy):
         fixed, _ = repair_mojibake(text)
@@ -380,3 +380,27 @@ def test_a_line_of_utf8_read_as_cp1252_is_not_searched_for_legacy_spans() -> Non
     fixed, examined = repaired_and_examined(text)
     assert fixed == "Été à Zürich: café crème, naïve piñata\n你好，世界"
     assert [span for span, family in examined if family == "legacy-as-latin"] == ["ÄãºÃ£¬ÊÀ½ç"]
+
+
+def test_a_repeated_span_is_examined_once_and_repaired_each_time() -> None:
+    """A page that repeats a damaged line (a headline above its article) has its candidates
+    made once; each place gets its own repair and its own record."""
+    line = "鍙戝竷鏃堕棿锛�2008骞�"
+    text = f"{line}\nabc\n{line}"
+    spans = []
+    original = repair._candidates
+
+    def spy(span, pairs):
+        spans.append(span)
+        return original(span, pairs)
+
+    with mock.patch.object(repair, "_candidates", spy):
+        fixed, fixes = repair_mojibake(text)
+    once, _ = repair_mojibake(line)
+    assert fixed == f"{once}\nabc\n{once}" and once != line
+    assert len(spans) == len(set(spans)) >= 1
+    first, second = ([fix for fix in fixes if fix.start < len(line)],
+                     [fix for fix in fixes if fix.start > len(line)])
+    shift = len(line) + len("\nabc\n")
+    assert [(f.start + shift, f.end + shift, f.after, f.confidence) for f in first] == [
+        (f.start, f.end, f.after, f.confidence) for f in second]

@@ -61,13 +61,12 @@ import math
 import re
 import threading
 import unicodedata
-from codecs import register_error
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from fixenc import langmodel
 from fixenc.result import Fix
@@ -558,19 +557,20 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     families: set[str] = set()
     candidates: list[_Candidate] = []
     tables = _cjk_tables()
+    seen: _SeenSpans = {}
     runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first,
                         hits.get(tables.signature_re))
     for start, end in runs:
         run = text[start:end]
         pairs = tables.signed_pairs(run)
-        candidates.extend(_span_candidates(text, start, end, pairs))
+        candidates.extend(_span_candidates(text, start, end, pairs, seen))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
             if family == "legacy" and _line_is_utf8_as_cp1252(text, line_start, line_end):
                 continue
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
-                candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+                candidates.extend(_span_candidates(text, *match.span(), family_pairs, seen))
     for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
@@ -581,7 +581,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         # character whose second byte is ASCII shows one upper-half character,
         # a one-letter Cyrillic word) are read with the pair the page uses.
         for start, end, pairs in unsigned:
-            candidates.extend(_span_candidates(text, start, end, pairs))
+            candidates.extend(_span_candidates(text, start, end, pairs, seen))
         accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
@@ -985,13 +985,27 @@ LATIN_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def _span_candidates(
-    text: str, start: int, end: int, pairs: tuple[CodecPair, ...]
+    text: str, start: int, end: int, pairs: tuple[CodecPair, ...], seen: _SeenSpans
 ) -> list[_Candidate]:
+    """The candidates of ``text[start:end]`` (pieces of ``MAX_SPAN`` at most) by ``pairs``.
+
+    ``seen``: the candidates of the spans met before on the page, kept as ``_candidates``
+    made them.  Pages repeat lines (a headline above its article, a title in the list of
+    recent posts): a quarter of the spans of the speed benchmark's lossy GBK pages.
+    """
     candidates: list[_Candidate] = []
     for piece_start in range(start, end, MAX_SPAN):
         span = text[piece_start : min(end, piece_start + MAX_SPAN)]
-        candidates.extend(_shifted(_candidates(span, pairs), piece_start))
+        found = seen.get((span, pairs))
+        if found is None:
+            found = seen[span, pairs] = _candidates(span, pairs)
+        candidates.extend(_shifted_copies(found, piece_start))
     return candidates
+
+
+# (span, pairs) -> the span's candidates, as ``_candidates`` returned them (see
+# ``_span_candidates``); one per ``repair_mojibake`` call.
+_SeenSpans = dict[tuple[str, tuple[CodecPair, ...]], list["_Candidate"]]
 
 
 def _runs_around(
@@ -1074,6 +1088,22 @@ def _shifted(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
     return candidates
 
 
+def _shifted_copies(candidates: list[_Candidate], offset: int) -> list[_Candidate]:
+    """Copies of ``candidates`` moved by ``offset``; a joined candidate's parts are the copies
+    of its parts.  The originals stay as they are, for the next span with the same text."""
+    copies = {}
+    for candidate in candidates:
+        # Its fields as they are (``dataclasses.replace`` runs ``__init__``: five times the cost).
+        copy = copies[id(candidate)] = object.__new__(_Candidate)
+        copy.__dict__.update(candidate.__dict__)
+        copy.start += offset
+        copy.end += offset
+    for copy in copies.values():
+        if copy.parts:
+            copy.parts = tuple(copies[id(part)] for part in copy.parts)
+    return list(copies.values())
+
+
 # --------------------------------------------------------------------------- signatures
 
 
@@ -1090,25 +1120,42 @@ class _CJKTables:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
         ``run``, in ``UTF8_AS_CJK_PAIRS`` order.
 
-        Every hit of one pair's signature is a hit of ``signature_re`` (its classes hold the
-        union of the pairs' characters), so only those places are checked, by set lookups:
-        compiling a regex per pair took a tenth of a second of a process's first page that
-        showed the signature.
+        Checked character by character with one dict lookup for all the pairs (a bit each, see
+        ``_PairMasks``): compiling a regex per pair took a tenth of a second of a process's first
+        page that showed the signature, and checking the pairs one by one at every hit of
+        ``signature_re`` a tenth of the time of a page of lossy GBK.
         """
-        # Flags by position, not a set of pairs: hashing a pair (a dataclass) at every hit
-        # was a tenth of the time of a page of lossy GBK.
-        pairs = _pair_signatures(self)
-        signed = [False] * len(pairs)
-        left = len(pairs)
-        hit = self.signature_re.search(run)
-        while hit and left:
-            index = hit.start()
-            for number, (_, signature) in enumerate(pairs):
-                if not signed[number] and _signed_at(run, index, *signature):
-                    signed[number] = True
-                    left -= 1
-            hit = self.signature_re.search(run, index + 1)
-        return tuple(pair for (pair, _), flag in zip(pairs, signed) if flag)
+        masks = _pair_masks(self)
+        rare, two_byte, merging = masks.rare.get, masks.two_byte.get, masks.merging.get
+        starts = masks.starts.get
+        signed = 0
+        for index, ch in enumerate(run):
+            if not starts(ch, 0) & ~signed:
+                continue  # no pair still unsigned has a signature starting with it
+            next1 = run[index + 1 : index + 2]
+            pairs = rare(ch, 0)
+            if pairs:
+                # Two rare characters with at most one other (no line break) between.
+                found = rare(next1, 0)
+                next2 = run[index + 2 : index + 3]
+                if next2 and next1 != "\n":
+                    found |= rare(next2, 0)
+                if next1 in HALFWIDTH_CONTINUATIONS:
+                    found |= masks.halfwidth  # a three-byte character: a rare one and a kana
+                if next1 in ASCII_LETTERS and _after_a_latin_letter(run, index):
+                    # Inside a Latin word, its last byte paired with the next letter.
+                    found |= merging(ch, 0)
+                signed |= pairs & found
+            pairs = two_byte(ch, 0)
+            if pairs and len(run) > index + 3:  # four characters of two-byte readings
+                for following in run[index + 1 : index + 4]:
+                    pairs &= two_byte(following, 0)
+                signed |= pairs
+            if ch == "锟" and run[index + 1 : index + 3] == "斤拷":
+                signed = masks.every
+            if signed == masks.every:
+                break
+        return tuple(pair for number, pair in enumerate(masks.pairs) if signed >> number & 1)
 
 
 @lru_cache(maxsize=2)
@@ -1120,37 +1167,46 @@ def _flat_pair_characters(tables: _CJKTables) -> dict:
 
 @lru_cache(maxsize=2)
 def _pair_signatures(tables: _CJKTables) -> tuple[tuple[CodecPair, tuple], ...]:
-    """(pair, the arguments of ``_signed_at`` after ``run`` and ``index``) for each pair, in
-    order: looking a pair's shapes up at every hit hashed the pair (a dataclass) each time."""
+    """(pair, (rare characters, characters of its two-byte readings, merging characters, reads
+    halfwidth kana)) for each pair, in order (see ``_signature_pattern`` for what they sign)."""
     return tuple((pair, (*characters, *tables.pair_shapes[pair]))
                  for pair, characters in _flat_pair_characters(tables).items())
 
 
-def _signed_at(
-    run: str,
-    index: int,
-    rare: frozenset[str],
-    two_byte: frozenset[str],
-    merging: frozenset[str] = frozenset(),
-    halfwidth: bool = False,
-) -> bool:
-    """Does ``_signature_pattern(rare, two_byte, merging, halfwidth)`` match ``run`` at ``index``?"""
-    ch = run[index]
-    if ch in rare:
-        following = run[index + 1 : index + 3]
-        if following[:1] in rare or (
-            len(following) == 2 and following[0] != "\n" and following[1] in rare
-        ):
-            return True  # two rare characters with at most one other (no line break) between
-        if halfwidth and following[:1] and following[0] in HALFWIDTH_CONTINUATIONS:
-            return True  # a three-byte character split into a rare one and a halfwidth kana
-        if ch in merging and following[:1] in ASCII_LETTERS and _after_a_latin_letter(run, index):
-            return True  # inside a Latin word, its last byte paired with the next letter
-    if ch in two_byte:
-        following = run[index + 1 : index + 4]
-        if len(following) == 3 and all(c in two_byte for c in following):
-            return True
-    return ch == "锟" and run[index + 1 : index + 3] == "斤拷"
+class _PairMasks(NamedTuple):
+    """The sets of ``_pair_signatures`` as bits: character -> the pairs (bit i for the i-th of
+    ``pairs``) whose rare characters, two-byte readings or merging characters hold it."""
+
+    pairs: tuple[CodecPair, ...]
+    rare: dict[str, int]
+    two_byte: dict[str, int]
+    merging: dict[str, int]
+    halfwidth: int  # the pairs that read UTF-8 continuation bytes as halfwidth kana
+    every: int
+    starts: dict[str, int]  # the pairs a signature of which may start with the character
+
+
+@lru_cache(maxsize=2)
+def _pair_masks(tables: _CJKTables) -> _PairMasks:
+    pairs = []
+    by_set: tuple[dict[str, int], dict[str, int], dict[str, int]] = ({}, {}, {})
+    halfwidth = 0
+    for number, (pair, (rare, two_byte, merging, reads_halfwidth)) in enumerate(
+        _pair_signatures(tables)
+    ):
+        pairs.append(pair)
+        for chars, masks in zip((rare, two_byte, merging), by_set):
+            bits = dict.fromkeys(chars, 1 << number)
+            for ch in bits.keys() & masks.keys():
+                bits[ch] |= masks[ch]
+            masks.update(bits)
+        halfwidth |= reads_halfwidth << number
+    every = (1 << len(pairs)) - 1
+    starts = {**by_set[0], **by_set[1]}
+    for ch in by_set[0].keys() & by_set[1].keys():
+        starts[ch] |= by_set[0][ch]
+    starts["锟"] = every
+    return _PairMasks(tuple(pairs), *by_set, halfwidth, every, starts)
 
 
 def _after_a_latin_letter(run: str, index: int) -> bool:
@@ -1573,48 +1629,53 @@ def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[in
     than ``least_encodable`` characters can be encoded: the caller has no use for them.
     """
     probe = span.replace("\ufffd", "?")
-    state = _UNENCODABLE
-    unencodable = state.spans = []
-    state.length, state.least, state.count = len(span), least_encodable, 0
-    # One pass: encoding again after each unencodable character made a span that a code
-    # page cannot encode (Chinese under Shift-JIS) quadratic.
+    if codec in SINGLE_BYTE_TABLES:
+        probe, codec = probe.translate(SINGLE_BYTE_TABLES[codec][1]), "latin-1"
     try:
-        if codec in SINGLE_BYTE_TABLES:
-            probe.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1", UNENCODABLE_ERRORS)
-        else:
-            probe.encode(codec, UNENCODABLE_ERRORS)
-    except _MostlyUnencodable:
+        probe.encode(codec)
+    except UnicodeEncodeError:
+        encodable = _ENCODABLE.get(codec)
+        if encodable is None:
+            encodable = _ENCODABLE.setdefault(codec, _Encodable(codec))
+        # One flag a character, looked up in C: an error handler called for each character a
+        # code page cannot encode (GBK's mojibake under Big5) took a tenth of the time of a
+        # page of lossy GBK.
+        flags = probe.translate(encodable)
+    else:
+        flags = ENCODABLE_FLAG * len(probe)
+    if flags.count(ENCODABLE_FLAG) < least_encodable:
         return []
     units: list[tuple[int, str]] = []
     start = 0
-    for error_start, error_end in unencodable:
-        units.append((start, span[start:error_start]))
-        start = error_end
+    for unencodable in UNENCODABLE_RUN_RE.finditer(flags):
+        units.append((start, span[start : unencodable.start()]))
+        start = unencodable.end()
     units.append((start, span[start:]))
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
 
 
-class _MostlyUnencodable(Exception):
-    """Raised by ``_record_unencodable`` to stop a ``_units`` call that has its answer."""
+class _Encodable(dict):
+    """Code point -> ``ENCODABLE_FLAG`` if one codec encodes the character, else another flag;
+    filled as characters are met (a stateless codec encodes a character alone or never)."""
+
+    def __init__(self, codec: str) -> None:
+        super().__init__()
+        self.codec = codec
+
+    def __missing__(self, code: int) -> str:
+        try:
+            chr(code).encode(self.codec)
+        except UnicodeEncodeError:
+            flag = self[code] = "x"
+        else:
+            flag = self[code] = ENCODABLE_FLAG
+        return flag
 
 
-def _record_unencodable(error: UnicodeError) -> tuple[str, int]:
-    """Error handler of ``_units``: note where the codec cannot encode, and go on after it."""
-    if not isinstance(error, UnicodeEncodeError):
-        raise error
-    state = _UNENCODABLE
-    state.spans.append((error.start, error.end))
-    state.count += error.end - error.start
-    if state.length - state.count < state.least:
-        raise _MostlyUnencodable
-    return "", error.end
-
-
-# The current thread's ``_units`` call: spans the codec could not encode, the span's length,
-# the fewest encodable characters wanted, and how many were not.
-_UNENCODABLE = threading.local()
-UNENCODABLE_ERRORS = "fixenc-record-unencodable"
-register_error(UNENCODABLE_ERRORS, _record_unencodable)
+ENCODABLE_FLAG = "."
+UNENCODABLE_RUN_RE = re.compile("x+")
+# codec -> its _Encodable
+_ENCODABLE: dict[str, _Encodable] = {}
 
 
 def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
