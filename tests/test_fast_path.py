@@ -380,3 +380,30 @@ def test_a_line_of_utf8_read_as_cp1252_is_not_searched_for_legacy_spans() -> Non
     fixed, examined = repaired_and_examined(text)
     assert fixed == "Été à Zürich: café crème, naïve piñata\n你好，世界"
     assert [span for span, family in examined if family == "legacy-as-latin"] == ["ÄãºÃ£¬ÊÀ½ç"]
+
+
+def line_reads_as_utf8(line: str) -> bool:
+    """The whole line's Windows-1252 bytes decode as UTF-8, and are not all ASCII."""
+    data = repair._encode(line, "windows-1252")
+    if data is None or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(UTF8_AS_CP1252_LINES)
+@example("Ã© then é")  # the first run reads as UTF-8, a later one does not
+@example("é then Ã©")
+@example("Ã©Ã")  # a sequence cut at the end of the first run
+@example("plain ASCII")
+def test_the_first_run_decides_a_line_only_when_the_whole_line_would_fail(text: str) -> None:
+    """``_line_is_utf8_as_cp1252`` looks at the line's first non-ASCII run before the line."""
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        assert repair._line_is_utf8_as_cp1252(text, start, end) == line_reads_as_utf8(line)
+        start = end + 1
