@@ -244,3 +244,14 @@ def test_lost_marks_are_counted_as_the_plain_alternation_counts_them(text: str) 
     assert [m.span() for m in misaligned._LOST_IN_TEXT.finditer(text)] == [
         m.span() for m in plain.finditer(text)
     ]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from("?\ufffd a中\n"), max_size=30))
+def test_span_starts_are_the_lone_marks(text: str) -> None:
+    """``_START`` looks behind the mark instead of before it, for speed; it finds what the
+    plain definition finds: a mark with no mark on either side."""
+    plain = re.compile("(?<![?\ufffd])[?\ufffd](?![?\ufffd])")
+    assert [m.span() for m in misaligned._START.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
