@@ -407,3 +407,12 @@ def test_the_first_run_decides_a_line_only_when_the_whole_line_would_fail(text: 
         end = start + len(line)
         assert repair._line_is_utf8_as_cp1252(text, start, end) == line_reads_as_utf8(line)
         start = end + 1
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from("АЯЁЙаяёйЀѐЖжЪъ Ab1-"), min_size=repair.SHORT_CYRILLIC_SPAN + 1))
+def test_a_long_cyrillic_span_is_shaped_by_its_capitals_and_small_letters(span: str) -> None:
+    """``_shaped_like`` counts letters with ``str.count``: as the character classes count them."""
+    capitals = len(re.findall("[А-ЯЁ]", span))
+    smalls = len(re.findall("[а-яё]", span))
+    assert repair._shaped_like("cyrillic", span) == (capitals >= smalls)
