@@ -330,9 +330,9 @@ def repaired_and_examined(text: str) -> tuple[str, list[tuple[str, str]]]:
     examined = []
     original = repair._span_candidates
 
-    def spy(text, start, end, pairs):
+    def spy(text, start, end, pairs, read):
         examined.append((text[start:end], pairs[0].family))
-        return original(text, start, end, pairs)
+        return original(text, start, end, pairs, read)
 
     with mock.patch.object(repair, "_span_candidates", spy):
         fixed, _ = repair_mojibake(text)
@@ -416,3 +416,80 @@ def test_a_long_cyrillic_span_is_shaped_by_its_capitals_and_small_letters(span: 
     capitals = len(re.findall("[А-ЯЁ]", span))
     smalls = len(re.findall("[а-яё]", span))
     assert repair._shaped_like("cyrillic", span) == (capitals >= smalls)
+
+
+# ----------------------------------------------- a span met again on the page is not read again
+
+REPEATED_LINES = st.lists(
+    st.sampled_from([
+        "ÄãºÃ£¬ÊÀ½ç!",  # GBK read as Latin-1
+        "鍙戝竷鏃堕棿",  # UTF-8 read as GBK
+        "Статья: ЮПРХЙКЭ",  # Cyrillic swap
+        "cafÃ© crÃ¨me",
+        "Tomáš šel do ÖÐÎÄ školy",
+        "寬 薰 瀨 增 德 賴",
+        "plain words",
+    ]),
+    min_size=1,
+    max_size=8,
+).map("\n".join)
+
+
+def repaired_reading_every_span(text: str) -> tuple[str, list]:
+    """``repair_mojibake(text)`` with every span read afresh, as if no span had been met."""
+    original = repair._span_candidates
+    with mock.patch.object(
+        repair, "_span_candidates",
+        lambda text, start, end, pairs, read: original(text, start, end, pairs, {}),
+    ):
+        return repair_mojibake(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(REPEATED_LINES)
+@example("ÄãºÃ£¬ÊÀ½ç!\nÄãºÃ£¬ÊÀ½ç!\n鍙戝竷鏃堕棿\n鍙戝竷鏃堕棿")
+def test_copies_of_a_repeated_spans_candidates_repair_as_reading_it_again(text: str) -> None:
+    assert repr(repair_mojibake(text)) == repr(repaired_reading_every_span(text))
+
+
+def test_a_repeated_line_is_read_once() -> None:
+    line = "ÄãºÃ£¬ÊÀ½ç!"
+    read = []
+    original = repair._candidates
+
+    def spy(span, pairs):
+        read.append(span)
+        return original(span, pairs)
+
+    with mock.patch.object(repair, "_candidates", spy):
+        fixed, fixes = repair_mojibake(f"{line}\n{line}\n{line}")
+    assert fixed == "你好，世界!\n你好，世界!\n你好，世界!"
+    assert [fix.start for fix in fixes] == [0, 12, 24]
+    assert read.count("ÄãºÃ£¬ÊÀ½ç!") == 1
+
+
+def test_moved_copies_are_joined_from_the_copies_of_their_islands() -> None:
+    pairs = repair.LEGACY_AS_LATIN_PAIRS
+    found = repair._candidates("ÄãºÃ, ÊÀ½ç", pairs)
+    assert any(candidate.parts for candidate in found)
+    copies = repair._moved_copies(found, 7)
+    copied = {id(copy) for copy in copies}
+    for candidate, copy in zip(found, copies):
+        assert copy is not candidate
+        assert (copy.start, copy.end, copy.after) == (candidate.start + 7, candidate.end + 7,
+                                                      candidate.after)
+        assert all(id(part) in copied for part in copy.parts)
+        assert [p.start for p in copy.parts] == [p.start + 7 for p in candidate.parts]
+
+
+def test_a_span_whose_candidates_were_scored_is_read_again() -> None:
+    """Scoring depends on the text around a candidate: a copy must not carry a score."""
+    text = "ÄãºÃ£¬ÊÀ½ç!\nÄãºÃ£¬ÊÀ½ç!"
+    pairs = repair.LEGACY_AS_LATIN_PAIRS
+    read: dict = {}
+    first = repair._span_candidates(text, 0, 11, pairs, read)
+    repair._score(text, first[0])
+    with mock.patch.object(repair, "_candidates", wraps=repair._candidates) as candidates:
+        again = repair._span_candidates(text, 12, 23, pairs, read)
+    assert candidates.call_count == 1
+    assert not any(candidate.scored for candidate in again)

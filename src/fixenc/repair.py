@@ -560,20 +560,21 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
     hits = _signature_hits(text, gate_hit)
     families: set[str] = set()
     candidates: list[_Candidate] = []
+    read: dict[tuple[str, tuple[CodecPair, ...]], tuple[int, list[_Candidate]]] = {}
     tables = _cjk_tables()
     runs = _runs_around(text, tables.signature_re, tables.run_chars.__contains__, first,
                         hits.get(tables.signature_re))
     for start, end in runs:
         run = text[start:end]
         pairs = tables.signed_pairs(run)
-        candidates.extend(_span_candidates(text, start, end, pairs))
+        candidates.extend(_span_candidates(text, start, end, pairs, read))
     for family, signature_re, span_re, family_pairs in SINGLE_BYTE_FAMILIES:
         for line_start, line_end in _lines_with(text, signature_re, first, hits.get(signature_re)):
             families.add(family)
             if family == "legacy" and _line_is_utf8_as_cp1252(text, line_start, line_end):
                 continue
             for match in _signed_spans(text, family, signature_re, span_re, line_start, line_end):
-                candidates.extend(_span_candidates(text, *match.span(), family_pairs))
+                candidates.extend(_span_candidates(text, *match.span(), family_pairs, read))
     for start, end in _line_runs_around(text, first, hits.get(UTF8_SIGNATURE_RE)):
         candidates.extend(_shifted(_ftfy_candidates(text[start:end]), start))
     accepted = _choose(text, candidates)
@@ -584,7 +585,7 @@ def repair_mojibake(text: str) -> tuple[str, list[Fix]]:
         # character whose second byte is ASCII shows one upper-half character,
         # a one-letter Cyrillic word) are read with the pair the page uses.
         for start, end, pairs in unsigned:
-            candidates.extend(_span_candidates(text, start, end, pairs))
+            candidates.extend(_span_candidates(text, start, end, pairs, read))
         accepted = _choose(text, candidates)
     pieces: list[str] = []
     fixes: list[Fix] = []
@@ -988,13 +989,46 @@ LATIN_LETTER_RE = re.compile("[A-Za-z]")
 
 
 def _span_candidates(
-    text: str, start: int, end: int, pairs: tuple[CodecPair, ...]
+    text: str, start: int, end: int, pairs: tuple[CodecPair, ...],
+    read: dict[tuple[str, tuple[CodecPair, ...]], tuple[int, list[_Candidate]]],
 ) -> list[_Candidate]:
+    """The candidates of ``text[start:end]`` (read in pieces of at most ``MAX_SPAN``).
+
+    ``read``: the page's spans read so far, by span and pairs, with where each was.  A span's
+    candidates depend on it and the pairs alone, and pages repeat lines (menus, headings,
+    words of a code chart): a span met again before any candidate was scored gets copies of
+    the earlier candidates, moved to its place, instead of being read again.
+    """
     candidates: list[_Candidate] = []
     for piece_start in range(start, end, MAX_SPAN):
         span = text[piece_start : min(end, piece_start + MAX_SPAN)]
-        candidates.extend(_shifted(_candidates(span, pairs), piece_start))
+        earlier = read.get((span, pairs))
+        if earlier is not None and not any(candidate.scored for candidate in earlier[1]):
+            found = _moved_copies(earlier[1], piece_start - earlier[0])
+        else:
+            found = _shifted(_candidates(span, pairs), piece_start)
+            read[(span, pairs)] = (piece_start, found)
+        candidates.extend(found)
     return candidates
+
+
+def _moved_copies(candidates: list[_Candidate], shift: int) -> list[_Candidate]:
+    """Copies of ``candidates`` ``shift`` characters further on; a joined candidate's parts are
+    the copies of its islands (candidates are told apart by identity)."""
+    copies: dict[int, _Candidate] = {}
+
+    def copy(candidate: _Candidate) -> _Candidate:
+        moved = copies.get(id(candidate))
+        if moved is None:
+            # Every field as it is, but the place and the parts.
+            moved = copies[id(candidate)] = object.__new__(_Candidate)
+            moved.__dict__.update(candidate.__dict__)
+            moved.start += shift
+            moved.end += shift
+            moved.parts = tuple(map(copy, candidate.parts))
+        return moved
+
+    return [copy(candidate) for candidate in candidates]
 
 
 def _runs_around(
