@@ -404,3 +404,116 @@ def test_a_repeated_span_is_examined_once_and_repaired_each_time() -> None:
     shift = len(line) + len("\nabc\n")
     assert [(f.start + shift, f.end + shift, f.after, f.confidence) for f in first] == [
         (f.start, f.end, f.after, f.confidence) for f in second]
+
+
+def line_reads_as_utf8(line: str) -> bool:
+    """The whole line's Windows-1252 bytes decode as UTF-8, and are not all ASCII."""
+    data = repair._encode(line, "windows-1252")
+    if data is None or data.isascii():
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(UTF8_AS_CP1252_LINES)
+@example("Ã© then é")  # the first run reads as UTF-8, a later one does not
+@example("é then Ã©")
+@example("Ã©Ã")  # a sequence cut at the end of the first run
+@example("plain ASCII")
+def test_the_first_run_decides_a_line_only_when_the_whole_line_would_fail(text: str) -> None:
+    """``_line_is_utf8_as_cp1252`` looks at the line's first non-ASCII run before the line."""
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        assert repair._line_is_utf8_as_cp1252(text, start, end) == line_reads_as_utf8(line)
+        start = end + 1
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from("АЯЁЙаяёйЀѐЖжЪъ Ab1-"), min_size=repair.SHORT_CYRILLIC_SPAN + 1))
+def test_a_long_cyrillic_span_is_shaped_by_its_capitals_and_small_letters(span: str) -> None:
+    """``_shaped_like`` counts letters with ``str.count``: as the character classes count them."""
+    capitals = len(re.findall("[А-ЯЁ]", span))
+    smalls = len(re.findall("[а-яё]", span))
+    assert repair._shaped_like("cyrillic", span) == (capitals >= smalls)
+
+
+# ----------------------------------------------- a span met again on the page is not read again
+
+REPEATED_LINES = st.lists(
+    st.sampled_from([
+        "ÄãºÃ£¬ÊÀ½ç!",  # GBK read as Latin-1
+        "鍙戝竷鏃堕棿",  # UTF-8 read as GBK
+        "Статья: ЮПРХЙКЭ",  # Cyrillic swap
+        "cafÃ© crÃ¨me",
+        "Tomáš šel do ÖÐÎÄ školy",
+        "寬 薰 瀨 增 德 賴",
+        "plain words",
+    ]),
+    min_size=1,
+    max_size=8,
+).map("\n".join)
+
+
+def repaired_reading_every_span(text: str) -> tuple[str, list]:
+    """``repair_mojibake(text)`` with every span read afresh, as if no span had been met."""
+    original = repair._span_candidates
+    with mock.patch.object(
+        repair, "_span_candidates",
+        lambda text, start, end, pairs, seen: original(text, start, end, pairs, {}),
+    ):
+        return repair_mojibake(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(REPEATED_LINES)
+@example("ÄãºÃ£¬ÊÀ½ç!\nÄãºÃ£¬ÊÀ½ç!\n鍙戝竷鏃堕棿\n鍙戝竷鏃堕棿")
+def test_copies_of_a_repeated_spans_candidates_repair_as_reading_it_again(text: str) -> None:
+    assert repr(repair_mojibake(text)) == repr(repaired_reading_every_span(text))
+
+
+def test_a_repeated_line_is_read_once() -> None:
+    line = "ÄãºÃ£¬ÊÀ½ç!"
+    read = []
+    original = repair._candidates
+
+    def spy(span, pairs):
+        read.append(span)
+        return original(span, pairs)
+
+    with mock.patch.object(repair, "_candidates", spy):
+        fixed, fixes = repair_mojibake(f"{line}\n{line}\n{line}")
+    assert fixed == "你好，世界!\n你好，世界!\n你好，世界!"
+    assert [fix.start for fix in fixes] == [0, 12, 24]
+    assert read.count("ÄãºÃ£¬ÊÀ½ç!") == 1
+
+
+def test_shifted_copies_are_joined_from_the_copies_of_their_islands() -> None:
+    pairs = repair.LEGACY_AS_LATIN_PAIRS
+    found = repair._candidates("ÄãºÃ, ÊÀ½ç", pairs)
+    assert any(candidate.parts for candidate in found)
+    copies = repair._shifted_copies(found, 7)
+    copied = {id(copy) for copy in copies}
+    for candidate, copy in zip(found, copies):
+        assert copy is not candidate
+        assert (copy.start, copy.end, copy.after) == (candidate.start + 7, candidate.end + 7,
+                                                      candidate.after)
+        assert all(id(part) in copied for part in copy.parts)
+        assert [p.start for p in copy.parts] == [p.start + 7 for p in candidate.parts]
+
+
+def test_a_repeated_span_gets_no_score_of_an_earlier_place() -> None:
+    """Scoring depends on the text around a candidate: each place gets unscored copies."""
+    text = "ÄãºÃ£¬ÊÀ½ç!\nÄãºÃ£¬ÊÀ½ç!"
+    pairs = repair.LEGACY_AS_LATIN_PAIRS
+    seen: dict = {}
+    first = repair._span_candidates(text, 0, 11, pairs, seen)
+    repair._score(text, first[0])
+    with mock.patch.object(repair, "_candidates", wraps=repair._candidates) as candidates:
+        again = repair._span_candidates(text, 12, 23, pairs, seen)
+    assert candidates.call_count == 0
+    assert again and not any(candidate.scored for candidate in again)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter
 
 import pytest
@@ -218,3 +219,39 @@ def test_page_occurrences_are_what_a_counter_of_the_page_holds(text: str) -> Non
         assert page.chars.get(ch, 0) == chars.get(ch, 0), ch
     for pair in {*pairs, "xa", "aa", "。。", "\n\n"}:
         assert page.bigrams.get(pair, 0) == pairs.get(pair, 0), pair
+
+
+def test_page_occurrences_stay_exact_once_every_character_is_counted() -> None:
+    """After ``WHOLE_COUNT_AFTER`` characters looked up, the page counts all of them in one
+    pass: counts looked up before and after it, present or absent, are a Counter's."""
+    text = "".join(chr(0x4E00 + n) * (n % 3 + 1) for n in range(3 * misaligned.WHOLE_COUNT_AFTER))
+    page = misaligned._Page(text)
+    chars = Counter(text)
+    lookups = [chr(0x4E00 + n) for n in range(0, len(chars) + 40, 2)] + ["?", "a", "\ufffd"]
+    lookups.insert(misaligned.WHOLE_COUNT_AFTER - 1, "x")  # absent, and the lookup that counts
+    for ch in lookups + lookups[::-1]:
+        assert page.chars.get(ch, 0) == chars.get(ch, 0), ch
+    assert page.chars.chars_counted
+    assert page.bigrams.get(text[:2], 0) == text.count(text[:2])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from("?\ufffd a.中文\n"), max_size=30))
+def test_lost_marks_are_counted_as_the_plain_alternation_counts_them(text: str) -> None:
+    """``_LOST_IN_TEXT`` opens with one class for speed; it finds what the plain definition
+    finds: U+FFFD anywhere, '?' after or before a non-ASCII character."""
+    plain = re.compile("\ufffd|(?<=[^\x00-\x7f])\\?|\\?(?=[^\x00-\x7f])")
+    assert [m.span() for m in misaligned._LOST_IN_TEXT.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from("?\ufffd a中\n"), max_size=30))
+def test_span_starts_are_the_lone_marks(text: str) -> None:
+    """``_START`` looks behind the mark instead of before it, for speed; it finds what the
+    plain definition finds: a mark with no mark on either side."""
+    plain = re.compile("(?<![?\ufffd])[?\ufffd](?![?\ufffd])")
+    assert [m.span() for m in misaligned._START.finditer(text)] == [
+        m.span() for m in plain.finditer(text)
+    ]

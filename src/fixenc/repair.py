@@ -493,8 +493,10 @@ CYRILLIC_BROKEN_WORD_RE = re.compile(
 )
 CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
-CYRILLIC_CAPITALS_RE = re.compile("[А-ЯЁ]")
-CYRILLIC_SMALLS_RE = re.compile("[а-яё]")
+# The letters of Russian, as ``_shaped_like`` counts them: one ``str.count`` per letter is
+# faster than a ``findall`` of one character class (a list of the letters of a long span).
+CYRILLIC_CAPITALS = "".join(map(chr, range(ord("А"), ord("Я") + 1))) + "Ё"
+CYRILLIC_SMALLS = CYRILLIC_CAPITALS.lower()
 CYRILLIC_CAPITALS_WORD_RE = re.compile(r"(?<!\w)[А-ЯЁ]{2,}(?!\w)")
 
 # Where each family's candidates are looked for: runs of the characters that
@@ -512,6 +514,7 @@ _CYRILLIC_CLASS = _char_class(
 )
 CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
 C1_CONTROL_RE = re.compile("[\x80-\x9f]")
+NON_ASCII_RUN_RE = re.compile("[^\x00-\x7f]+")
 # Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
 OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
@@ -952,8 +955,8 @@ def _shaped_like(family: str, span: str) -> bool:
         return True
     if len(span) <= SHORT_CYRILLIC_SPAN:
         return True  # a headline; cheap to examine whatever its shape
-    capitals = len(CYRILLIC_CAPITALS_RE.findall(span))
-    smalls = len(CYRILLIC_SMALLS_RE.findall(span))
+    capitals = sum(map(span.count, CYRILLIC_CAPITALS))
+    smalls = sum(map(span.count, CYRILLIC_SMALLS))
     return capitals >= smalls
 
 
@@ -2938,9 +2941,21 @@ def _line_is_utf8_as_cp1252(text: str, start: int, end: int) -> bool:
     one (a third of the time on pages of such mojibake).  A span longer than ``MAX_SPAN`` is
     cut into pieces, and a cut may split a sequence, leaving a short last piece that no
     longer reads as UTF-8; such a piece of UTF-8 is not looked at as legacy bytes either.
+
+    The line's first run of non-ASCII characters is tried first: no UTF-8 sequence holds an
+    ASCII byte, so if the line reads as UTF-8, so does that run.  A line of Latin prose fails
+    on its first accented letter, without encoding a line of many thousand characters.
     """
-    data = _encode(text[start:end], "windows-1252")
-    if data is None or data.isascii():
+    first_run = NON_ASCII_RUN_RE.search(text, start, end)
+    if first_run is None or not _reads_whole_as_utf8(first_run.group()):
+        return False
+    return _reads_whole_as_utf8(text[start:end])
+
+
+def _reads_whole_as_utf8(piece: str) -> bool:
+    """Do the bytes of ``piece`` in Windows-1252 decode as UTF-8, all of them?"""
+    data = _encode(piece, "windows-1252")
+    if data is None:
         return False
     try:
         data.decode("utf-8")
