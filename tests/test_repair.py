@@ -691,6 +691,20 @@ def test_latin_words_on_a_page_that_trusts_gbk_stay(latin: str) -> None:
 @pytest.mark.parametrize(
     "clean",
     [
+        "ЯЗЫК ВЕКА ВИДЕЛ ДАЛЕКО ДАТЬ ДЕЯТЕЛЬНОСТЬ ДНИ ДОЧЬ",
+        "БИЗНЕС ВНУТРИ ВПОЛНЕ ДЕЛАЕТ КАКИМ КЛАССА КНИГА ЛЮДЯМ",
+        "КНИГА ЛЮДЯМ",
+    ],
+)
+def test_a_headline_in_cyrillic_capitals_stays(clean: str) -> None:
+    # Capitals are what a swap makes of small letters, so one word of a headline ("ЛЮДЯМ")
+    # read as small letters ("мадсн") passed the swap's margin while the rest stayed.
+    assert repair_mojibake(clean)[0] == clean
+
+
+@pytest.mark.parametrize(
+    "clean",
+    [
         "без году лет нас ни об там человек",
         "любовь наверное ответ понимаю постоянно правильно ранее ряд",
         "љубовта борбата видите војници вредности даваат дозволи др",

@@ -2268,11 +2268,16 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     for candidate in strong:
         if not candidate.parts:
             by_span.setdefault((candidate.start, candidate.end), []).append(candidate)
+    swaps = _Intervals([c for c in strong if PAIR_FAMILY.get(c.codecs) == "cyrillic-swap"
+                        and c.margin >= _threshold(text, c)], overlaps=True)
     for candidate in strong:
         if candidate.margin < _threshold(text, candidate):
             continue
         if taken.overlapping(candidate) or not _plausible(text, candidate):
             continue
+        if (PAIR_FAMILY.get(candidate.codecs) == "cyrillic-swap" and candidate.margin < MARGIN
+                and _swaps_part_of_a_line(text, candidate, taken, swaps, MOSTLY_SWAPPED)):
+            continue  # a word in capitals in a headline of them ("ЛЮДЯМ" -> "мадсн")
         if candidate.parts and _outvoted_part(text, candidate, by_span):
             continue  # its islands compete one by one instead
         taken.add(candidate)
@@ -2453,7 +2458,7 @@ def _trust_the_page(
         if not relaxed or _splits_a_latin_word(text, candidate) or not _plausible(text, candidate):
             continue
         family = PAIR_FAMILY[candidate.codecs]
-        if family == "cyrillic-swap" and _swaps_part_of_a_line(text, candidate, taken, passing):
+        if family == "cyrillic-swap" and _swaps_part_of_a_line(text, candidate, taken, passing, 1.0):
             continue
         if candidate.parts and _outvoted_part(text, candidate, by_span, family):
             continue
@@ -2478,30 +2483,37 @@ def _trust_the_page(
 
 
 def _swaps_part_of_a_line(text: str, candidate: _Candidate, taken: _Intervals,
-                          passing: _Intervals) -> bool:
-    """Would the line keep Cyrillic letters that no swap repairs beside this island?
+                          passing: _Intervals, share: float) -> bool:
+    """Would the swap leave its line's Cyrillic letters mostly as they are?
 
     A Cyrillic code page read as another swaps every Cyrillic letter it reads, so in a line it
-    damaged each word is repaired (``taken``) or reads better swapped (``passing``: the page's
-    other islands that pass ``RELAXED_MARGIN``).  An island alone in a line of Cyrillic that
-    reads well as it is was written as it is: on a page that trusts KOI8-R read as
-    Windows-1251, clean lines lost their "у" to "С", their "рф" to "ПТ" and a Macedonian
-    "љубовта" to a NBSP and "САНБРЮ".
+    damaged the words are repaired (``taken``) or read better swapped (``passing``: candidates
+    that pass their margin).  True unless more than ``share`` of the line's Cyrillic letters
+    are, with this candidate's (all of them for ``share`` 1).  On a page that trusts KOI8-R
+    read as Windows-1251, clean lines lost their "у" to "С", their "рф" to "ПТ" and a
+    Macedonian "љубовта" to a NBSP and "САНБРЮ" (so the trusted pass wants every letter); in a
+    clean headline in capitals "ЛЮДЯМ" read as "мадсн" by 0.79 nats a letter, since capitals
+    are what a swap makes of small letters (so a weak swap wants most of its line).
 
     >>> text = "без году лет нас ни об там"
-    >>> _swaps_part_of_a_line(text, _Candidate(20, 22, "НА", ()), _Intervals([]), _Intervals([]))
+    >>> _swaps_part_of_a_line(text, _Candidate(20, 22, "НА", ()), _Intervals([]), _Intervals([]), 1)
     True
     """
     line_start = text.rfind("\n", 0, candidate.start) + 1
     line_end = text.find("\n", candidate.end)
     line_end = len(text) if line_end < 0 else line_end
+    letters = swapped = 0
     for letter in CYRILLIC_LETTER_RE.finditer(text, line_start, line_end):
         index = letter.start()
-        if candidate.start <= index < candidate.end:
-            continue
-        if not (taken.covers(index) or passing.covers(index)):
-            return True
-    return False
+        letters += 1
+        swapped += (candidate.start <= index < candidate.end or taken.covers(index)
+                    or passing.covers(index))
+    return swapped < letters if share >= 1 else swapped <= share * letters
+
+
+# A swap below ``MARGIN`` needs more than this share of its line's Cyrillic letters to be
+# repaired or repairable with it, outside a page's trusted pass.
+MOSTLY_SWAPPED = 0.5
 
 
 CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
