@@ -676,6 +676,9 @@ def test_latin1_text_on_a_page_that_trusts_big5_stays(latin: str) -> None:
         "Konštrukčne kryštály liečebný manažérka mužská",
         "ibáñez ordóñez lingüísticas acompañará zúñiga engañó",
         "svæði síðasta þangað þúsund víða þróun ræða búið",
+        "MÉDICO PRÓXIMO SABÍA SELECCIÓN TENDRÁ FUNCIÓN",
+        "KÄYDÄ YRITTÄÄ ETELÄ KÄYTTÖÖN SYYTÄ INSINÖÖRI",
+        "VISIÓ ANÀLISI CAPAÇ ECONÒMIC AÇÒ",
     ],
 )
 def test_latin_words_on_a_page_that_trusts_gbk_stay(latin: str) -> None:
@@ -725,6 +728,7 @@ def test_cyrillic_lines_on_a_page_that_trusts_koi8_stay(clean: str) -> None:
         "한국어 웹 페이지의 본문입니다. 오늘은 날씨가 맑고 따뜻합니다.\nC#에 대한 Hejlsberg와의 인터뷰",
         "한국어 웹 페이지의 본문입니다.\nPython을 배우는 방법과 Java와의 차이",
         "中文网页的正文内容，今天天气晴朗。\n我们使用Python和Java编程",
+        "中文网页的正文内容，今天天气晴朗。\n我们用API和USB接口",
     ],
 )
 def test_cjk_glued_to_latin_words_on_a_trusted_page_is_repaired(original: str) -> None:

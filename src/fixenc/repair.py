@@ -59,6 +59,7 @@ import itertools
 import json
 import math
 import re
+import string
 import threading
 import unicodedata
 from collections import Counter
@@ -2520,24 +2521,39 @@ CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
 
 
 def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
-    """Is the damage letters only, inside a word of small Latin letters, and the reading CJK?
+    """Is the damage letters only, inside a Latin word, and the reading CJK?
 
+    Inside: a small Latin letter glued to it, or ASCII capitals that are a word of capitals.
     Then the page's trust in a double-byte pair does not reach it: on a page of Chinese read
-    as Latin-1 a Portuguese "índices" became "韓dices", a Dutch "dáár" "d後r" and a Hungarian
-    "évfordulója" "関fordulója", each by at least ``RELAXED_MARGIN`` or
+    as Latin-1 a Portuguese "índices" became "韓dices", a Dutch "dáár" "d後r", a Hungarian
+    "évfordulója" "関fordulója" and a Spanish "PRÓXIMO" "PR覺IMO", each by at least ``RELAXED_MARGIN`` or
     ``TRUSTED_BYTE_MARGIN`` (judged three characters either side).  Such an island must win
     by the full margin, as on a page that trusts nothing.  Damage with a sign in it is no
     word ("Hejlsberg¿ÍÀÇ" is "Hejlsberg와의": Korean glues its particles to foreign words).
 
-    >>> text = "dáár ÄãºÃ Hejlsberg¿ÍÀÇ"
-    >>> [_splits_a_latin_word(text, _Candidate(*span, "後", ())) for span in ((1, 3), (5, 9), (19, 23))]
-    [True, False, False]
+    >>> text = "dáár ÄãºÃ Hejlsberg¿ÍÀÇ PRÓXIMO ÓÃPython"
+    >>> spans = (1, 3), (5, 9), (19, 23), (26, 28), (32, 34)
+    >>> [_splits_a_latin_word(text, _Candidate(*span, "後", ())) for span in spans]
+    [True, False, False, True, False]
     """
     if not CJK_LETTER_RE.search(candidate.after) or not text[candidate.start : candidate.end].isalpha():
         return False
     before = text[candidate.start - 1 : candidate.start]
     after = text[candidate.end : candidate.end + 1]
-    return _is_small_latin_letter(before) or _is_small_latin_letter(after)
+    if _is_small_latin_letter(before) or _is_small_latin_letter(after):
+        return True
+    # A word in capitals ("PRÓXIMO" read as "PR覺IMO"); not one that goes on in small letters
+    # ("用Python" read as "ÓÃPython").
+    start = candidate.start
+    while start and text[start - 1] in ASCII_LETTERS:
+        start -= 1
+    end = candidate.end
+    while end < len(text) and text[end] in ASCII_LETTERS:
+        end += 1
+    return any(word.isupper() for word in (text[start : candidate.start], text[candidate.end : end]))
+
+
+ASCII_LETTERS = frozenset(string.ascii_letters)
 
 
 def _is_small_latin_letter(ch: str) -> bool:
