@@ -1,7 +1,8 @@
 """Clean lines of common words in every language wordfreq has: how many does the repair stage change?
 
 For each of wordfreq's languages, lines of eight of its 20,000 most frequent words that hold a
-letter outside ASCII (up to 150 lines a language), each repaired with ``repair_mojibake`` alone,
+letter outside ASCII (up to 150 lines a language; wordfreq lists them in small letters, and each
+line is also written in capitals), each repaired with ``repair_mojibake`` alone,
 and after a damaged line that makes the page trust a pair (its relaxed margins then apply to every
 other line): Chinese, Japanese and Korean read as Latin-1 from GBK, Big5, Shift-JIS and EUC-KR;
 Russian from KOI8-R read as Windows-1251; Chinese from UTF-8 read as GBK; French from UTF-8 read
@@ -10,7 +11,8 @@ as Windows-1252.  A clean line must come back unchanged every time.
 The words are the character model's own source (scripts/build_langmodel.py), so this measures the
 engine's rules, not how well the model knows a language: it found Latin words that a page trusting
 GBK read as Han characters, Icelandic, which the model lacked, read as Korean Hanja, and short
-Cyrillic words of clean lines swapped on a page that trusts KOI8-R.
+Cyrillic words of clean lines swapped on a page that trusts KOI8-R, and in capitals a Russian headline
+word swapped and Spanish "PRÓXIMO" read as "PR覺IMO".
 
     PYTHONPATH=src python benchmarks/word_lines.py [--show] [--pages gbk,koi8-r]
 
@@ -52,9 +54,14 @@ def word_lines(language: str) -> list[str]:
     return [" ".join(words[i : i + WORDS_PER_LINE]) for i in range(0, len(words), WORDS_PER_LINE)]
 
 
+CASES = {"as listed": str, "capitals": str.upper, "title": str.title}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", action="store_true", help="print every changed line")
+    parser.add_argument("--cases", default="as listed,capitals",
+                        help=f"how each line is written, comma-separated ({', '.join(CASES)})")
     parser.add_argument("--pages", default=",".join(TRUSTING_PAGES),
                         help=f"trusting pages, comma-separated ({', '.join(TRUSTING_PAGES)})")
     args = parser.parse_args()
@@ -71,7 +78,7 @@ def main() -> None:
     print(f"|---|---:|---:|{'---:|' * len(pages)}")
     totals = [0] * (len(pages) + 2)
     for language in sorted(available_languages()):
-        lines = word_lines(language)
+        lines = [CASES[case](line) for case in args.cases.split(",") for line in word_lines(language)]
         counts = [len(lines)] + [0] * (len(pages) + 1)
         for line in lines:
             for column, head in enumerate(["", *pages.values()], start=1):
