@@ -387,15 +387,7 @@ def test_a_repeated_span_is_examined_once_and_repaired_each_time() -> None:
     made once; each place gets its own repair and its own record."""
     line = "鍙戝竷鏃堕棿锛�2008骞�"
     text = f"{line}\nabc\n{line}"
-    spans = []
-    original = repair._candidates
-
-    def spy(span, pairs):
-        spans.append(span)
-        return original(span, pairs)
-
-    with mock.patch.object(repair, "_candidates", spy):
-        fixed, fixes = repair_mojibake(text)
+    fixed, fixes, spans = repaired_and_read(text)
     once, _ = repair_mojibake(line)
     assert fixed == f"{once}\nabc\n{once}" and once != line
     assert len(spans) == len(set(spans)) >= 1
@@ -408,14 +400,7 @@ def test_a_repeated_span_is_examined_once_and_repaired_each_time() -> None:
 
 def line_reads_as_utf8(line: str) -> bool:
     """The whole line's Windows-1252 bytes decode as UTF-8, and are not all ASCII."""
-    data = repair._encode(line, "windows-1252")
-    if data is None or data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return not line.isascii() and repair._reads_whole_as_utf8(line)
 
 
 @settings(max_examples=400, deadline=None, derandomize=True)
@@ -476,8 +461,8 @@ def test_copies_of_a_repeated_spans_candidates_repair_as_reading_it_again(text: 
     assert repr(repair_mojibake(text)) == repr(repaired_reading_every_span(text))
 
 
-def test_a_repeated_line_is_read_once() -> None:
-    line = "ÄãºÃ£¬ÊÀ½ç!"
+def repaired_and_read(text: str) -> tuple[str, list, list[str]]:
+    """``repair_mojibake(text)`` and every span ``_candidates`` read on the way."""
     read = []
     original = repair._candidates
 
@@ -486,7 +471,13 @@ def test_a_repeated_line_is_read_once() -> None:
         return original(span, pairs)
 
     with mock.patch.object(repair, "_candidates", spy):
-        fixed, fixes = repair_mojibake(f"{line}\n{line}\n{line}")
+        fixed, fixes = repair_mojibake(text)
+    return fixed, fixes, read
+
+
+def test_a_repeated_line_is_read_once() -> None:
+    line = "ÄãºÃ£¬ÊÀ½ç!"
+    fixed, fixes, read = repaired_and_read(f"{line}\n{line}\n{line}")
     assert fixed == "你好，世界!\n你好，世界!\n你好，世界!"
     assert [fix.start for fix in fixes] == [0, 12, 24]
     assert read.count("ÄãºÃ£¬ÊÀ½ç!") == 1

@@ -687,8 +687,15 @@ def test_latin_words_on_a_page_that_trusts_gbk_stay(latin: str) -> None:
     # margins; others ("lingüísticas", "þúsund") as a character of GBK's user-defined rows,
     # which Unicode keeps for private use.
     chinese = "活动报名的联络方式如下，欢迎各界朋友来信询问相关事宜，我们会尽快回复。"
-    damaged = chinese.encode("gbk").decode("latin-1") + "\n" + latin
-    assert repair_mojibake(damaged)[0] == chinese + "\n" + latin
+    assert repaired_after(chinese, "gbk", "latin-1", latin) == latin
+
+
+def repaired_after(head: str, true: str, wrong: str, line: str) -> str:
+    """``line`` as repaired after ``head`` (which must be repaired) encoded in ``true`` and
+    read with ``wrong``: on a page that trusts that pair."""
+    fixed = repair_mojibake(head.encode(true).decode(wrong) + "\n" + line)[0]
+    assert fixed.startswith(head + "\n")
+    return fixed[len(head) + 1 :]
 
 
 @pytest.mark.parametrize(
@@ -718,8 +725,7 @@ def test_cyrillic_lines_on_a_page_that_trusts_koi8_stay(clean: str) -> None:
     # The page's trust let one short word of a clean line be swapped ("об" -> "НА", "ряд" ->
     # "ПЪД"), though every other word of the line reads well as it is.
     russian = "Порядок регистрации на мероприятие описан ниже, пишите нам с любыми вопросами."
-    damaged = russian.encode("koi8-r").decode("cp1251") + "\n" + clean
-    assert repair_mojibake(damaged)[0] == russian + "\n" + clean
+    assert repaired_after(russian, "koi8-r", "cp1251", clean) == clean
 
 
 @pytest.mark.parametrize(
