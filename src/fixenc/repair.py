@@ -2758,9 +2758,13 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
         return False
     if _orphan_mark(text, candidate) or _mixes_unmodelled_script(candidate.after):
         return False
-    if _private_use(candidate.after) > _private_use(text[candidate.start : candidate.end]):
+    before = text[candidate.start : candidate.end]
+    if (not candidate.guessed and "\ufffd" not in before
+            and _private_use(candidate.after) > _private_use(before)):
         # Code pages map their user-defined rows there ("þú" of Latin-1 read as GBK): no text
-        # writes them, yet the model scores them as merely rare.
+        # writes them, yet the model scores them as merely rare.  Not held against a reading
+        # of damage that lost bytes: the characters around a lost byte may be wrong, the rest
+        # of the reading right.
         return False
     if PAIR_FAMILY.get(candidate.codecs[:2]) == "legacy-as-latin" and _touches_cjk(text, candidate):
         # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
