@@ -2456,9 +2456,11 @@ def _trust_the_page(
             PAIR_FAMILY[candidate.codecs] == "legacy-as-latin"
             and _byte_margin(text, candidate) >= TRUSTED_BYTE_MARGIN
         )
-        if not relaxed or _splits_a_latin_word(text, candidate) or not _plausible(text, candidate):
-            continue
         family = PAIR_FAMILY[candidate.codecs]
+        if not relaxed or not _plausible(text, candidate):
+            continue
+        if family == "legacy-as-latin" and _splits_a_latin_word(text, candidate):
+            continue
         if family == "cyrillic-swap" and _swaps_part_of_a_line(text, candidate, taken, passing, 1.0):
             continue
         if candidate.parts and _outvoted_part(text, candidate, by_span, family):
@@ -2521,7 +2523,8 @@ CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
 
 
 def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
-    """Is the damage letters only, inside a Latin word, and the reading CJK?
+    """Is the damage (double-byte text read as Latin-1) letters only, inside a Latin word, and
+    the reading CJK?
 
     Inside: a small Latin letter glued to it, or ASCII capitals that are a word of capitals.
     Then the page's trust in a double-byte pair does not reach it: on a page of Chinese read
