@@ -57,7 +57,7 @@ from fixenc.langmodel import (
     text_score,
     total_upper_bound,
 )
-from fixenc.repair import has_utf8_as_cjk_signature
+from fixenc.repair import CJK_LETTER_RE, has_utf8_as_cjk_signature
 from fixenc.result import Fix
 
 # Characters a decoder emits for bytes it could not decode.
@@ -220,7 +220,6 @@ _LOST_IN_TEXT = re.compile("[?\ufffd](?:(?<=\ufffd)|(?<=[^\x00-\x7f].)|(?=[^\x00
 # undecodable (UTF-8 read as a CJK code page), not a lost phase.  (The mark first, then the
 # look behind it: a pattern that opens with its class is skipped through the text in C.)
 _START = re.compile("[" + LOST_MARKS + "](?<![" + LOST_MARKS + "].)(?![" + LOST_MARKS + "])")
-_EAST_ASIAN = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HANGUL = re.compile("[\uac00-\ud7af]")
 
@@ -234,7 +233,7 @@ def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:
     >>> repair_misaligned_double_byte("真的吗?!我不信")[0]
     '真的吗?!我不信'
     """
-    if ("?" not in text and "\ufffd" not in text) or not _EAST_ASIAN.search(text):
+    if ("?" not in text and "\ufffd" not in text) or not CJK_LETTER_RE.search(text):
         return text, []
     if _mostly_lost(text):
         return text, []
@@ -312,7 +311,7 @@ def _candidate_starts(text: str) -> list[int]:
         window = text[max(0, start - CJK_NEIGHBOURHOOD) : start + CJK_NEIGHBOURHOOD]
         # Out-of-phase damage begins at the mark, UTF-8 read as GBK before it too.
         before = text[max(0, start - SIGNATURE_LOOKBEHIND) : start]
-        if _EAST_ASIAN.search(window) and not has_utf8_as_cjk_signature(before):
+        if CJK_LETTER_RE.search(window) and not has_utf8_as_cjk_signature(before):
             starts.append(start)
     return starts
 
@@ -540,8 +539,8 @@ def _wedged_resync(text: str, start: int, end: int, template: list[int | None]) 
         and trail != LOST_ASCII
         and chr(trail).isalpha()
         and text[end - 1] == chr(trail)
-        and _EAST_ASIAN.match(text, end) is not None
-        and _EAST_ASIAN.match(text, start - 1) is not None
+        and CJK_LETTER_RE.match(text, end) is not None
+        and CJK_LETTER_RE.match(text, start - 1) is not None
     )
 
 
@@ -870,7 +869,7 @@ def _guess_swallowed_ascii(
     if not previous or not following:
         return None
     bigrams = page.bigrams
-    if previous in SENTENCE_END_MARKS | CLOSING_QUOTES and _EAST_ASIAN.match(following):
+    if previous in SENTENCE_END_MARKS | CLOSING_QUOTES and CJK_LETTER_RE.match(following):
         breaks, spaces = (
             sum(bigrams.get(mark + space, 0) for mark in SENTENCE_END_MARKS | CLOSING_QUOTES)
             for space in "\n "

@@ -59,7 +59,6 @@ import itertools
 import json
 import math
 import re
-import string
 import threading
 import unicodedata
 from collections import Counter
@@ -2452,11 +2451,10 @@ def _trust_the_page(
     passing = _Intervals([c for c in extra if c.margin >= RELAXED_MARGIN
                           and PAIR_FAMILY[c.codecs] == "cyrillic-swap"], overlaps=True)
     for candidate in extra:
-        relaxed = candidate.margin >= RELAXED_MARGIN or (
-            PAIR_FAMILY[candidate.codecs] == "legacy-as-latin"
-            and _byte_margin(text, candidate) >= TRUSTED_BYTE_MARGIN
-        )
         family = PAIR_FAMILY[candidate.codecs]
+        relaxed = candidate.margin >= RELAXED_MARGIN or (
+            family == "legacy-as-latin" and _byte_margin(text, candidate) >= TRUSTED_BYTE_MARGIN
+        )
         if not relaxed or not _plausible(text, candidate):
             continue
         if family == "legacy-as-latin" and _splits_a_latin_word(text, candidate):
@@ -2529,9 +2527,9 @@ def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
     Inside: a small Latin letter glued to it, or ASCII capitals that are a word of capitals.
     Then the page's trust in a double-byte pair does not reach it: on a page of Chinese read
     as Latin-1 a Portuguese "índices" became "韓dices", a Dutch "dáár" "d後r", a Hungarian
-    "évfordulója" "関fordulója" and a Spanish "PRÓXIMO" "PR覺IMO", each by at least ``RELAXED_MARGIN`` or
-    ``TRUSTED_BYTE_MARGIN`` (judged three characters either side).  Such an island must win
-    by the full margin, as on a page that trusts nothing.  Damage with a sign in it is no
+    "évfordulója" "関fordulója" and a Spanish "PRÓXIMO" "PR覺IMO", each by at least
+    ``RELAXED_MARGIN`` or ``TRUSTED_BYTE_MARGIN`` (judged three characters either side).  Such
+    an island must win by the full margin, as on a page that trusts nothing.  Damage with a sign in it is no
     word ("Hejlsberg¿ÍÀÇ" is "Hejlsberg와의": Korean glues its particles to foreign words).
 
     >>> text = "dáár ÄãºÃ Hejlsberg¿ÍÀÇ PRÓXIMO ÓÃPython"
@@ -2556,14 +2554,11 @@ def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
     return any(word.isupper() for word in (text[start : candidate.start], text[candidate.end : end]))
 
 
-ASCII_LETTERS = frozenset(string.ascii_letters)
-
-
 def _is_small_latin_letter(ch: str) -> bool:
     return ch.islower() and langmodel.script_of(ch) == "latin"
 
 
-# Letters of the CJK scripts (kana, Han, Hangul).
+# Letters of the CJK scripts (kana, Han, Hangul); the misaligned stage's too.
 CJK_LETTER_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
