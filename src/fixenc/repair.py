@@ -90,7 +90,8 @@ class CodecPair:
 # bytes the codec leaves undefined decode to the C1 control of the same value,
 # and C1 controls encode back to their byte, because pages read as Latin-1 keep
 # them that way.
-SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", "mac-roman")
+SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", "mac-roman",
+                      "windows-1253", "windows-1254", "windows-1255", "windows-1256")
 
 CODEC_PAIRS = (
     # UTF-8 read as a legacy CJK code page.
@@ -246,6 +247,16 @@ CONTEXT = 3
 # read as GBK (accuracy.py's cases, fffd and '?'): guesses with a share of 0.5 to 0.6
 # were right about 9 times in 10, those below 0.5 less than half the time.
 GUESS_CONFIDENCE = 0.5
+# The same for UTF-8 read as a single-byte code page, whose lost byte leaves a handful of
+# letters of one alphabet ("Ð\ufffd": А Н Ё Ѝ Џ), where a guess at 0.5 is a coin toss between
+# two common letters (с or я).  Swept with ``benchmarks/accuracy.py --quick`` on the lossy
+# Windows-125x rows: 0.5 / 0.7 / 0.8 / 0.9 left CER 1.12 / 1.96 / 2.66 / 4.04% (Windows-1252,
+# U+FFFD; 5.01% of characters lost a byte), so fewer guesses only left more U+FFFD.
+SINGLE_BYTE_GUESS_CONFIDENCE = 0.5
+# Characters of the damage either side of a lost byte that the model reads to guess it: 3 of
+# a double-byte code page are about two CJK characters; UTF-8 read as a single-byte code page
+# shows a letter as two characters, so it reaches further for as much context.
+GUESS_REACH = {"utf8-as-single-byte": 8}
 GUESS_SHORTLIST = 6
 # A lossy repair may leave at most this share of its characters as U+FFFD;
 # beyond it the damage is left as it is (and reported as uncertain).
@@ -352,16 +363,36 @@ FTFY_CODECS = (
 )
 
 
+# UTF-8 read as the Windows code pages of Hebrew and Arabic, which ftfy does not know ("׳©׳œ"
+# for של, "ط§ظ„" for ال): fixenc reads them itself (``_own_codec_candidates``).  Their lead
+# bytes are letters of the script itself, so only the lead bytes of that script's own UTF-8
+# block count (D6-D7 Hebrew, D8-DB Arabic; Hebrew's E2 for punctuation, "ג€™" for ’): a clean Arabic
+# letter before a comma ("،", a continuation byte) is no sign of damage.
+OWN_UTF8_LEADS = {
+    "windows-1255": (0xD6, 0xD7, 0xE2),
+    "windows-1256": (0xD8, 0xD9, 0xDA, 0xDB),  # its E2 is Windows-1252's "â"
+}
+OWN_UTF8_PAIRS = tuple(CodecPair(codec, "utf-8", "utf8-as-single-byte") for codec in OWN_UTF8_LEADS)
+
+
+def _utf8_readers() -> Iterator[tuple[str, range | tuple[int, ...]]]:
+    """Each code page whose reading of UTF-8 has a signature, with its lead bytes."""
+    for codec in FTFY_CODECS:
+        yield codec, range(0xC2, 0xF5)
+    yield from OWN_UTF8_LEADS.items()
+
+
 def _utf8_byte_classes() -> tuple[set[str], set[str], set[str], set[str]]:
     """Characters of UTF-8 lead bytes of 2, 3 and 4-byte sequences, and of continuation bytes.
 
-    Union over ftfy's code pages; sloppy, so C1 controls stand for undefined bytes.
+    Union over ftfy's code pages and ``OWN_UTF8_LEADS``; sloppy, so C1 controls stand for
+    undefined bytes.
     """
     two, three, four, continuation = set(), set(), set(), set()
-    for chars, _ in map(_single_byte_tables, FTFY_CODECS):
-        two.update(chars[0xC2:0xE0])
-        three.update(chars[0xE0:0xF0])
-        four.update(chars[0xF0:0xF5])
+    for codec, leads in _utf8_readers():
+        chars, _ = _single_byte_tables(codec)
+        for byte in leads:
+            (two if byte < 0xE0 else three if byte < 0xF0 else four).add(chars[byte])
         continuation.update(chars[0x80:0xC0])
     return two - {" "}, three - {" "}, four - {" "}, continuation
 
@@ -420,10 +451,10 @@ def _utf8_lead_tables() -> dict[str, list[tuple[int, frozenset[str]]]]:
     the continuation bytes it needs there and that code page's continuations (a hit is then
     checked against those code pages only)."""
     tables: dict[str, list[tuple[int, frozenset[str]]]] = {}
-    for codec in FTFY_CODECS:
+    for codec, leads in _utf8_readers():
         chars, _ = _single_byte_tables(codec)
         continuations = frozenset(chars[0x80:0xC0])
-        for byte in range(0xC2, 0xF5):
+        for byte in leads:
             need = 1 + (byte >= 0xE0) + (byte >= 0xF0)
             tables.setdefault(chars[byte], []).append((need, continuations))
     return tables
@@ -2017,10 +2048,11 @@ def _guess_one(
         consistent = _consistent_lost_bytes(pair.wrong, following)
         options = _single_options(consistent or all_options)
     positions = [offsets[slot] for slot in slots]
-    window_start = offsets[max(0, gap - 3)]
+    reach = GUESS_REACH.get(pair.family, 3)
+    window_start = offsets[max(0, gap - reach)]
     if pair.right != "utf-8":
         window_start = _double_byte_boundary(data, window_start)
-    window_end = offsets[min(len(offsets) - 1, slots[-1] + 4)]
+    window_end = offsets[min(len(offsets) - 1, slots[-1] + reach + 1)]
     for position in positions:
         data[position] = 0
     baseline = _decode_errors(data, window_start, window_end, pair.right)
@@ -3121,14 +3153,88 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     changed character, and a second layer of our own pairs is tried on it.
     """
     fixed, plan = _ftfy_fix(run)
+    filled = _filled_lost_bytes(run)
+    own = filled + _own_codec_candidates(run)
     if fixed == run or not plan:
-        return _restore_lost_nbsp(run) + _own_utf8_candidates(run)
+        return _restore_lost_nbsp(run) + _own_utf8_candidates(run) + own
     extra = _restore_lost_nbsp(run) if UTF8_SIGNATURE_RE.search(fixed) else []
+    first = _ftfy_candidate(run, fixed, plan)
+    return [first, *_second_layer(run, [first]), *extra, *own]
+
+
+def _own_codec_candidates(run: str) -> list[_Candidate]:
+    """UTF-8 read as Windows-1255 or Windows-1256 (``OWN_UTF8_PAIRS``), island by island as for
+    the CJK code pages, lost bytes guessed; only where the run shows that code page's lead bytes
+    before continuation bytes."""
+    pairs = tuple(pair for pair in OWN_UTF8_PAIRS if _own_codec_signature(pair.wrong).search(run))
+    return _candidates(run, pairs) if pairs else []
+
+
+@cache
+def _own_codec_signature(codec: str) -> re.Pattern:
+    chars, _ = _single_byte_tables(codec)
+    leads = _char_class({chars[byte] for byte in OWN_UTF8_LEADS[codec]})
+    return re.compile(f"[{leads}][{_char_class(set(chars[0x80:0xC0]) | {chr(0xFFFD)})}]")
+
+
+def _ftfy_candidate(run: str, fixed: str, plan: tuple[tuple[str, str], ...], guessed: tuple = (),
+                    confidence: float = 1.0) -> _Candidate:
+    """ftfy's repair of ``run`` as one candidate, from the first to the last changed character."""
     prefix = _common_prefix(run, fixed)
     suffix = _common_suffix(run[prefix:], fixed[prefix:])
     codecs = ("ftfy", *(f"{step}:{arg}" for step, arg in plan))
-    first = _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs)
-    return [first, *_second_layer(run, [first]), *extra]
+    return _Candidate(prefix, len(run) - suffix, fixed[prefix : len(fixed) - suffix], codecs,
+                      guessed, confidence)
+
+
+# UTF-8 read as these code pages by a decoder that gives up on the bytes they leave undefined
+# (Python's "replace", a '?'): ftfy knows them, but only replaces such a sequence with U+FFFD.
+LOSSY_UTF8_CODECS = ("windows-1252", "windows-1250", "windows-1251", "windows-1253", "windows-1254")
+LOSSY_UTF8_PAIRS = {codec: CodecPair(codec, "utf-8", "utf8-as-single-byte")
+                    for codec in LOSSY_UTF8_CODECS}
+
+
+def _filled_lost_bytes(run: str) -> list[_Candidate]:
+    """ftfy's repair of ``run`` after its lost bytes are guessed, one candidate per code page.
+
+    A Windows code page leaves a few bytes undefined (Windows-1252: 81 8D 8F 90 9D), and a
+    decoder that gives up on them leaves U+FFFD or '?' where UTF-8 had a continuation byte
+    there: "Ð¡" is С, "Ð\ufffd" one of Ё Ѝ Џ А Н.  The surviving lead byte narrows each lost
+    byte to a handful of characters; the model chooses among them in context (as for the CJK
+    code pages, ``_guess_gaps``), and where it is sure enough the byte is put back as the
+    code page's sloppy reading of it, for ftfy to decode with the rest.
+    """
+    if "\ufffd" not in run and "?" not in run:
+        return []
+    candidates = []
+    for codec in LOSSY_UTF8_CODECS:
+        pair = LOSSY_UTF8_PAIRS[codec]
+        encoded = _encode_unit(run, codec)
+        if encoded is None or not encoded[0]:
+            continue
+        gaps, data, offsets = encoded
+        data = bytearray(data)
+        if not _mostly_decodes(data, pair):
+            continue
+        guessed = _guess_gaps(data, offsets, sorted(gaps), run, pair)
+        sure = {gap: guess for gap, guess in guessed.items()
+                if guess[1] >= SINGLE_BYTE_GUESS_CONFIDENCE}
+        if not sure:
+            continue
+        # A lost byte the model is unsure of becomes U+FFFD, which ftfy reads as a lost byte
+        # (a '?' it would take for the page's own); a gap no byte explains keeps its '?'.
+        sloppy = SINGLE_BYTE_TABLES[codec][0]
+        filled = "".join(sloppy[sure[i][0]] if i in sure else "\ufffd" if i in guessed else ch
+                         for i, ch in enumerate(run))
+        fixed, plan = _ftfy_fix(filled)
+        if fixed == filled or not plan:
+            continue
+        candidate = _ftfy_candidate(
+            run, fixed, plan, tuple(sure[gap][0] for gap in sorted(sure)),
+            min(confidence for _, confidence in sure.values()))
+        candidate.lost = len(guessed) - len(sure)
+        candidates.append(candidate)
+    return candidates
 
 
 # UTF-8 read as these code pages is left alone by ftfy's badness measure more often than

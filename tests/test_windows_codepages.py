@@ -1,0 +1,82 @@
+"""UTF-8 read as a Windows code page: lost bytes guessed, and the code pages ftfy does not know."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixenc.repair import repair_mojibake
+
+
+def sloppy(data: bytes, codec: str) -> str:
+    """``data`` read with ``codec``, its undefined bytes as C1 controls (a sloppy decoder)."""
+    return "".join(bytes([b]).decode(codec, "replace").replace("\ufffd", chr(b)) for b in data)
+
+
+def question(text: str, codec: str) -> str:
+    """``text``'s UTF-8 read with ``codec`` by a decoder that writes '?' for undefined bytes."""
+    return text.encode("utf-8").decode(codec, "replace").replace("\ufffd", "?")
+
+
+# Each line needs at least one byte its code page leaves undefined (Windows-1252: 81 8D 8F 90
+# 9D): с and я (D1 81, D1 8F), А and Н (D0 90, D0 9D), č (C4 8D), ” (E2 80 9D), Ł (C5 81).
+LOSSY_LINES = [
+    ("Наша команда переехала в новый дом на окраине города.", "windows-1252"),
+    ("Všichni čekali na výsledky voleb až do pozdního večera.", "windows-1252"),
+    ("She called it “the best summer of my life” and smiled.", "windows-1252"),
+    ("Rada miasta zdecydowała, że Łódź dostanie nowy tramwaj.", "windows-1252"),
+    ("Сегодня в столице открылась новая выставка.", "windows-1250"),
+]
+
+
+@pytest.mark.parametrize("line, codec", LOSSY_LINES)
+def test_lost_bytes_of_utf8_read_as_a_windows_code_page_are_guessed(line, codec):
+    damaged = line.encode("utf-8").decode(codec, "replace")
+    assert "\ufffd" in damaged
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == line
+    lossy = [fix for fix in fixes if fix.kind == "mojibake-lossy"]
+    assert lossy and all(fix.guessed and 0.5 <= fix.confidence <= 1.0 for fix in lossy)
+
+
+@pytest.mark.parametrize("line, codec", LOSSY_LINES[:3])
+def test_lost_bytes_shown_as_question_marks_are_guessed(line, codec):
+    fixed, _ = repair_mojibake(question(line, codec))
+    assert fixed == line
+
+
+def test_a_question_mark_of_the_text_itself_stays():
+    line = "Вы читали новую статью? Нет, ещё нет."
+    fixed, _ = repair_mojibake(question(line, "windows-1252"))
+    assert fixed == line
+
+
+@pytest.mark.parametrize(
+    "line, codec",
+    [
+        ("הממשלה החליטה הבוקר על תוכנית חדשה לבניית דירות בצפון הארץ.", "windows-1255"),
+        ("אמר השר: “זה יום חשוב” – והציג את התוכנית.", "windows-1255"),
+        ("أعلنت الحكومة اليوم عن خطة جديدة لبناء المدارس في المدن الصغيرة.", "windows-1256"),
+        ("قال الوزير إن المشروع سيبدأ في الربيع المقبل، وسيستمر عامين.", "windows-1256"),
+        ("دولت امروز برنامه‌ای تازه برای ساختن خانه در شهرهای کوچک اعلام کرد.", "windows-1256"),
+    ],
+)
+def test_utf8_read_as_hebrew_or_arabic_windows_code_pages(line, codec):
+    damaged = sloppy(line.encode("utf-8"), codec)
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == line
+    assert {fix.codecs for fix in fixes} == {(codec, "utf-8")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "הממשלה החליטה הבוקר על תוכנית חדשה – “דירה לכל זוג”.",
+        "צ׳יפס, ג׳ירפה וז׳קט: מילים שאולות בעברית.",
+        "قال الوزير: «المشروع سيبدأ قريباً»، وأضاف أنه مهم؛ هل هذا صحيح؟",
+        "ظل الطفل ينتظر طويلاً، ثم ضحك.",
+        "عکس‌های این گزارش را پژوهشگران گرفته‌اند؛ چگونه؟",
+        "پاکستان میں گزشتہ ہفتے بارش ہوئی، اور لوگ خوش ہوئے۔",
+    ],
+)
+def test_clean_hebrew_arabic_persian_and_urdu_stay(line):
+    assert repair_mojibake(line)[0] == line
