@@ -41,6 +41,11 @@ TRUSTING_PAGES = {
     "utf-8/gbk": (CHINESE, "utf-8", "gbk"),
     "utf-8/cp1252": ("Les inscriptions à l'événement sont décrites ci-dessous, écrivez-nous.",
                      "utf-8", "cp1252"),
+    # Lost bytes (U+FFFD for с and я), and the two code pages ftfy does not know.
+    "utf-8/cp1252 lossy": ("Порядок регистрации описан ниже, пишите нам с любыми вопросами.",
+                           "utf-8", "cp1252"),
+    "utf-8/cp1255": ("הרשמה לאירוע מתוארת למטה, כתבו לנו בכל שאלה.", "utf-8", "cp1255"),
+    "utf-8/cp1256": ("طريقة التسجيل في الفعالية موضحة أدناه، راسلونا بأي سؤال.", "utf-8", "cp1256"),
 }
 WORDS_PER_LINE = 8
 LINES_PER_LANGUAGE = 150

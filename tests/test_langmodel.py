@@ -66,3 +66,26 @@ def test_scoring_form_keeps_letters_and_merges_marks() -> None:
 def test_total_upper_bound_is_never_exceeded_whatever_fills_the_gaps(pieces, fillings):
     joined = pieces[0] + "".join(ch + piece for ch, piece in zip(fillings, pieces[1:]))
     assert langmodel.text_score(joined).total <= langmodel.total_upper_bound(pieces) + 1e-9
+
+
+def test_a_word_ends_where_its_run_of_letters_does():
+    # The tables hold how often each letter ends a word (Russian я 69% of the time, с 8%):
+    # a run that ends before a space, a mark or the end of the text ends a word.
+    def score(text: str) -> float:
+        return langmodel.text_score(text, word_ends=True).total
+
+    assert score("семья") > score("семьс")
+    assert score("семья живёт") > score("семьс живёт")
+    # Without word ends (how margins are judged) the letters alone are scored.
+    assert langmodel.text_score("семья").total < langmodel.text_score("семьс").total
+
+
+def test_a_switch_of_script_ends_no_word():
+    # "IL2Rγc": the Greek letter sits inside a token, so neither it nor the "r" before it is
+    # scored as the end of a word; scripts without spaces between words get no word ends.
+    def runs(text: str, **options: bool) -> dict[str, list[str]]:
+        return langmodel._fixed_and_runs(text, word_ends=True, **options)[1]
+
+    assert runs("IL2Rγc.") == {"latin": ["il ", "r", "c "], "greek": ["γ"]}
+    assert runs("中文。") == {"cjk": ["中文"]}
+    assert runs("семья", open_end=True) == {"cyrillic": ["семья"]}

@@ -2021,8 +2021,9 @@ def _guess_gaps(
     # Each guess saw the lost bytes after it still blank: a lone lost byte is guessed again with
     # the next one's guess in place ("\ufffdX\ufffdV" of cp932 read as cp1252: 更新, not 々新).
     filled = sorted(guessed)
+    reach = GUESS_REACH.get(pair.family, 3)
     for gap, following in itertools.pairwise(filled):
-        if following - gap <= 3 and gap not in paired:
+        if following - gap <= reach and gap not in paired:
             _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads)
     return guessed
 
@@ -2208,7 +2209,9 @@ def _best_guess(
         # Marks of punctuation tie under the model: their own frequency decides; so do units
         # after a number (``langmodel.NUMERAL_UNITS``), since digits are neutral to it.
         prior = langmodel.punctuation_logprob(text, at_end) + langmodel.after_number_logprob(text)
-        totals.append((langmodel.text_score(langmodel.scoring_form(text)).total + prior, values))
+        # A lost byte is often a word's last letter (я or с): the end of a word is scored too.
+        score = langmodel.text_score(langmodel.scoring_form(text), word_ends=True)
+        totals.append((score.total + prior, values))
     peak, best = max(totals)
     return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
 
