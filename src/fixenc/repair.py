@@ -3165,6 +3165,17 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     return [first, *_second_layer(run, [first]), *extra, *own]
 
 
+@cache
+def _lost_continuation_re(codec: str) -> re.Pattern:
+    """A U+FFFD or '?' where ``codec``'s reading of UTF-8 expects a continuation byte: after a
+    lead byte, or after a three or four-byte lead and its first continuation bytes."""
+    chars, _ = _single_byte_tables(codec)
+    two, three, four = (_char_class(set(chars[low:high]) - {" "})
+                        for low, high in ((0xC2, 0xE0), (0xE0, 0xF0), (0xF0, 0xF5)))
+    cont = _char_class(set(chars[0x80:0xC0]))
+    return re.compile(f"(?:[{two}]|[{three}][{cont}]?|[{four}][{cont}]{{0,2}})[\ufffd?]")
+
+
 def _own_codec_candidates(run: str) -> list[_Candidate]:
     """UTF-8 read as Windows-1255 or Windows-1256 (``OWN_UTF8_PAIRS``), island by island as for
     the CJK code pages, lost bytes guessed; only where the run shows that code page's lead bytes
@@ -3211,6 +3222,8 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
         return []
     candidates = []
     for codec in LOSSY_UTF8_CODECS:
+        if not _lost_continuation_re(codec).search(run):
+            continue  # no lost byte right after a lead byte: nothing to guess in this code page
         pair = LOSSY_UTF8_PAIRS[codec]
         encoded = _encode_unit(run, codec)
         if encoded is None or not encoded[0]:
