@@ -601,6 +601,8 @@ PUNCTUATION_SHARES_BEFORE_BREAK = {
     "—": 0.01, "–": 0.01, "〜": 0.01, "　": 0.01,
 }
 RARE_PUNCTUATION_SHARE = 0.0005
+# U+FFFD is such a rare mark, in every context (no table lists it, it closes nothing).
+LOST_MARK_LOGPROB = math.log(RARE_PUNCTUATION_SHARE)
 # Japanese writes 、 where Chinese writes ，: in Japanese text the two swap their shares
 # (before a letter, 、 is 43% of the marks of the chardet corpus's Japanese pages and 。 18%;
 # ， is under 1%).  The bytes of 、 and 。 differ only in their last (E3 80 81, E3 80 82).
@@ -677,8 +679,14 @@ def punctuation_logprob(
     >>> punctuation_logprob("ab中")
     0.0
     """
-    if not text.translate(_MARKS_ONLY):
-        return 0.0  # most readings of a lost byte hold no mark: no search, no lookup per letter
+    marks = text.translate(_MARKS_ONLY)
+    if not marks.strip("\ufffd"):
+        # No mark but U+FFFD (most readings of a lost byte: a character cut by the window's
+        # end, a filling that breaks one), rare wherever it stands: no search, no lookups.
+        total = 0.0
+        for _ in marks:
+            total += LOST_MARK_LOGPROB
+        return total
     total = 0.0
     inside_shares = PUNCTUATION_SHARES_JAPANESE if japanese else PUNCTUATION_SHARES
     before_break_shares = (
