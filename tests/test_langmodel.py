@@ -1,5 +1,7 @@
 """Behaviour examples for the character language model."""
 
+import math
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -83,9 +85,32 @@ def test_a_word_ends_where_its_run_of_letters_does():
 def test_a_switch_of_script_ends_no_word():
     # "IL2Rγc": the Greek letter sits inside a token, so neither it nor the "r" before it is
     # scored as the end of a word; scripts without spaces between words get no word ends.
-    def runs(text: str, **options: bool) -> dict[str, list[str]]:
-        return langmodel._fixed_and_runs(text, word_ends=True, **options)[1]
+    def runs(text: str) -> dict[str, list[str]]:
+        return langmodel._fixed_and_runs(text, word_ends=True)[1]
 
     assert runs("IL2Rγc.") == {"latin": ["il ", "r", "c "], "greek": ["γ"]}
     assert runs("中文。") == {"cjk": ["中文"]}
-    assert runs("семья", open_end=True) == {"cyrillic": ["семья"]}
+    assert runs("семья") == {"cyrillic": ["семья "]}
+
+
+@pytest.mark.parametrize("run", ["中文的文本", "鍙戝竷鏃堕棿", "ソフトウェア", "secret", "x"])
+def test_a_run_scores_the_interpolated_term_of_each_pair(run: str) -> None:
+    # Each character given the one before it (a space before the first): the model's bigram
+    # where its table holds the pair, its unigram alone where it does not (mojibake).
+    for languages in langmodel._model().by_script.values():
+        for language in languages:
+            expected = 0.0
+            for pair in map("".join, zip(" " + run, run)):
+                bigram = language.bigram_probability(pair) or 0.0
+                unigram = language.unigram.get(pair[1], language.floor)
+                weight = langmodel.BIGRAM_WEIGHT
+                expected += math.log(weight * bigram + (1.0 - weight) * unigram)
+            assert language.score_run(run) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize(("text", "at_end"), [("中\ufffd文", False), ("中\ufffd ", False),
+                                              ("吗。\ufffd", True), ("\ufffd」", False)])
+def test_a_lost_character_is_a_rare_mark_wherever_it_stands(text: str, at_end: bool) -> None:
+    without = langmodel.punctuation_logprob(text.replace("\ufffd", "中"), at_end)
+    assert langmodel.punctuation_logprob(text, at_end) == pytest.approx(
+        without + math.log(langmodel.RARE_PUNCTUATION_SHARE))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import operator
 import re
 import threading
 import unicodedata
@@ -161,11 +162,11 @@ class _Language:
         self._probabilities = probabilities
         self.unigram = dict(zip(table["chars"], map(probabilities.__getitem__, table["uni"])))
         # {first character: (second characters, their quantised log-probabilities as
-        # characters)}: looked up on first use of a pair (``_pair_log``); a dict of every
+        # characters)}: looked up on first use of a pair (``_PairLogs``); a dict of every
         # pair took most of a process's start-up to build.
         self._rows: dict[str, list[str]] = table["rows"]
         self.floor = probabilities[table["floor"]]
-        self._pair_logs: dict[str, float] = {}
+        self._pair_logs = _PairLogs(self)
         self._scores: dict[str, float] = {}
 
     def bigram_probability(self, pair: str) -> float | None:
@@ -182,15 +183,19 @@ class _Language:
         return {first + second: self._probabilities[ord(q)]
                 for first, (seconds, qs) in self._rows.items() for second, q in zip(seconds, qs)}
 
-    def score_run(self, run: str) -> float:
+    def score_run(self, run: str, pairs: list[str] | None = None) -> float:
         """Sum of log-probabilities of a run of letters (the first preceded by a boundary).
 
+        ``pairs``: the run's pairs of characters (``_pairs``), when the caller has them.
         Runs (words) recur across the candidates of one page, so scores are cached
         (in a plain dict, looked up in C by ``runs_total``; see ``RUN_CACHE_SIZE``).
         """
         score = self._scores.get(run)
         if score is None:
-            score = self._scores[run] = self._score_run(run)
+            # Each pair's term looked up and added in C; a pair met for the first time is
+            # computed by ``_PairLogs.__missing__``.
+            pairs = _pairs(run) if pairs is None else pairs
+            score = self._scores[run] = sum(map(self._pair_logs.__getitem__, pairs), 0.0)
             _count_cached_run()
         return score
 
@@ -202,29 +207,44 @@ class _Language:
                       for run, score in zip(runs, scores)]
         return sum(scores)
 
-    def _score_run(self, run: str) -> float:
-        pair_logs = self._pair_logs
-        total = 0.0
-        previous = " "
-        for ch in run:
-            pair = previous + ch
-            value = pair_logs.get(pair)
-            if value is None:
-                value = pair_logs[pair] = self._pair_log(pair)
-            total += value
-            previous = ch
-        return total
+def _pairs(run: str) -> list[str]:
+    """Each character of ``run`` with the one before it (a space, a boundary, before the first)."""
+    return list(map(operator.add, " " + run[:-1], run))
 
-    def _pair_log(self, pair: str) -> float:
-        """log(weight * p_bigram + (1 - weight) * p_unigram) of the second character after the
-        first (p_bigram = 0 for an unknown pair), computed on first use and kept: computing it
-        for every known pair of a language took a tenth of a second of a process's first
-        pages."""
-        p_uni = self.unigram.get(pair[1], self.floor)
-        p_bi = self.bigram_probability(pair)
-        if p_bi is None:
-            return math.log(BIGRAM_WEIGHT * 0.0 + (1.0 - BIGRAM_WEIGHT) * p_uni)
-        return math.log(BIGRAM_WEIGHT * p_bi + (1.0 - BIGRAM_WEIGHT) * p_uni)
+
+class _PairLogs(dict):
+    """Pair of characters -> log(weight * p_bigram + (1 - weight) * p_unigram) of the second
+    after the first under one language (p_bigram = 0 for a pair its table does not hold).
+
+    Computed on first use (``__missing__``, one Python call per pair) and kept: computing it
+    for every known pair of a language took a tenth of a second of a process's first pages,
+    and a page of mojibake meets tens of thousands of pairs the tables do not hold.
+    """
+
+    __slots__ = ("language", "unknown")
+
+    def __init__(self, language: _Language) -> None:
+        super().__init__()
+        self.language = language
+        self.unknown: dict[str, float] = {}  # second character -> the term of an unknown pair
+
+    def __missing__(self, pair: str) -> float:
+        language = self.language
+        first, second = pair
+        row = language._rows.get(first)
+        index = -1 if row is None else row[0].find(second)
+        if index < 0:
+            value = self.unknown.get(second)
+            if value is None:
+                p_uni = language.unigram.get(second, language.floor)
+                value = self.unknown[second] = math.log(
+                    BIGRAM_WEIGHT * 0.0 + (1.0 - BIGRAM_WEIGHT) * p_uni)
+        else:
+            p_uni = language.unigram.get(second, language.floor)
+            p_bi = language._probabilities[ord(row[1][index])]
+            value = math.log(BIGRAM_WEIGHT * p_bi + (1.0 - BIGRAM_WEIGHT) * p_uni)
+        self[pair] = value
+        return value
 
 
 _cached_runs = 0
@@ -290,7 +310,8 @@ class _Model:
 @lru_cache(maxsize=1 << 16)
 def _run_scores(script: str, run: str) -> tuple[float, ...]:
     """The score of one run under each language of its script family, in model order."""
-    return tuple(language.score_run(run) for language in _model().by_script[script])
+    pairs = _pairs(run)
+    return tuple([language.score_run(run, pairs) for language in _model().by_script[script]])
 
 
 _MODEL: _Model | None = None
@@ -376,8 +397,7 @@ def _char_info(ch: str) -> tuple[str, str, bool, float | None]:
     return info
 
 
-def _fixed_and_runs(text: str, open_end: bool = False, word_ends: bool = False
-                    ) -> tuple[float, dict[str, list[str]]]:
+def _fixed_and_runs(text: str, word_ends: bool = False) -> tuple[float, dict[str, list[str]]]:
     """What ``text_score`` adds up for ``text``: the fixed log-probabilities (neutral characters,
     symbols, switches of script and of case) and the letter runs grouped by script family.
 
@@ -385,7 +405,7 @@ def _fixed_and_runs(text: str, open_end: bool = False, word_ends: bool = False
     that ends where its word does (before a neutral character, a symbol or the end of the
     text) ends in a space, so that its last letter is scored as the end of a word: the tables
     hold how often each letter ends one (Russian я 69% of the time, с 8%).  A run cut by a
-    switch of script ("IL2Rγc") is no word end; nor, with ``open_end``, is the end of ``text``.
+    switch of script ("IL2Rγc") is no word end.
     """
     ends = WORD_END_SCRIPTS if word_ends else frozenset()
     char_info = _CHAR_INFO.get
@@ -420,7 +440,7 @@ def _fixed_and_runs(text: str, open_end: bool = False, word_ends: bool = False
         previous_was_small = is_small
         run.append(lowered)
     if run:
-        if run_script in ends and not open_end:
+        if run_script in ends:
             run.append(" ")
         runs_by_script.setdefault(run_script, []).append("".join(run))
     return fixed, runs_by_script
@@ -599,6 +619,8 @@ PUNCTUATION_SHARES_BEFORE_BREAK = {
     "—": 0.01, "–": 0.01, "〜": 0.01, "　": 0.01,
 }
 RARE_PUNCTUATION_SHARE = 0.0005
+# U+FFFD is such a rare mark, in every context (no table lists it, it closes nothing).
+LOST_MARK_LOGPROB = math.log(RARE_PUNCTUATION_SHARE)
 # Japanese writes 、 where Chinese writes ，: in Japanese text the two swap their shares
 # (before a letter, 、 is 43% of the marks of the chardet corpus's Japanese pages and 。 18%;
 # ， is under 1%).  The bytes of 、 and 。 differ only in their last (E3 80 81, E3 80 82).
@@ -675,6 +697,14 @@ def punctuation_logprob(
     >>> punctuation_logprob("ab中")
     0.0
     """
+    marks = text.translate(_MARKS_ONLY)
+    if not marks.strip("\ufffd"):
+        # No mark but U+FFFD (most readings of a lost byte: a character cut by the window's
+        # end, a filling that breaks one), rare wherever it stands: no search, no lookups.
+        total = 0.0
+        for _ in marks:
+            total += LOST_MARK_LOGPROB
+        return total
     total = 0.0
     inside_shares = PUNCTUATION_SHARES_JAPANESE if japanese else PUNCTUATION_SHARES
     before_break_shares = (
@@ -768,6 +798,19 @@ def open_marks(marks: str, text: str) -> str:
 def closing_marks(marks: str) -> str:
     """The closing marks of the opening ``marks`` (of ``open_marks``), once each, sorted."""
     return "".join(sorted({CLOSING_MARK_OF[mark] for mark in marks}))
+
+
+class _MarksOnly(dict):
+    """Code point -> None (deleted by ``str.translate``) unless a non-ASCII mark
+    (``_is_mark``); filled as characters are met."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = chr(code) if code >= 0x80 and _is_mark(chr(code)) else None
+        self[code] = kept
+        return kept
+
+
+_MARKS_ONLY = _MarksOnly()
 
 
 @lru_cache(maxsize=8192)
