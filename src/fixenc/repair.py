@@ -91,7 +91,7 @@ class CodecPair:
 # and C1 controls encode back to their byte, because pages read as Latin-1 keep
 # them that way.
 SINGLE_BYTE_CODECS = ("windows-1252", "windows-1250", "windows-1251", "koi8-r", "mac-roman",
-                      "windows-1253", "windows-1254", "windows-1255", "windows-1256")
+                      "windows-1253", "windows-1254", "windows-1255", "windows-1256", "windows-1257")
 
 CODEC_PAIRS = (
     # UTF-8 read as a legacy CJK code page.
@@ -1720,10 +1720,21 @@ _ENCODABLE: dict[str, _Encodable] = {}
 
 def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
     """Bytes that the wrong decoder may have replaced by U+FFFD or '?'."""
-    tables = SINGLE_BYTE_TABLES.get(pair.wrong)
-    if tables is not None:
-        return tuple(b for b in range(0x80, 0x100) if tables[0][b] == chr(b) and b < 0xA0)
+    if pair.wrong in SINGLE_BYTE_TABLES:
+        return _undefined_bytes(pair.wrong)
     return tuple(range(0x80, 0x100))
+
+
+@cache
+def _undefined_bytes(codec: str) -> tuple[int, ...]:
+    """The bytes a single-byte code page leaves undefined (Windows-1252: 81 8D 8F 90 9D)."""
+    undefined = []
+    for byte in range(0x80, 0x100):
+        try:
+            bytes((byte,)).decode(codec)
+        except UnicodeDecodeError:
+            undefined.append(byte)
+    return tuple(undefined)
 
 
 def _encode_unit(unit: str, codec: str) -> tuple[set[int], bytes, Sequence[int]] | None:
@@ -3223,7 +3234,8 @@ def _ftfy_candidate(run: str, fixed: str, plan: tuple[tuple[str, str], ...], gue
 
 # UTF-8 read as these code pages by a decoder that gives up on the bytes they leave undefined
 # (Python's "replace", a '?'): ftfy knows them, but only replaces such a sequence with U+FFFD.
-LOSSY_UTF8_CODECS = ("windows-1252", "windows-1250", "windows-1251", "windows-1253", "windows-1254")
+LOSSY_UTF8_CODECS = ("windows-1252", "windows-1250", "windows-1251", "windows-1253", "windows-1254",
+                     "windows-1257")
 LOSSY_UTF8_PAIRS = {codec: CodecPair(codec, "utf-8", "utf8-as-single-byte")
                     for codec in LOSSY_UTF8_CODECS}
 
