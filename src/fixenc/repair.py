@@ -62,7 +62,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -875,16 +875,42 @@ def _signature_gate() -> re.Pattern:
     and clean text costs one skip through the text in C instead of one per
     family (which was most of the time spent on clean pages).
     """
-    classes, branches = [], []
-    for signature_re in _signature_regexes():
-        leading, rest = _split_leading_class(signature_re.pattern)
-        classes.append(leading)
-        branches.append(f"(?<=[{leading}])(?:{rest})")
+    split = _leading_classes()
+    branches = [f"{_own_class_behind(number)}(?:{rest})" for number, (_, rest, _) in enumerate(split)]
     # Before the branches, one test turns away most hits of the union in Latin prose: an
     # accented letter after an ASCII character and before ASCII that is no trail byte.
     skipped = _char_class(_gate_skipped_chars())
     skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].){GATE_CYRILLIC_SKIP})"
-    return re.compile(f"[{''.join(classes)}]{skip}(?:{'|'.join(branches)})")
+    union = "".join(leading for leading, _, _ in split)
+    return re.compile(f"[{union}]{skip}(?:{'|'.join(branches)})")
+
+
+def _own_class_behind(number: int) -> str:
+    """A lookbehind, after the gate's union class matched a character, true where that character
+    is in the class signature ``number`` (of ``_signature_regexes``) opens with.
+
+    Where the other families add fewer characters to the union than the family's own class
+    holds, it names those (the CJK class holds thousands of characters, compiled again for
+    each copy of it); "" when they add none.
+    """
+    ranges = [items for _, _, items in _leading_classes()]
+    sizes = [sum(ord(last) - ord(first) + 1 for first, last in items) for items in ranges]
+    if sum(sizes) - sizes[number] < sizes[number]:
+        inside = _ranges_membership(ranges[number])
+        others = {ch for other, items in enumerate(ranges) if other != number
+                  for first, last in items for ch in map(chr, range(ord(first), ord(last) + 1))
+                  if not inside(ch)}
+        if len(others) < sizes[number]:
+            return f"(?<![{_char_class(others)}])" if others else ""
+    return f"(?<=[{_leading_classes()[number][0]}])"
+
+
+@lru_cache(maxsize=1)
+def _leading_classes() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """For each of ``_signature_regexes``: the inside of the class it opens with, the rest of
+    it, and that class's ranges (``_class_ranges``)."""
+    split = [_split_leading_class(regex.pattern) for regex in _signature_regexes()]
+    return [(leading, rest, _class_ranges(leading)) for leading, rest in split]
 
 
 # The gate's skip (see ``_signature_gate``): a letter or sign of Latin prose with an ASCII
@@ -911,9 +937,9 @@ def _gate_skipped_chars() -> list[str]:
     # Ranges of the other families' leading classes that reach these characters.
     others = [
         (first, last)
-        for regex in _signature_regexes()
+        for regex, (_, _, ranges) in zip(_signature_regexes(), _leading_classes())
         if regex not in (UTF8_SIGNATURE_RE, LEGACY_SIGNATURE_RE)
-        for first, last in _class_ranges(_split_leading_class(regex.pattern)[0])
+        for first, last in ranges
         if first <= high and last >= low
     ]
     return [ch for ch in latin if ch not in GATE_NEVER_SKIPPED
@@ -927,12 +953,34 @@ def _class_ranges(inside: str) -> list[tuple[str, str]]:
     >>> _class_ranges("a-c\\-e")
     [('a', 'c'), ('-', '-'), ('e', 'e')]
     """
-    return [(first[-1], (last or first)[-1]) for first, last in CLASS_ITEM_RE.findall(inside)]
+    return [(first, last or first) for first, last in CLASS_ITEM_RE.findall(inside)]
+
+
+def _ranges_membership(ranges: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """A test of whether a character is in one of ``ranges`` (``_class_ranges``), by bisection.
+
+    >>> inside = _ranges_membership([("x", "z"), ("a", "c"), ("b", "d")])
+    >>> [inside(ch) for ch in "adeyz{"]
+    [True, True, False, True, True, False]
+    """
+    merged: list[list[str]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    starts = [first for first, _ in merged]
+
+    def inside(ch: str) -> bool:
+        index = bisect.bisect_right(starts, ch) - 1
+        return index >= 0 and ch <= merged[index][1]
+
+    return inside
 
 
 # One item of a character class as ``_char_class`` writes it: a character, perhaps escaped,
 # and perhaps a range up to another.
-CLASS_ITEM_RE = re.compile(r"(\\?.)(?:-(\\?.))?", re.DOTALL)
+CLASS_ITEM_RE = re.compile(r"\\?(.)(?:-\\?(.))?", re.DOTALL)
 
 
 def _split_leading_class(pattern: str) -> tuple[str, str]:
@@ -943,10 +991,15 @@ def _split_leading_class(pattern: str) -> tuple[str, str]:
     """
     if not pattern.startswith("[") or pattern.startswith("[^"):
         raise ValueError(f"a signature must open with a character class: {pattern[:40]!r}")
-    index = 1
-    while pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return pattern[1:index], pattern[index + 1 :]
+    inside = LEADING_CLASS_RE.match(pattern)
+    if inside is None:
+        raise ValueError(f"a signature's class never closes: {pattern[:40]!r}")
+    return inside[1], pattern[inside.end() :]
+
+
+# The ``[...]`` a pattern opens with (escaped characters, a "]" among them, stay inside): read
+# in C, since the CJK signature's class is thousands of characters long.
+LEADING_CLASS_RE = re.compile(r"\[((?:\\.|[^\]\\])*)\]", re.DOTALL)
 
 
 def _shaped_like(family: str, span: str) -> bool:
