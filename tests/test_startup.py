@@ -112,6 +112,8 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert shipped.run_chars == built.run_chars
     assert shipped.pair_shapes == built.pair_shapes
     assert shipped.signature_re.pattern == built.signature_re.pattern
+    assert shipped.duplicate_pairs == built.duplicate_pairs
+    assert set(shipped.duplicate_pairs) == set(repair.DUPLICATE_PAIR_CODECS)
 
 
 WARC_PROBE = """

@@ -1171,6 +1171,8 @@ class _CJKTables:
     run_chars: frozenset[str]
     # CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth kana)
     pair_shapes: dict
+    # code page of DUPLICATE_PAIR_CODECS -> ``_scan_duplicate_pairs`` of it
+    duplicate_pairs: dict
 
     def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
@@ -1339,6 +1341,11 @@ def cjk_tables_data() -> dict:
         },
         "run_chars": _code_point_ranges(tables.run_chars),
         "signature": tables.signature_re.pattern,
+        # Scanning two code pages' 24,000 byte pairs each took 30 ms of start-up.
+        "duplicate_pairs": {
+            codec: {ch: [pair.hex() for pair in pairs] for ch, pairs in choices.items()}
+            for codec, choices in tables.duplicate_pairs.items()
+        },
     }
 
 
@@ -1360,6 +1367,10 @@ def _tables_from_data(data: dict) -> _CJKTables:
         pair_characters=pair_characters,
         run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
         pair_shapes=shapes,
+        duplicate_pairs={
+            codec: {ch: tuple(map(bytes.fromhex, pairs)) for ch, pairs in choices.items()}
+            for codec, choices in data["duplicate_pairs"].items()
+        },
     )
 
 
@@ -1431,6 +1442,7 @@ def _build_cjk_tables() -> _CJKTables:
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
         pair_shapes=shapes,
+        duplicate_pairs={codec: _scan_duplicate_pairs(codec) for codec in DUPLICATE_PAIR_CODECS},
     )
 
 
@@ -1608,7 +1620,8 @@ def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...
     ``codec`` decodes from more than one pair; None when there are none."""
     if codec not in DUPLICATE_PAIR_CODECS:
         return None
-    return _scan_duplicate_pairs(codec)
+    choices = _cjk_tables().duplicate_pairs[codec]
+    return re.compile("[" + "".join(map(re.escape, sorted(choices))) + "]"), choices
 
 
 # The code pages of ``CJK_CODECS`` that read some character from more than one byte pair (a test
@@ -1616,7 +1629,9 @@ def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...
 DUPLICATE_PAIR_CODECS = ("cp932", "cp950")
 
 
-def _scan_duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
+def _scan_duplicate_pairs(codec: str) -> dict[str, tuple[bytes, ...]]:
+    """{character: its byte pairs, the codec's own first} for the characters ``codec`` decodes
+    from more than one pair (shipped with the CJK tables: see ``cjk_tables_data``)."""
     # One decode a lead byte: NUL, never a second byte, ends each pair.
     trails = bytes(range(0x40, 0x100))
     template = bytearray(3 * len(trails))
@@ -1637,9 +1652,7 @@ def _scan_duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes
         if len(options) > 1:
             own = ch.encode(codec)
             choices[ch] = (own, *(option for option in options if option != own))
-    if not choices:
-        return None
-    return re.compile("[" + "".join(map(re.escape, sorted(choices))) + "]"), choices
+    return choices
 
 
 def _char_offsets(unit: str, codec: str) -> Sequence[int] | None:
