@@ -64,7 +64,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -1166,13 +1166,28 @@ def _shifted_copies(candidates: list[_Candidate], offset: int) -> list[_Candidat
 @dataclass(frozen=True, eq=False)  # one per process, hashed by identity
 class _CJKTables:
     signature_re: re.Pattern
-    # CodecPair -> (rare characters, two-byte readings): the same signature per code page
-    pair_characters: dict
     run_chars: frozenset[str]
-    # CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth kana)
-    pair_shapes: dict
     # code page of DUPLICATE_PAIR_CODECS -> ``_scan_duplicate_pairs`` of it
     duplicate_pairs: dict
+    # () -> (pair_characters, pair_shapes), called once, when a page shows the signature: the
+    # sets of five code pages took a tenth of the start-up of every process that met a page
+    # holding non-ASCII, most of which never shows it (no page of the throughput WARC does).
+    pair_tables: Callable[[], tuple[dict, dict]]
+
+    @cached_property
+    def _pairs(self) -> tuple[dict, dict]:
+        return self.pair_tables()
+
+    @property
+    def pair_characters(self) -> dict:
+        """CodecPair -> (rare characters, two-byte readings): the same signature per code page."""
+        return self._pairs[0]
+
+    @property
+    def pair_shapes(self) -> dict:
+        """CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth
+        kana)."""
+        return self._pairs[1]
 
     def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
@@ -1350,28 +1365,31 @@ def cjk_tables_data() -> dict:
 
 
 def _tables_from_data(data: dict) -> _CJKTables:
-    pair_characters = {
-        pair: (_chars_in_ranges(data["pairs"][pair.wrong]["rare"]),
-               set(data["pairs"][pair.wrong]["two_byte"]))
-        for pair in UTF8_AS_CJK_PAIRS
-    }
-    shapes = {
-        pair: (frozenset(_chars_in_ranges(data["pairs"][pair.wrong]["merging"])),
-               pair.wrong in HALFWIDTH_KANA_CODECS)
-        for pair in UTF8_AS_CJK_PAIRS
-    }
     return _CJKTables(
         # The union of every pair's signatures (shapes included), as built: shipped as a
         # pattern, since writing its character classes out of the sets took a third of the load.
         signature_re=re.compile(data["signature"]),
-        pair_characters=pair_characters,
-        run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
-        pair_shapes=shapes,
+        run_chars=_chars_in_ranges(data["run_chars"]),
+        pair_tables=partial(_pair_tables_from_data, data["pairs"]),
         duplicate_pairs={
             codec: {ch: tuple(map(bytes.fromhex, pairs)) for ch, pairs in choices.items()}
             for codec, choices in data["duplicate_pairs"].items()
         },
     )
+
+
+def _pair_tables_from_data(pairs: dict) -> tuple[dict, dict]:
+    """(pair_characters, pair_shapes) of ``_CJKTables`` from ``cjk_tables_data()["pairs"]``."""
+    pair_characters = {
+        pair: (_chars_in_ranges(pairs[pair.wrong]["rare"]), set(pairs[pair.wrong]["two_byte"]))
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    shapes = {
+        pair: (_chars_in_ranges(pairs[pair.wrong]["merging"]),
+               pair.wrong in HALFWIDTH_KANA_CODECS)
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    return pair_characters, shapes
 
 
 def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
@@ -1389,9 +1407,9 @@ def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
     return ranges
 
 
-def _chars_in_ranges(ranges: list[list[int]]) -> set[str]:
+def _chars_in_ranges(ranges: list[list[int]]) -> frozenset[str]:
     points = itertools.chain.from_iterable(range(first, last + 1) for first, last in ranges)
-    return set(map(chr, points))
+    return frozenset(map(chr, points))
 
 
 def _build_cjk_tables() -> _CJKTables:
@@ -1438,10 +1456,9 @@ def _build_cjk_tables() -> _CJKTables:
     shapes = _pair_shapes(pair_characters)
     return _CJKTables(
         signature_re=_union_signature_re(pair_characters, shapes),
-        pair_characters=pair_characters,
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
-        pair_shapes=shapes,
+        pair_tables=lambda: (pair_characters, shapes),
         duplicate_pairs={codec: _scan_duplicate_pairs(codec) for codec in DUPLICATE_PAIR_CODECS},
     )
 
