@@ -317,12 +317,10 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
     ``text.translate(table).encode("latin-1")`` encodes at C speed; characters
     of 0x80-0xFF outside the codec map to U+FFFE, which Latin-1 cannot encode.
     """
-    chars = []
-    for byte in range(256):
-        try:
-            chars.append(bytes([byte]).decode(codec))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
+    # One decode for the 256 bytes: a byte the codec leaves undefined comes back as a lone
+    # surrogate (U+DC80-U+DCFF) and stands for itself.
+    chars = [chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch
+             for ch in bytes(range(256)).decode(codec, "surrogateescape")]
     table: dict[int, str] = {code: "\ufffe" for code in range(0x80, 0x100)}
     for byte, ch in enumerate(chars):
         table[ord(ch)] = chr(byte)
