@@ -945,7 +945,7 @@ def _gate_skipped_chars() -> list[str]:
 
 
 def _class_ranges(inside: str) -> list[tuple[str, str]]:
-    """The (first, last) ranges of ``[inside]``, a class as ``_char_class`` writes it (characters,
+    r"""The (first, last) ranges of ``[inside]``, a class as ``_char_class`` writes it (characters,
     escaped ones and ranges); read without compiling it (the CJK signatures' class takes 20 ms).
 
     >>> _class_ranges("a-c\\-e")
