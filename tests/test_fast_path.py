@@ -281,6 +281,21 @@ def test_the_gate_matches_where_a_signature_does_around_cyrillic_letters() -> No
             assert bool(gate.match(text, position)) == expected, text[position - 2 : position + 2]
 
 
+def test_each_branch_of_the_gate_is_taken_at_exactly_its_familys_leading_characters() -> None:
+    """The gate checks a family's class behind the union's as a short negative class where that
+    is shorter (the CJK one): at every character of the union, it holds exactly where the
+    family's own class matches."""
+    classes = repair._leading_classes()
+    union = "".join(leading for leading, _, _ in classes)
+    characters = "".join(re.findall(f"[{union}]", "".join(map(chr, range(0x110000)))))
+    assert len(characters) > 10_000
+    assert any(len(repair._own_class_behind(n)) < len(leading) / 10
+               for n, (leading, _, _) in enumerate(classes))
+    for number, (leading, _, _) in enumerate(classes):
+        behind = f"[{union}]{repair._own_class_behind(number)}"  # one character: its own behind
+        assert re.findall(behind, characters) == re.findall(f"[{leading}]", characters)
+
+
 # ------------------------------------------- accented letters of Latin words are not examined
 
 LATIN_WORD_LETTERS = st.sampled_from("aeioulnrstzckmvAEIOU")

@@ -17,8 +17,9 @@ from fixenc import langmodel, repair
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 # Runs a --jobs 1 text stream through the CLI in this interpreter, then names the modules
-# among those that only pages of markup, a process pool or UTF-8 mojibake (ftfy) need which
-# it loaded anyway.
+# among those that only pages of markup, a process pool, UTF-8 mojibake (ftfy) or extraction
+# (Chinese script and chrome lines: text fields are already extracted) need which it loaded
+# anyway.
 PROBE = """
 import sys
 from fixenc.cli import main
@@ -27,7 +28,7 @@ try:
 except SystemExit:
     pass
 print(sorted(name for name in ("lxml", "fixenc.article", "multiprocessing", "concurrent.futures",
-                                   "ftfy")
+                                   "ftfy", "fixenc.chinese", "fixenc.chrome")
              if name in sys.modules))
 """
 
@@ -112,6 +113,8 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert shipped.run_chars == built.run_chars
     assert shipped.pair_shapes == built.pair_shapes
     assert shipped.signature_re.pattern == built.signature_re.pattern
+    assert shipped.duplicate_pairs == built.duplicate_pairs
+    assert set(shipped.duplicate_pairs) == set(repair.DUPLICATE_PAIR_CODECS)
 
 
 WARC_PROBE = """

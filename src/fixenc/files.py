@@ -13,7 +13,6 @@ replace) and re-checks that the file was not changed meanwhile.
 
 from __future__ import annotations
 
-import difflib
 import fnmatch
 import json
 import os
@@ -394,6 +393,8 @@ def unified_diff(before: str, after: str, name: str) -> bytes:
     """A unified diff of the decoded texts, as `diff -u` and patch read it."""
     if before == after:
         return b""
+    import difflib  # here: only --diff needs it
+
     lines = difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                  f"a/{name}", f"b/{name}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"

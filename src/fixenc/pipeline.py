@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .chinese import repair_chinese_text
-from .chrome import remove_chrome_lines
 from .decoding import decode_bytes
 from .markup import (
     TooDeep,
@@ -71,6 +69,11 @@ def _run(text: str, options: Options) -> Result:
         out, found = repair_misaligned_double_byte(out)
         fixes += found
     if options.extract != "none":
+        # Imported here: text fields of a crawl (extract "none") never reach these stages, and
+        # their Han character classes took a twentieth of such a process's start-up.
+        from .chinese import repair_chinese_text
+        from .chrome import remove_chrome_lines
+
         mode = options.extract
         if mode == "auto":
             mode = "article" if html else "text"

@@ -62,9 +62,9 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -333,12 +333,10 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
     ``text.translate(table).encode("latin-1")`` encodes at C speed; characters
     of 0x80-0xFF outside the codec map to U+FFFE, which Latin-1 cannot encode.
     """
-    chars = []
-    for byte in range(256):
-        try:
-            chars.append(bytes([byte]).decode(codec))
-        except UnicodeDecodeError:
-            chars.append(chr(byte))
+    # One decode for the 256 bytes: a byte the codec leaves undefined comes back as a lone
+    # surrogate (U+DC80-U+DCFF) and stands for itself.
+    chars = [chr(ord(ch) - 0xDC00) if "\udc80" <= ch <= "\udcff" else ch
+             for ch in bytes(range(256)).decode(codec, "surrogateescape")]
     table: dict[int, str] = {code: "\ufffe" for code in range(0x80, 0x100)}
     for byte, ch in enumerate(chars):
         table[ord(ch)] = chr(byte)
@@ -912,16 +910,42 @@ def _signature_gate() -> re.Pattern:
     and clean text costs one skip through the text in C instead of one per
     family (which was most of the time spent on clean pages).
     """
-    classes, branches = [], []
-    for signature_re in _signature_regexes():
-        leading, rest = _split_leading_class(signature_re.pattern)
-        classes.append(leading)
-        branches.append(f"(?<=[{leading}])(?:{rest})")
+    split = _leading_classes()
+    branches = [f"{_own_class_behind(number)}(?:{rest})" for number, (_, rest, _) in enumerate(split)]
     # Before the branches, one test turns away most hits of the union in Latin prose: an
     # accented letter after an ASCII character and before ASCII that is no trail byte.
     skipped = _char_class(_gate_skipped_chars())
     skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].){GATE_CYRILLIC_SKIP})"
-    return re.compile(f"[{''.join(classes)}]{skip}(?:{'|'.join(branches)})")
+    union = "".join(leading for leading, _, _ in split)
+    return re.compile(f"[{union}]{skip}(?:{'|'.join(branches)})")
+
+
+def _own_class_behind(number: int) -> str:
+    """A lookbehind, after the gate's union class matched a character, true where that character
+    is in the class signature ``number`` (of ``_signature_regexes``) opens with.
+
+    Where the other families add fewer characters to the union than the family's own class
+    holds, it names those (the CJK class holds thousands of characters, compiled again for
+    each copy of it); "" when they add none.
+    """
+    ranges = [items for _, _, items in _leading_classes()]
+    sizes = [sum(ord(last) - ord(first) + 1 for first, last in items) for items in ranges]
+    if sum(sizes) - sizes[number] < sizes[number]:
+        inside = _ranges_membership(ranges[number])
+        others = {ch for other, items in enumerate(ranges) if other != number
+                  for first, last in items for ch in map(chr, range(ord(first), ord(last) + 1))
+                  if not inside(ch)}
+        if len(others) < sizes[number]:
+            return f"(?<![{_char_class(others)}])" if others else ""
+    return f"(?<=[{_leading_classes()[number][0]}])"
+
+
+@lru_cache(maxsize=1)
+def _leading_classes() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """For each of ``_signature_regexes``: the inside of the class it opens with, the rest of
+    it, and that class's ranges (``_class_ranges``)."""
+    split = [_split_leading_class(regex.pattern) for regex in _signature_regexes()]
+    return [(leading, rest, _class_ranges(leading)) for leading, rest in split]
 
 
 # The gate's skip (see ``_signature_gate``): a letter or sign of Latin prose with an ASCII
@@ -948,9 +972,9 @@ def _gate_skipped_chars() -> list[str]:
     # Ranges of the other families' leading classes that reach these characters.
     others = [
         (first, last)
-        for regex in _signature_regexes()
+        for regex, (_, _, ranges) in zip(_signature_regexes(), _leading_classes())
         if regex not in (UTF8_SIGNATURE_RE, LEGACY_SIGNATURE_RE)
-        for first, last in _class_ranges(_split_leading_class(regex.pattern)[0])
+        for first, last in ranges
         if first <= high and last >= low
     ]
     return [ch for ch in latin if ch not in GATE_NEVER_SKIPPED
@@ -958,18 +982,40 @@ def _gate_skipped_chars() -> list[str]:
 
 
 def _class_ranges(inside: str) -> list[tuple[str, str]]:
-    """The (first, last) ranges of ``[inside]``, a class as ``_char_class`` writes it (characters,
+    r"""The (first, last) ranges of ``[inside]``, a class as ``_char_class`` writes it (characters,
     escaped ones and ranges); read without compiling it (the CJK signatures' class takes 20 ms).
 
     >>> _class_ranges("a-c\\-e")
     [('a', 'c'), ('-', '-'), ('e', 'e')]
     """
-    return [(first[-1], (last or first)[-1]) for first, last in CLASS_ITEM_RE.findall(inside)]
+    return [(first, last or first) for first, last in CLASS_ITEM_RE.findall(inside)]
+
+
+def _ranges_membership(ranges: list[tuple[str, str]]) -> Callable[[str], bool]:
+    """A test of whether a character is in one of ``ranges`` (``_class_ranges``), by bisection.
+
+    >>> inside = _ranges_membership([("x", "z"), ("a", "c"), ("b", "d")])
+    >>> [inside(ch) for ch in "adeyz{"]
+    [True, True, False, True, True, False]
+    """
+    merged: list[list[str]] = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    starts = [first for first, _ in merged]
+
+    def inside(ch: str) -> bool:
+        index = bisect.bisect_right(starts, ch) - 1
+        return index >= 0 and ch <= merged[index][1]
+
+    return inside
 
 
 # One item of a character class as ``_char_class`` writes it: a character, perhaps escaped,
 # and perhaps a range up to another.
-CLASS_ITEM_RE = re.compile(r"(\\?.)(?:-(\\?.))?", re.DOTALL)
+CLASS_ITEM_RE = re.compile(r"\\?(.)(?:-\\?(.))?", re.DOTALL)
 
 
 def _split_leading_class(pattern: str) -> tuple[str, str]:
@@ -980,10 +1026,15 @@ def _split_leading_class(pattern: str) -> tuple[str, str]:
     """
     if not pattern.startswith("[") or pattern.startswith("[^"):
         raise ValueError(f"a signature must open with a character class: {pattern[:40]!r}")
-    index = 1
-    while pattern[index] != "]":
-        index += 2 if pattern[index] == "\\" else 1
-    return pattern[1:index], pattern[index + 1 :]
+    inside = LEADING_CLASS_RE.match(pattern)
+    if inside is None:
+        raise ValueError(f"a signature's class never closes: {pattern[:40]!r}")
+    return inside[1], pattern[inside.end() :]
+
+
+# The ``[...]`` a pattern opens with (escaped characters, a "]" among them, stay inside): read
+# in C, since the CJK signature's class is thousands of characters long.
+LEADING_CLASS_RE = re.compile(r"\[((?:\\.|[^\]\\])*)\]", re.DOTALL)
 
 
 def _shaped_like(family: str, span: str) -> bool:
@@ -1150,11 +1201,28 @@ def _shifted_copies(candidates: list[_Candidate], offset: int) -> list[_Candidat
 @dataclass(frozen=True, eq=False)  # one per process, hashed by identity
 class _CJKTables:
     signature_re: re.Pattern
-    # CodecPair -> (rare characters, two-byte readings): the same signature per code page
-    pair_characters: dict
     run_chars: frozenset[str]
-    # CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth kana)
-    pair_shapes: dict
+    # code page of DUPLICATE_PAIR_CODECS -> ``_scan_duplicate_pairs`` of it
+    duplicate_pairs: dict
+    # () -> (pair_characters, pair_shapes), called once, when a page shows the signature: the
+    # sets of five code pages took a tenth of the start-up of every process that met a page
+    # holding non-ASCII, most of which never shows it (no page of the throughput WARC does).
+    pair_tables: Callable[[], tuple[dict, dict]]
+
+    @cached_property
+    def _pairs(self) -> tuple[dict, dict]:
+        return self.pair_tables()
+
+    @property
+    def pair_characters(self) -> dict:
+        """CodecPair -> (rare characters, two-byte readings): the same signature per code page."""
+        return self._pairs[0]
+
+    @property
+    def pair_shapes(self) -> dict:
+        """CodecPair -> (rare characters it makes of a byte and an ASCII letter, reads halfwidth
+        kana)."""
+        return self._pairs[1]
 
     def signed_pairs(self, run: str) -> tuple[CodecPair, ...]:
         """The pairs whose own signature (``_signature_pattern`` of their characters) shows in
@@ -1323,28 +1391,40 @@ def cjk_tables_data() -> dict:
         },
         "run_chars": _code_point_ranges(tables.run_chars),
         "signature": tables.signature_re.pattern,
+        # Scanning two code pages' 24,000 byte pairs each took 30 ms of start-up.
+        "duplicate_pairs": {
+            codec: {ch: [pair.hex() for pair in pairs] for ch, pairs in choices.items()}
+            for codec, choices in tables.duplicate_pairs.items()
+        },
     }
 
 
 def _tables_from_data(data: dict) -> _CJKTables:
-    pair_characters = {
-        pair: (_chars_in_ranges(data["pairs"][pair.wrong]["rare"]),
-               set(data["pairs"][pair.wrong]["two_byte"]))
-        for pair in UTF8_AS_CJK_PAIRS
-    }
-    shapes = {
-        pair: (frozenset(_chars_in_ranges(data["pairs"][pair.wrong]["merging"])),
-               pair.wrong in HALFWIDTH_KANA_CODECS)
-        for pair in UTF8_AS_CJK_PAIRS
-    }
     return _CJKTables(
         # The union of every pair's signatures (shapes included), as built: shipped as a
         # pattern, since writing its character classes out of the sets took a third of the load.
         signature_re=re.compile(data["signature"]),
-        pair_characters=pair_characters,
-        run_chars=frozenset(_chars_in_ranges(data["run_chars"])),
-        pair_shapes=shapes,
+        run_chars=_chars_in_ranges(data["run_chars"]),
+        pair_tables=partial(_pair_tables_from_data, data["pairs"]),
+        duplicate_pairs={
+            codec: {ch: tuple(map(bytes.fromhex, pairs)) for ch, pairs in choices.items()}
+            for codec, choices in data["duplicate_pairs"].items()
+        },
     )
+
+
+def _pair_tables_from_data(pairs: dict) -> tuple[dict, dict]:
+    """(pair_characters, pair_shapes) of ``_CJKTables`` from ``cjk_tables_data()["pairs"]``."""
+    pair_characters = {
+        pair: (_chars_in_ranges(pairs[pair.wrong]["rare"]), set(pairs[pair.wrong]["two_byte"]))
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    shapes = {
+        pair: (_chars_in_ranges(pairs[pair.wrong]["merging"]),
+               pair.wrong in HALFWIDTH_KANA_CODECS)
+        for pair in UTF8_AS_CJK_PAIRS
+    }
+    return pair_characters, shapes
 
 
 def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
@@ -1362,9 +1442,9 @@ def _code_point_ranges(chars: Iterable[str]) -> list[list[int]]:
     return ranges
 
 
-def _chars_in_ranges(ranges: list[list[int]]) -> set[str]:
+def _chars_in_ranges(ranges: list[list[int]]) -> frozenset[str]:
     points = itertools.chain.from_iterable(range(first, last + 1) for first, last in ranges)
-    return set(map(chr, points))
+    return frozenset(map(chr, points))
 
 
 def _build_cjk_tables() -> _CJKTables:
@@ -1411,10 +1491,10 @@ def _build_cjk_tables() -> _CJKTables:
     shapes = _pair_shapes(pair_characters)
     return _CJKTables(
         signature_re=_union_signature_re(pair_characters, shapes),
-        pair_characters=pair_characters,
         # ASCII glue belongs to the run: words of mojibake are separated by spaces.
         run_chars=frozenset(chars | set(PLACEHOLDERS) | set(map(chr, range(0x20, 0x7F))) | {"\t"}),
-        pair_shapes=shapes,
+        pair_tables=lambda: (pair_characters, shapes),
+        duplicate_pairs={codec: _scan_duplicate_pairs(codec) for codec in DUPLICATE_PAIR_CODECS},
     )
 
 
@@ -1592,7 +1672,8 @@ def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...
     ``codec`` decodes from more than one pair; None when there are none."""
     if codec not in DUPLICATE_PAIR_CODECS:
         return None
-    return _scan_duplicate_pairs(codec)
+    choices = _cjk_tables().duplicate_pairs[codec]
+    return re.compile("[" + "".join(map(re.escape, sorted(choices))) + "]"), choices
 
 
 # The code pages of ``CJK_CODECS`` that read some character from more than one byte pair (a test
@@ -1600,7 +1681,9 @@ def _duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...
 DUPLICATE_PAIR_CODECS = ("cp932", "cp950")
 
 
-def _scan_duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes, ...]]] | None:
+def _scan_duplicate_pairs(codec: str) -> dict[str, tuple[bytes, ...]]:
+    """{character: its byte pairs, the codec's own first} for the characters ``codec`` decodes
+    from more than one pair (shipped with the CJK tables: see ``cjk_tables_data``)."""
     # One decode a lead byte: NUL, never a second byte, ends each pair.
     trails = bytes(range(0x40, 0x100))
     template = bytearray(3 * len(trails))
@@ -1621,9 +1704,7 @@ def _scan_duplicate_pairs(codec: str) -> tuple[re.Pattern, dict[str, tuple[bytes
         if len(options) > 1:
             own = ch.encode(codec)
             choices[ch] = (own, *(option for option in options if option != own))
-    if not choices:
-        return None
-    return re.compile("[" + "".join(map(re.escape, sorted(choices))) + "]"), choices
+    return choices
 
 
 def _char_offsets(unit: str, codec: str) -> Sequence[int] | None:

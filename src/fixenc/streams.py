@@ -29,7 +29,6 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
-import hashlib
 import io
 import json
 import re
@@ -571,6 +570,8 @@ def safe_output_name(name: str, suffix: str = "") -> str:
         cleaned = f"_{cleaned}"
     limit = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
     if cleaned != name or len(cleaned.encode("utf-8")) > limit:
+        import hashlib  # here: only names that had to change need it
+
         digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
         head = cleaned.encode("utf-8")[: limit - 9].decode("utf-8", "ignore").rstrip("._ ")
         cleaned = f"{head or '_'}-{digest}"
