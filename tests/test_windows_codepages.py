@@ -97,3 +97,18 @@ def test_hebrew_read_as_windows_1255_keeps_its_lost_letters_as_holes():
     assert all(b in lost + "\ufffd" for a, b in zip(line, fixed) if a in lost)
     assert fixed.count("\ufffd") >= sum(map(line.count, lost)) - 1
     assert fixes and all(fix.codecs == ("windows-1255", "utf-8") for fix in fixes)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "A magyar nyelvleckék hétfőn kezdődnek.",
+        "Lesznek érdekes dolgok, és egy nagy öröm lesz.",
+    ],
+)
+def test_a_code_page_ftfy_does_not_try_first_is_read_too(line):
+    # ftfy reads UTF-8 with the first of its code pages that encodes the damage: "Ć©" is é in
+    # Windows-1257 but Ʃ in Windows-1250, which it tries first; the model judges both.
+    damaged = line.encode("utf-8").decode("windows-1257")
+    assert "Ć©" in damaged
+    assert repair_mojibake(damaged)[0] == line

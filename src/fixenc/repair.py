@@ -1598,6 +1598,7 @@ class _Candidate:
     weak: bool = False  # too short to be judged alone; may join a neighbour
     scored: bool = False  # margin computed
     full_margin: bool = False  # held to MARGIN even when ftfy proposed it
+    rival: bool = False  # ftfy's characters read through another code page (``_rival_readings``)
 
 
 def _encode(text: str, codec: str) -> bytes | None:
@@ -2448,7 +2449,7 @@ def _outvoted_part(text: str, joined: _Candidate,
 
 
 def _threshold(text: str, candidate: _Candidate) -> float:
-    if candidate.codecs[0] == "ftfy":
+    if candidate.codecs[0] == "ftfy" or candidate.rival:
         return MARGIN if candidate.full_margin else FTFY_MARGIN
     if _is_lone_mark(text, candidate):
         return LONE_MARK_MARGIN
@@ -3274,7 +3275,40 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
         return _restore_lost_nbsp(run) + _own_utf8_candidates(run) + own
     extra = _restore_lost_nbsp(run) if UTF8_SIGNATURE_RE.search(fixed) else []
     first = _ftfy_candidate(run, fixed, plan)
-    return [first, *_second_layer(run, [first]), *extra, *own]
+    return [first, *_second_layer(run, [first]), *extra, *own, *_rival_readings(run, first, plan)]
+
+
+# ftfy reads UTF-8 with the first of its code pages that encodes the damage: "Ć©" is é read as
+# Windows-1257, but Windows-1250, which ftfy tries first, has Ć too and makes it Ʃ.  The same
+# characters read through each other such code page are rivals for the model to judge.
+RIVAL_UTF8_CODECS = ("windows-1252", "windows-1250", "windows-1251", "windows-1253",
+                     "windows-1254", "windows-1257")
+
+
+def _rival_readings(run: str, first: _Candidate, plan: tuple[tuple[str, str], ...]
+                    ) -> list[_Candidate]:
+    """The characters ftfy decoded (``first``) read as UTF-8 through each other code page of
+    ``RIVAL_UTF8_CODECS`` that encodes them all, where that reads differently.  A rival is
+    held to ftfy's threshold: of the two readings of the same characters, the model keeps the
+    one with the larger margin."""
+    if len(plan) != 2 or plan[0][0] != "encode" or plan[1] != ("decode", "utf-8"):
+        return []
+    used = plan[0][1].removeprefix("sloppy-")
+    damage = run[first.start : first.end]
+    rivals = []
+    for codec in RIVAL_UTF8_CODECS:
+        if codec == used:
+            continue
+        data = _encode(damage, codec)
+        if data is None:
+            continue
+        try:
+            after = data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        if after not in (first.after, damage):
+            rivals.append(_Candidate(first.start, first.end, after, (codec, "utf-8"), rival=True))
+    return rivals
 
 
 @cache
