@@ -82,13 +82,14 @@ def test_a_word_ends_where_its_run_of_letters_does():
     assert langmodel.text_score("семья").total < langmodel.text_score("семьс").total
 
 
-def test_a_switch_of_script_ends_no_word():
-    # "IL2Rγc": the Greek letter sits inside a token, so neither it nor the "r" before it is
-    # scored as the end of a word; scripts without spaces between words get no word ends.
+def test_every_run_of_a_spaced_script_ends_a_word():
+    # A switch of script ends the run's word too ("NET、" and "NET就" both end "net"); scripts
+    # written without spaces between words get no word ends.
     def runs(text: str) -> dict[str, list[str]]:
         return langmodel._fixed_and_runs(text, word_ends=True)[1]
 
-    assert runs("IL2Rγc.") == {"latin": ["il ", "r", "c "], "greek": ["γ"]}
+    assert runs("IL2Rγc.") == {"latin": ["il ", "r ", "c "], "greek": ["γ "]}
+    assert runs("NET就") == {"latin": ["net "], "cjk": ["就"]}
     assert runs("中文。") == {"cjk": ["中文"]}
     assert runs("семья") == {"cyrillic": ["семья "]}
 

@@ -401,11 +401,11 @@ def _fixed_and_runs(text: str, word_ends: bool = False) -> tuple[float, dict[str
     """What ``text_score`` adds up for ``text``: the fixed log-probabilities (neutral characters,
     symbols, switches of script and of case) and the letter runs grouped by script family.
 
-    ``word_ends``: a run of a script that writes spaces between words (``WORD_END_SCRIPTS``)
-    that ends where its word does (before a neutral character, a symbol or the end of the
-    text) ends in a space, so that its last letter is scored as the end of a word: the tables
-    hold how often each letter ends one (Russian я 69% of the time, с 8%).  A run cut by a
-    switch of script ("IL2Rγc") is no word end.
+    ``word_ends``: each run of a script that writes spaces between words (``WORD_END_SCRIPTS``)
+    ends in a space, so that its last letter is scored as the end of a word: the tables hold how
+    often each letter ends one (Russian я 69% of the time, с 8%).  A run cut by a switch of
+    script ends there too: were it spared, a reading that glues a letter of another script to a
+    Latin word ("NET就" for "NET、") would save the word's end.
     """
     ends = WORD_END_SCRIPTS if word_ends else frozenset()
     char_info = _CHAR_INFO.get
@@ -430,6 +430,8 @@ def _fixed_and_runs(text: str, word_ends: bool = False) -> tuple[float, dict[str
             continue
         previous = script
         if script != run_script and run:
+            if run_script in ends:
+                run.append(" ")
             runs_by_script.setdefault(run_script, []).append("".join(run))
             run = []
             if script != "cjk" and run_script != "cjk":
