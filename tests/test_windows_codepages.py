@@ -112,3 +112,12 @@ def test_a_code_page_ftfy_does_not_try_first_is_read_too(line):
     damaged = line.encode("utf-8").decode("windows-1257")
     assert "Ć©" in damaged
     assert repair_mojibake(damaged)[0] == line
+
+
+def test_a_line_whose_lost_bytes_are_all_unsure_is_repaired_around_them():
+    # Greek read as Windows-1253 by a decoder writing '?': Ν (CE 9D) and ώ (CF 8E) lose a byte
+    # each, and neither guess is sure; the line is still read, those two left as U+FFFD.
+    line = "Διαβάστε για την ΑΝΑΠΗΡΙΑ τώρα"
+    fixed, fixes = repair_mojibake(question(line, "windows-1253"))
+    assert fixed.count("\ufffd") <= 2 and "Ξ" not in fixed
+    assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd") and len(fixed) == len(line)

@@ -3382,7 +3382,7 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
         guessed = _guess_gaps(data, offsets, sorted(gaps), run, pair)
         sure = {gap: guess for gap, guess in guessed.items()
                 if guess[1] >= SINGLE_BYTE_GUESS_CONFIDENCE}
-        if not sure:
+        if not guessed:
             continue
         # A lost byte the model is unsure of becomes U+FFFD, which ftfy reads as a lost byte
         # (a '?' it would take for the page's own); a gap no byte explains keeps its '?'.
@@ -3394,7 +3394,7 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
             continue
         candidate = _ftfy_candidate(
             run, fixed, plan, tuple(sure[gap][0] for gap in sorted(sure)),
-            min(confidence for _, confidence in sure.values()))
+            min((confidence for _, confidence in sure.values()), default=1.0))
         candidate.lost = len(guessed) - len(sure)
         candidates.append(candidate)
     return candidates
