@@ -121,3 +121,4 @@ def test_a_line_whose_lost_bytes_are_all_unsure_is_repaired_around_them():
     fixed, fixes = repair_mojibake(question(line, "windows-1253"))
     assert fixed.count("\ufffd") <= 2 and "Ξ" not in fixed
     assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd") and len(fixed) == len(line)
+    assert any("left as U+FFFD" in fix.detail for fix in fixes)  # and the report says so
