@@ -19,13 +19,16 @@ FILES = ("in-the-wild", "synthetic", "negative", "language-names")
 
 
 def load_cases() -> list:
+    return [pytest.param(case, id=f"{name}: {case['label'][:50]}")
+            for name, case in load_cases_raw()]
+
+
+def load_cases_raw() -> list[tuple[str, dict]]:
+    """(file name, case) of every case of ``FILES``; none without the data folder."""
     if not CASES.is_dir():
         return []
-    cases = []
-    for name in FILES:
-        for case in json.loads((CASES / f"{name}.json").read_text(encoding="utf-8")):
-            cases.append(pytest.param(case, id=f"{name}: {case['label'][:50]}"))
-    return cases
+    return [(name, case) for name in FILES
+            for case in json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))]
 
 
 @pytest.mark.skipif(not CASES.is_dir(), reason=f"ftfy test cases not found in {CASES}")
@@ -61,12 +64,8 @@ WRONG_GUESS = pytest.mark.xfail(
 )
 def test_lost_bytes_of_ftfy_cases_are_guessed(label: str, truth: str) -> None:
     # The cases whose expectation keeps a U+FFFD, and the text they were made from.
-    originals = [case["original"] for case in load_cases_raw() if case["label"].startswith(label)]
+    originals = [case["original"] for _, case in load_cases_raw() if case["label"].startswith(label)]
     assert originals
     for original in originals:
         assert repair_mojibake(original)[0] == truth
 
-
-def load_cases_raw() -> list[dict]:
-    return [case for name in FILES
-            for case in json.loads((CASES / f"{name}.json").read_text(encoding="utf-8"))]

@@ -246,13 +246,11 @@ CONTEXT = 3
 # probability among all bytes that would make valid text there.  Measured on UTF-8
 # read as GBK (accuracy.py's cases, fffd and '?'): guesses with a share of 0.5 to 0.6
 # were right about 9 times in 10, those below 0.5 less than half the time.
+# UTF-8 read as a Windows code page uses it too, though its lost byte leaves only a handful of
+# letters of one alphabet ("Ð\ufffd": А Н Ё Ѝ Џ): swept with ``benchmarks/accuracy.py --quick``
+# on the lossy Windows-125x rows, 0.5 / 0.7 / 0.8 / 0.9 left CER 1.12 / 1.96 / 2.66 / 4.04%
+# (Windows-1252, U+FFFD; 5.01% of characters lost a byte): fewer guesses only left more U+FFFD.
 GUESS_CONFIDENCE = 0.5
-# The same for UTF-8 read as a single-byte code page, whose lost byte leaves a handful of
-# letters of one alphabet ("Ð\ufffd": А Н Ё Ѝ Џ), where a guess at 0.5 is a coin toss between
-# two common letters (с or я).  Swept with ``benchmarks/accuracy.py --quick`` on the lossy
-# Windows-125x rows: 0.5 / 0.7 / 0.8 / 0.9 left CER 1.12 / 1.96 / 2.66 / 4.04% (Windows-1252,
-# U+FFFD; 5.01% of characters lost a byte), so fewer guesses only left more U+FFFD.
-SINGLE_BYTE_GUESS_CONFIDENCE = 0.5
 # UTF-8 read as Windows-1255: a lost byte after D7 is one of א ל ם מ ן, and the model's Hebrew
 # guesses at 0.5 were right 739 times and wrong 412 on the corpus's Hebrew lines (64%); at 0.7
 # almost none are made, so a lost Hebrew letter stays U+FFFD (CER 12.5% -> 15.8%, against the
@@ -1810,13 +1808,9 @@ def _lost_byte_options(pair: CodecPair) -> tuple[int, ...]:
 @cache
 def _undefined_bytes(codec: str) -> tuple[int, ...]:
     """The bytes a single-byte code page leaves undefined (Windows-1252: 81 8D 8F 90 9D)."""
-    undefined = []
-    for byte in range(0x80, 0x100):
-        try:
-            bytes((byte,)).decode(codec)
-        except UnicodeDecodeError:
-            undefined.append(byte)
-    return tuple(undefined)
+    upper = bytes(range(0x80, 0x100))
+    return tuple(byte for byte, ch in zip(upper, upper.decode(codec, "surrogateescape"))
+                 if "\udc80" <= ch <= "\udcff")
 
 
 def _encode_unit(unit: str, codec: str) -> tuple[set[int], bytes, Sequence[int]] | None:
@@ -3380,8 +3374,7 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
         if not _mostly_decodes(data, pair):
             continue
         guessed = _guess_gaps(data, offsets, sorted(gaps), run, pair)
-        sure = {gap: guess for gap, guess in guessed.items()
-                if guess[1] >= SINGLE_BYTE_GUESS_CONFIDENCE}
+        sure = {gap: guess for gap, guess in guessed.items() if guess[1] >= _guess_confidence(pair)}
         if not guessed:
             continue
         # A lost byte the model is unsure of becomes U+FFFD, which ftfy reads as a lost byte
