@@ -818,3 +818,41 @@ _MARKS_ONLY = _MarksOnly()
 @lru_cache(maxsize=8192)
 def _is_mark(ch: str) -> bool:
     return NON_ASCII_NEUTRAL.match(ch) is not None or unicodedata.category(ch)[0] in "PSZC"
+
+
+# Word lists (``data/words.json.gz``, ``scripts/build_wordlists.py``): the most frequent words
+# of the languages whose letters can lose a byte to a Windows code page's undefined bytes
+# (Cyrillic, Greek).  A bigram model cannot tell "Русский" from "Русякий"; a word list can.
+WORD_LIST_FILE = "words.json.gz"
+_WORDS: frozenset[str] | None = None
+
+
+def word_key(word: str) -> str:
+    """How a word is looked up: lower case; Greek without its accents, final sigma as sigma
+    (capitals drop the accents, and wordfreq writes every sigma as σ)."""
+    word = word.lower()
+    if not any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in word):
+        return word
+    stripped = unicodedata.normalize("NFD", word.replace("ς", "σ"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in stripped if not unicodedata.combining(ch)))
+
+
+WORD_LIST_SCRIPTS = frozenset(("cyrillic", "greek", "hebrew"))
+
+
+def has_word_list(word: str) -> bool:
+    """Are the words of ``word``'s script listed?  (A word that mixes in letters of another
+    script, "Cрпски" with a Latin C, is in no list: it is checked, and unknown.)"""
+    return any(script_of(ch) in WORD_LIST_SCRIPTS for ch in word)
+
+
+def is_known_word(word: str) -> bool:
+    """Is ``word`` (any case) among the shipped word lists?  Loads them on first use."""
+    global _WORDS
+    if _WORDS is None:
+        with _LOCK:
+            if _WORDS is None:
+                raw = (resources.files("fixenc") / "data" / WORD_LIST_FILE).read_bytes()
+                languages = json.loads(gzip.decompress(raw))["languages"]
+                _WORDS = frozenset(word for words in languages.values() for word in words.split("\n"))
+    return word_key(word) in _WORDS

@@ -1,0 +1,56 @@
+"""Build the word lists shipped in ``src/fixenc/data/words.json.gz``.
+
+Source: the word-frequency lists of the ``wordfreq`` package (PyPI; code Apache-2.0, data
+CC-BY-SA 4.0), as for the character model (``scripts/build_langmodel.py``).  For each language
+whose letters UTF-8 spreads over bytes that Windows code pages leave undefined (Cyrillic,
+Greek), the most frequent words made of letters only, in ``langmodel.word_key`` form (lower
+case; Greek without accents, final sigma as sigma), sorted, one per line.  A guess of a lost
+byte prefers the letter that makes a known word (``repair._best_guess``): a bigram model alone
+reads "Русский" as "Русякий".
+
+    pip install '.[build]'
+    PYTHONPATH=src python scripts/build_wordlists.py
+
+The output is deterministic for a given wordfreq version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.metadata
+import json
+from pathlib import Path
+
+import wordfreq
+
+from fixenc.langmodel import WORD_LIST_FILE, word_key
+
+LANGUAGES = ("ru", "uk", "bg", "mk", "el", "he")
+WORDS_PER_LANGUAGE = 50_000
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "fixenc" / "data" / WORD_LIST_FILE
+
+
+def word_list(language: str) -> str:
+    words = {word_key(word) for word in wordfreq.top_n_list(language, WORDS_PER_LANGUAGE)
+             if word.isalpha()}
+    return "\n".join(sorted(words))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    data = {
+        "source": f"wordfreq {importlib.metadata.version('wordfreq')}",
+        "licence": "wordfreq data CC-BY-SA 4.0",
+        "words_per_language": WORDS_PER_LANGUAGE,
+        "languages": {language: word_list(language) for language in LANGUAGES},
+    }
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    args.out.write_bytes(gzip.compress(payload, 9, mtime=0))
+    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Lost bytes of Cyrillic, Greek and Hebrew words guessed with the shipped word lists."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from importlib import resources
+
+import pytest
+
+from fixenc import langmodel
+from fixenc.repair import repair_mojibake
+
+
+def test_words_are_looked_up_in_any_case_and_greek_without_accents() -> None:
+    assert langmodel.is_known_word("Русский")
+    assert langmodel.is_known_word("РУССКИЙ")
+    assert not langmodel.is_known_word("Русякий")  # с read as я: no word
+    assert langmodel.is_known_word("είναι")
+    assert langmodel.is_known_word("ΕΙΝΑΙ")  # capitals drop the accents
+    assert langmodel.word_key("ΛΌΓΟΣ") == "λογοσ"  # wordfreq writes every sigma as σ
+    assert langmodel.word_key("Москва") == "москва"  # й, ё keep their marks: only Greek loses them
+
+
+def test_a_word_mixing_scripts_is_checked_and_unknown() -> None:
+    assert langmodel.has_word_list("Cрпски")  # Latin C, Cyrillic rest
+    assert not langmodel.is_known_word("Cрпски")
+    assert not langmodel.has_word_list("Haus")
+
+
+def test_shipped_word_lists_are_in_lookup_form() -> None:
+    # scripts/build_wordlists.py writes each word as word_key makes it: a change of word_key
+    # without a rebuild would leave words that can never be found.
+    raw = (resources.files("fixenc") / "data" / langmodel.WORD_LIST_FILE).read_bytes()
+    data = json.loads(gzip.decompress(raw))
+    assert {"ru", "uk", "bg", "el", "he"} <= set(data["languages"])
+    for words in data["languages"].values():
+        listed = words.split("\n")
+        assert len(listed) > 10_000
+        assert listed == sorted(listed)
+        assert all(langmodel.word_key(word) == word and word.isalpha() for word in listed)
+
+
+# Each line loses bytes of letters to the code page's undefined bytes; the character model
+# alone read them wrong (хочетсс, итальснской, Русякий сзык, γλ�σσα).
+WORD_LINES = [
+    ("Мне хочется учиться в итальянской школе.", "windows-1252"),
+    ("Русский язык", "windows-1252"),
+    ("Η γλώσσα είναι ελληνική.", "windows-1253"),
+]
+
+
+@pytest.mark.parametrize("line, codec", WORD_LINES)
+def test_lost_letters_are_guessed_to_make_known_words(line: str, codec: str) -> None:
+    damaged = line.encode("utf-8").decode(codec, "replace")
+    assert "\ufffd" in damaged
+    assert repair_mojibake(damaged)[0] == line
+
+
+def test_a_space_that_stood_for_a0_is_read_back_before_the_guess() -> None:
+    # Р is D0 A0: a later program turned the A0 into a space, and the decoder lost с's 81.
+    damaged = "Ð ÑƒÑ\ufffdÑ\ufffdÐºÐ¸Ð¹"
+    assert repair_mojibake(damaged)[0] == "Русский"
