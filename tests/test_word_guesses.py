@@ -61,3 +61,13 @@ def test_a_space_that_stood_for_a0_is_read_back_before_the_guess() -> None:
     # Р is D0 A0: a later program turned the A0 into a space, and the decoder lost с's 81.
     damaged = "Ð ÑƒÑ\ufffdÑ\ufffdÐºÐ¸Ð¹"
     assert repair_mojibake(damaged)[0] == "Русский"
+
+
+def test_the_a0_read_back_keeps_every_byte_in_its_place() -> None:
+    # ftfy's restore_byte_a0 also makes "Ã " (French à before a space) "à " with a byte more;
+    # the guesses index the bytes by character, so only same-length changes are made.
+    from fixenc.repair import _restored_byte_a0
+
+    for data in (b"\xc3 la maison", b"\xd0 \xd1\x83", b"plain text"):
+        assert len(_restored_byte_a0(data)) == len(data)
+    assert _restored_byte_a0(b"\xd0 \xd1\x83") == "Ру".encode()

@@ -3517,11 +3517,14 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
 
 
 def _restored_byte_a0(data: bytes) -> bytes:
-    """``data`` with ftfy's ``restore_byte_a0``: a space that stood for byte A0 inside a UTF-8
-    sequence is A0 again (the same length: the offsets of the characters hold)."""
+    """``data`` with a space that stood for byte A0 inside a UTF-8 sequence as A0 again, by
+    ftfy's pattern (``ALTERED_UTF8_RE``).  Not the rest of ftfy's ``restore_byte_a0``, whose
+    French "à " gains a byte: here the offsets of the characters must hold."""
+    if b" " not in data:
+        return data
     import ftfy.fixes
 
-    return ftfy.fixes.restore_byte_a0(data) if b" " in data else data
+    return ftfy.fixes.ALTERED_UTF8_RE.sub(lambda match: match.group().replace(b" ", b"\xa0"), data)
 
 
 # UTF-8 read as these code pages is left alone by ftfy's badness measure more often than
