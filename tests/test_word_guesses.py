@@ -34,11 +34,21 @@ def test_shipped_word_lists_are_in_lookup_form() -> None:
     raw = (resources.files("fixenc") / "data" / langmodel.WORD_LIST_FILE).read_bytes()
     data = json.loads(gzip.decompress(raw))
     assert {"ru", "uk", "bg", "el", "he"} <= set(data["languages"])
-    for words in data["languages"].values():
-        listed = words.split("\n")
-        assert len(listed) > 10_000
-        assert listed == sorted(listed)
-        assert all(langmodel.word_key(word) == word and word.isalpha() for word in listed)
+    assert data["rank_bands"] == list(langmodel.WORD_RANK_BANDS)
+    for bands in data["languages"].values():
+        assert len(bands) == len(langmodel.WORD_RANK_BANDS)
+        listed = [band.split("\n") for band in bands]
+        assert all(words == sorted(words) for words in listed)
+        everything = [word for words in listed for word in words]
+        assert len(everything) > 10_000
+        assert len(set(everything)) == len(everything)
+        assert all(langmodel.word_key(word) == word and word.isalpha() for word in everything)
+
+
+def test_commoner_words_rank_first() -> None:
+    assert langmodel.word_rank("это") < langmodel.word_rank("сто") < langmodel.word_rank("мос")
+    assert langmodel.word_rank("μια") < langmodel.word_rank("νια")
+    assert langmodel.word_rank("Русякий") is None
 
 
 # Each line loses bytes of letters to the code page's undefined bytes; the character model

@@ -824,7 +824,10 @@ def _is_mark(ch: str) -> bool:
 # of the languages whose letters can lose a byte to a Windows code page's undefined bytes
 # (Cyrillic, Greek).  A bigram model cannot tell "Русский" from "Русякий"; a word list can.
 WORD_LIST_FILE = "words.json.gz"
-_WORDS: frozenset[str] | None = None
+# The lists hold each language's words in bands of rank by frequency (1-30, 31-100, ...); a
+# word's rank is told by its band, as the band's geometric middle.
+WORD_RANK_BANDS = (30, 100, 300, 1_000, 3_000, 10_000, 30_000, 50_000)
+_WORDS: list[tuple[frozenset[str], int]] | None = None
 
 
 def word_key(word: str) -> str:
@@ -846,13 +849,23 @@ def has_word_list(word: str) -> bool:
     return any(script_of(ch) in WORD_LIST_SCRIPTS for ch in word)
 
 
-def is_known_word(word: str) -> bool:
-    """Is ``word`` (any case) among the shipped word lists?  Loads them on first use."""
+def word_rank(word: str) -> int | None:
+    """The rank of ``word`` (any case) by frequency in its language's list, 1 for the most
+    frequent; None if it is in no list.  Loads the lists on first use."""
     global _WORDS
     if _WORDS is None:
         with _LOCK:
             if _WORDS is None:
                 raw = (resources.files("fixenc") / "data" / WORD_LIST_FILE).read_bytes()
-                languages = json.loads(gzip.decompress(raw))["languages"]
-                _WORDS = frozenset(word for words in languages.values() for word in words.split("\n"))
-    return word_key(word) in _WORDS
+                languages = json.loads(gzip.decompress(raw))["languages"].values()
+                lows = (1, *WORD_RANK_BANDS[:-1])
+                _WORDS = [(frozenset(word for bands in languages for word in bands[band].split("\n")),
+                           round(math.sqrt(low * high)))
+                          for band, (low, high) in enumerate(zip(lows, WORD_RANK_BANDS))]
+    key = word_key(word)
+    return next((rank for words, rank in _WORDS if key in words), None)
+
+
+def is_known_word(word: str) -> bool:
+    """Is ``word`` (any case) among the shipped word lists?"""
+    return word_rank(word) is not None
