@@ -23,11 +23,12 @@ counts input bytes (field text as UTF-8, or WARC payloads);
 peak memory is the largest resident set of any one process (``wait4``'s ``ru_maxrss``) and the
 sampled sum over the process tree (psutil, every 20 ms; pool workers included).
 
-``--copies N`` makes each workload N times as long: its records N times over (JSONL ids and WARC
-URLs numbered on; the same files for every contender), so that the steady-state rate shows past
-each process's start-up (a crawl is millions of pages; one copy of this corpus is seconds of work).
-Copies are the same texts again, so the language model's score caches (per process, bounded) see
-words they have seen; a worker of ``--jobs 2`` sees about half of them, so this favours ``--jobs 1``.
+``--copies N`` makes each workload N times as long, so that the steady-state rate shows past each
+process's start-up (a crawl is millions of pages; one copy of this corpus is seconds of work): the
+same files for every contender, JSONL ids and WARC URLs numbered on.  Text records after the first
+copy are varied (see ``vary``): identical texts would hit the repair engine's per-process caches
+(scores of runs, readings of a page's windows) in one process more often than in two, where a
+record's copies are often repaired by different workers.  HTML pages are repeated as they are.
 
 ``--scale`` runs fixenc (all cores) on WARC files of those sizes in MB, made by repeating the
 HTML pages, and prints peak memory per size: it must not grow with the input.  The files are
@@ -124,6 +125,22 @@ def corpus_pages(data: Path) -> tuple[list[bytes], int]:
     return pages + damaged, len(damaged)
 
 
+def vary(text: str, copy: int) -> str:
+    """The text with each line rotated at a word (or, in text without spaces, a character) picked
+    by ``copy``: the same language, script and damage rate, other runs and windows."""
+    if copy == 0:
+        return text
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        words = line.split(" ")
+        parts = words if len(words) > 1 else list(line)
+        if len(parts) > 1:
+            cut = 1 + (copy * 7919 + number * 104729) % (len(parts) - 1)
+            parts = parts[cut:] + parts[:cut]
+        lines.append((" " if len(words) > 1 else "").join(parts))
+    return "\n".join(lines)
+
+
 def write_jsonl(path: Path, texts: list[str], copies: int = 1
                 ) -> dict[str, tuple[Path, int, int]]:
     """Write the mixed corpus (``copies`` times over) to ``path`` and its clean and damaged records
@@ -134,10 +151,12 @@ def write_jsonl(path: Path, texts: list[str], copies: int = 1
     kinds["mixed"] = [path, 0, 0]
     with ExitStack() as stack:
         outs = {kind: stack.enter_context(entry[0].open("wb")) for kind, entry in kinds.items()}
-        stored = [("damaged", damage(text)) if number % DAMAGE_EVERY == 0 else ("clean", text)
-                  for number, text in enumerate(texts)]
-        for number in range(len(stored) * copies):
-            kind, text = stored[number % len(stored)]
+        for number in range(len(texts) * copies):
+            copy, index = divmod(number, len(texts))
+            kind = "damaged" if index % DAMAGE_EVERY == 0 else "clean"
+            text = vary(texts[index], copy)
+            if kind == "damaged":
+                text = damage(text)
             line = json.dumps({"id": number, "text": text}).encode("utf-8") + b"\n"
             for name in (kind, "mixed"):
                 outs[name].write(line)
