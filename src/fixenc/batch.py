@@ -50,12 +50,15 @@ IN_FLIGHT_PER_WORKER = 4
 """Chunks queued or running per worker: enough that a worker finding its chunk done never
 waits for this process to hand it the next one."""
 
-HELD_PER_WORKER = 2
+HELD_PER_WORKER = 4
 """Finished chunks per worker that may wait for an earlier, slower one (output is in order).
 Why: a chunk of lossy pages can take seconds; without room to hold what the other workers
-finish meanwhile they ran out of work and waited for it (simulated with the per-record costs
-of the throughput benchmark's mixed corpus: 2 jobs 1.85x -> 1.90x of one; more room gained
-nothing there).  Memory: at most jobs * 6 chunks of CHUNK_BYTES (3 MiB with 2 jobs)."""
+finish meanwhile they ran out of work and waited for it.  Simulated with the per-record costs
+of the throughput benchmark's mixed corpus (``benchmarks/pool_ceiling.py``'s schedule), 2 jobs
+against one, on the corpus once / its costs 4 and 8 times over (a crawl's steady state): none
+held 1.82x / 1.86x / 1.86x, 2 held 1.89x / 1.93x / 1.94x, 3 held 1.89x / 1.95x / 1.95x,
+4 held 1.89x / 1.97x / 1.99x (what start-up leaves: 1.95x / 1.99x / 1.99x), 6 held as 4.
+Memory: at most jobs * 8 chunks of CHUNK_BYTES (4 MiB with 2 jobs)."""
 
 
 CONNECT_TIMEOUT = "30s"

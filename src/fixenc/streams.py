@@ -7,11 +7,11 @@ payload with its URL and declared charset); a pure ``repair_*`` function turns o
 every core or on a Dask cluster and the lines are written in input order.
 
 Memory bound: one item is at most ``MAX_RECORD_BYTES`` (a longer JSONL line or WARC payload is
-skipped with a reason, and read only that far); ``batch`` holds at most ``6 * jobs + 1`` chunks
+skipped with a reason, and read only that far); ``batch`` holds at most ``8 * jobs + 1`` chunks
 of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  With typical pages
-(< 256 KiB) and 2 jobs that is ~3.3 MiB of records in flight, plus each worker's fixed cost
+(< 256 KiB) and 2 jobs that is ~4.3 MiB of records in flight, plus each worker's fixed cost
 (libraries and the language model, ~100-200 MB measured); a 10 GB WARC needs no more than a
-10 MB one.  The worst case, every record near 32 MiB, is 13 * 32 MiB in flight with 2 jobs.
+10 MB one.  The worst case, every record near 32 MiB, is 17 * 32 MiB in flight with 2 jobs.
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
 ``field_encoding="base64"``; default: every top-level string member); each is replaced by its
