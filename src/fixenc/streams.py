@@ -44,7 +44,7 @@ from typing import IO, NamedTuple
 
 import click
 
-from .batch import ordered_map
+from .batch import WorkerPool, ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
@@ -522,8 +522,10 @@ def _item_size(item: JsonlLine | WarcPage | SkippedRecord) -> int:
 
 def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
                    settings: StreamSettings, *, jobs: int | None = 1,
-                   scheduler: str | None = None) -> StreamReport:
-    """Repair every record of a JSONL or WARC stream and write JSONL to ``sink``, in order."""
+                   scheduler: str | None = None, pool: WorkerPool | None = None) -> StreamReport:
+    """Repair every record of a JSONL or WARC stream and write JSONL to ``sink``, in order.
+
+    ``pool``: worker processes kept for the whole command, instead of ``jobs`` new ones."""
     if input_format == "jsonl":
         items, repair = read_jsonl_lines(stream), repair_jsonl_line
     elif input_format == "warc":
@@ -532,7 +534,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size):
+                               scheduler=scheduler, pool=pool, sizeof=_item_size):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
