@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    PYTHONPATH=src python benchmarks/pool_ceiling.py [--work DIR] [--start-up 0.15]
+    PYTHONPATH=src python benchmarks/pool_ceiling.py [--work DIR] [--start-up 0.15] [--copies 1]
 
 Wall times of two processes on a shared 2-core machine mostly measure the other users; CPU times
 do not.  So this measures CPU only, each in a fresh process: the engine's warm-up (importing the
@@ -12,6 +12,8 @@ as ``batch.ordered_map`` does (same chunking and window, a worker takes the olde
 each worker pays the warm-up on its first chunk) and prints both runs' times and their ratio.
 ``--start-up`` is the interpreter's and the CLI's own start-up, paid by both runs.  The reading
 process's work is left out (it runs beside the workers), so the ratio is a ceiling.
+``--copies N`` builds the inputs as the throughput benchmark's ``--copies`` does (N times as long,
+text records varied) and measures every record.
 """
 
 from __future__ import annotations
@@ -96,6 +98,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/fixenc-pool-ceiling"))
     parser.add_argument("--start-up", type=float, default=0.15,
                         help="seconds of interpreter and CLI start-up, paid by both runs")
+    parser.add_argument("--copies", type=int, default=1,
+                        help="each input's records this many times over (see throughput.py)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
@@ -103,13 +107,14 @@ def main() -> None:
         return
     args.work.mkdir(parents=True, exist_ok=True)
     data = throughput.shared_data()
-    texts = throughput.write_jsonl(args.work / "texts.jsonl", throughput.corpus_texts(data))
+    texts = throughput.write_jsonl(args.work / "texts.jsonl", throughput.corpus_texts(data),
+                                   args.copies)
     pages, _ = throughput.corpus_pages(data)
-    throughput.write_warc(args.work / "pages.warc", pages)
+    throughput.write_warc(args.work / "pages.warc", pages * args.copies)
     inputs = [("JSONL text, mixed", texts["mixed"][0]), ("JSONL text, clean", texts["clean"][0]),
               ("HTML pages (WARC)", args.work / "pages.warc")]
-    print(f"| {'input':<19} | warm-up | records | jobs 1 | jobs 2 | ceiling |")
-    print(f"|{'-' * 21}|---------|---------|--------|--------|---------|")
+    print(f"| {'input':<19} | copies | warm-up | records | jobs 1 | jobs 2 | ceiling |")
+    print(f"|{'-' * 21}|--------|---------|---------|--------|--------|---------|")
     for label, path in inputs:
         out = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True,
                              capture_output=True, text=True)
@@ -118,7 +123,8 @@ def main() -> None:
         warm_up = measured["warm_up"]
         one = args.start_up + warm_up + sum(costs)
         two = args.start_up + pool_time(costs, warm_up)
-        print(f"| {label:<19} | {warm_up:6.2f}s | {sum(costs):6.2f}s | {one:5.2f}s | {two:5.2f}s "
+        print(f"| {label:<19} | {args.copies:6} | {warm_up:6.2f}s | {sum(costs):6.2f}s | "
+              f"{one:5.2f}s | {two:5.2f}s "
               f"| {one / two:6.2f}x |")
 
 

@@ -3,7 +3,7 @@
 Usage (from the repository root; ``nice`` because the machine is shared)::
 
     PYTHONPATH=src nice python benchmarks/throughput.py [--data DIR] [--work DIR]
-        [--scale 10,1024] [--repeat 1]
+        [--copies 1] [--scale 10,1024] [--repeat 1]
 
 Two workloads are built from $FIXENC_SHARED/data into --work (default /tmp/fixenc-throughput):
 
@@ -22,6 +22,13 @@ subprocess, start-up included, and CPU seconds (user + system, pool workers incl
 counts input bytes (field text as UTF-8, or WARC payloads);
 peak memory is the largest resident set of any one process (``wait4``'s ``ru_maxrss``) and the
 sampled sum over the process tree (psutil, every 20 ms; pool workers included).
+
+``--copies N`` makes each workload N times as long, so that the steady-state rate shows past each
+process's start-up (a crawl is millions of pages; one copy of this corpus is seconds of work): the
+same files for every contender, JSONL ids and WARC URLs numbered on.  Text records after the first
+copy are varied (see ``vary``): identical texts would hit the repair engine's per-process caches
+(scores of runs, readings of a page's windows) in one process more often than in two, where a
+record's copies are often repaired by different workers.  HTML pages are repeated as they are.
 
 ``--scale`` runs fixenc (all cores) on WARC files of those sizes in MB, made by repeating the
 HTML pages, and prints peak memory per size: it must not grow with the input.  The files are
@@ -45,6 +52,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from itertools import chain
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,16 +125,36 @@ def corpus_pages(data: Path) -> tuple[list[bytes], int]:
     return pages + damaged, len(damaged)
 
 
-def write_jsonl(path: Path, texts: list[str]) -> dict[str, tuple[Path, int, int]]:
-    """Write the mixed corpus to ``path`` and its clean and damaged records to files beside it;
-    return {kind: (file, text bytes, records)} for "mixed", "clean" and "damaged"."""
+def vary(text: str, copy: int) -> str:
+    """The text with each line rotated at a word (or, in text without spaces, a character) picked
+    by ``copy``: the same language, script and damage rate, other runs and windows."""
+    if copy == 0:
+        return text
+    lines = []
+    for number, line in enumerate(text.split("\n")):
+        words = line.split(" ")
+        parts = words if len(words) > 1 else list(line)
+        if len(parts) > 1:
+            cut = 1 + (copy * 7919 + number * 104729) % (len(parts) - 1)
+            parts = parts[cut:] + parts[:cut]
+        lines.append((" " if len(words) > 1 else "").join(parts))
+    return "\n".join(lines)
+
+
+def write_jsonl(path: Path, texts: list[str], copies: int = 1
+                ) -> dict[str, tuple[Path, int, int]]:
+    """Write the mixed corpus (``copies`` times over) to ``path`` and its clean and damaged records
+    to files beside it; return {kind: (file, text bytes, records)} for "mixed", "clean" and
+    "damaged"."""
     kinds = {kind: [path.with_name(f"{path.stem}-{kind}.jsonl"), 0, 0]
              for kind in ("clean", "damaged")}
     kinds["mixed"] = [path, 0, 0]
     with ExitStack() as stack:
         outs = {kind: stack.enter_context(entry[0].open("wb")) for kind, entry in kinds.items()}
-        for number, text in enumerate(texts):
-            kind = "damaged" if number % DAMAGE_EVERY == 0 else "clean"
+        for number in range(len(texts) * copies):
+            copy, index = divmod(number, len(texts))
+            kind = "damaged" if index % DAMAGE_EVERY == 0 else "clean"
+            text = vary(texts[index], copy)
             if kind == "damaged":
                 text = damage(text)
             line = json.dumps({"id": number, "text": text}).encode("utf-8") + b"\n"
@@ -252,7 +280,7 @@ def contender_command(name: str, source: Path, sink: Path) -> list[str]:
 
 
 def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, page_bytes: int,
-            page_count: int, repeat: int, only: set[str]) -> None:
+            page_count: int, repeat: int, only: set[str], others: bool = True) -> None:
     workloads = [
         ("JSONL text, mixed", *texts["mixed"], (1, 2), ("naive",)),
         ("JSONL text, clean", *texts["clean"], (1, 2), ("naive",)),
@@ -265,18 +293,20 @@ def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, pa
     for label, source, size, count, jobs, contenders in workloads:
         runs = [(f"fixenc --jobs {n}", fixenc_command(source, work / "out.jsonl", n)) for n in jobs]
         runs += [(name, contender_command(name, source, work / "out.jsonl"))
-                 for name in contenders]
+                 for name in contenders if others]
         for name, command in runs:
             best = min((measure(command) for _ in range(repeat)), key=lambda m: m[0])
             rows.append((label, name, size, count, *best))
-    print(f"\n| {'input':<19} | {'contender':<15} | {'seconds':>7} | {'CPU s':>6} | "
-          f"{'MB/s':>6} | {'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | {'tree RSS':>8} |")
-    print(f"|{'-' * 21}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 9}|{'-' * 11}|{'-' * 10}"
-          f"|{'-' * 10}|")
+    print(f"\n| {'input':<19} | {'MB':>5} | {'records':>7} | {'contender':<15} | {'seconds':>7} | "
+          f"{'CPU s':>6} | {'MB/s':>6} | {'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | "
+          f"{'tree RSS':>8} |")
+    print(f"|{'-' * 21}|{'-' * 7}|{'-' * 9}|{'-' * 17}|{'-' * 9}|{'-' * 8}|{'-' * 8}|{'-' * 9}"
+          f"|{'-' * 11}|{'-' * 10}|{'-' * 10}|")
     reference: dict[str, float] = {}
     for label, name, size, count, seconds, cpu, peak, tree in rows:
         reference.setdefault(label, seconds)
-        print(f"| {label:<19} | {name:<15} | {seconds:7.2f} | {cpu:6.1f} | "
+        print(f"| {label:<19} | {size / 1e6:5.1f} | {count:7,} | {name:<15} | {seconds:7.2f} | "
+              f"{cpu:6.1f} | "
               f"{size / 1e6 / seconds:6.2f} | {count / seconds:7.1f} | "
               f"{reference[label] / seconds:8.2f}x | {peak:6.0f}MB | {tree:6.0f}MB |")
     print("\n'vs jobs 1' is fixenc --jobs 1's time divided by the contender's (>1: faster than "
@@ -315,9 +345,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=shared_data())
     parser.add_argument("--work", type=Path, default=Path("/tmp/fixenc-throughput"))
+    parser.add_argument("--copies", type=int, default=1,
+                        help="each workload's records this many times over (steady-state rate)")
     parser.add_argument("--scale", default="", help="comma-separated input sizes in MB, e.g. 10,1024")
     parser.add_argument("--repeat", type=int, default=1, help="runs per contender; the fastest counts")
     parser.add_argument("--skip-compare", action="store_true")
+    parser.add_argument("--fixenc-only", action="store_true",
+                        help="time fixenc --jobs 1 and 2 only, not the naive pipeline or trafilatura")
     parser.add_argument("--workloads", default="mixed,clean,damaged,warc",
                         help="which comparisons to run (comma-separated)")
     parser.add_argument("--contender", help=argparse.SUPPRESS)
@@ -330,13 +364,13 @@ def main() -> None:
     pages = args.work / "pages.warc"
     text_list = corpus_texts(args.data)
     page_list, damaged_pages = corpus_pages(args.data)
-    texts = write_jsonl(args.work / "texts.jsonl", text_list)
-    page_bytes, _ = write_warc(pages, page_list)
-    print(f"corpus: {len(text_list)} text records ({texts['mixed'][1] / 1e6:.1f} MB of text, "
-          f"every {DAMAGE_EVERY}th record damaged: {texts['damaged'][1] / 1e6:.1f} MB); "
-          f"{len(page_list)} HTML pages ({page_bytes / 1e6:.1f} MB, "
-          f"{damaged_pages} of them damaged copies); "
-          f"{os.cpu_count()} cores")
+    texts = write_jsonl(args.work / "texts.jsonl", text_list, args.copies)
+    page_bytes, page_count = write_warc(pages, chain.from_iterable([page_list] * args.copies))
+    print(f"corpus: {len(text_list)} text records ({texts['mixed'][1] / args.copies / 1e6:.1f} MB "
+          f"of text, every {DAMAGE_EVERY}th record damaged: "
+          f"{texts['damaged'][1] / args.copies / 1e6:.1f} MB); {len(page_list)} HTML pages "
+          f"({page_bytes / args.copies / 1e6:.1f} MB, {damaged_pages} of them damaged copies); "
+          f"{args.copies} cop{'y' if args.copies == 1 else 'ies'} of each; {os.cpu_count()} cores")
     # An installed package has its bytecode compiled by pip; a checkout run with
     # PYTHONDONTWRITEBYTECODE=1 (as on these machines) would compile fixenc's source in every
     # run while the contenders' installed packages load compiled: compile it once, as pip does.
@@ -346,8 +380,8 @@ def main() -> None:
 
     compileall.compile_dir(Path(fixenc.__file__).parent, quiet=1)
     if not args.skip_compare:
-        compare(args.work, texts, pages, page_bytes, len(page_list), args.repeat,
-                set(args.workloads.split(",")))
+        compare(args.work, texts, pages, page_bytes, page_count, args.repeat,
+                set(args.workloads.split(",")), others=not args.fixenc_only)
     if args.scale:
         scale(args.work, page_list, [int(size) for size in args.scale.split(",")])
     shutil.rmtree(args.work, ignore_errors=True)

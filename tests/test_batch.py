@@ -16,6 +16,7 @@ from fixenc.batch import (
     HELD_PER_WORKER,
     IN_FLIGHT_PER_WORKER,
     BatchError,
+    WorkerPool,
     default_jobs,
     ordered_map,
 )
@@ -63,6 +64,48 @@ def test_the_reader_is_not_drained_ahead_of_the_workers():
     assert next(results) == 0
     assert consumed <= 10 * (2 * (IN_FLIGHT_PER_WORKER + HELD_PER_WORKER) + 1)
     results.close()
+
+
+def process_id(_item: int) -> int:
+    return os.getpid()
+
+
+def test_a_kept_pool_runs_every_call_on_the_same_worker_processes():
+    """Why it is kept: each worker loads the engine once for a whole command of many inputs."""
+    pool = WorkerPool(2)
+    try:
+        first = set(ordered_map(process_id, range(40), pool=pool, chunk_items=1))
+        second = set(ordered_map(process_id, range(40), pool=pool, chunk_items=1))
+        assert list(ordered_map(square_plus, range(100), pool=pool, chunk_items=3)) == \
+            [square_plus(i) for i in range(100)]
+    finally:
+        pool.close()
+    assert os.getpid() not in first
+    assert len(first | second) <= 2
+
+
+def mark_done(item: int, folder: str) -> int:
+    time.sleep(0.02)  # a page's worth of work, so that chunks queue up behind the workers
+    Path(folder, f"{item}").touch()
+    return item
+
+
+def test_a_call_stopped_early_leaves_none_of_its_queued_chunks_to_a_kept_pool(
+        tmp_path: Path, monkeypatch):
+    """An input that fails half-way (its output cannot be written) must not keep the next
+    input's chunks waiting behind its own: its queued chunks are cancelled, not run."""
+    monkeypatch.setattr("fixenc.batch.IN_FLIGHT_PER_WORKER", 20)  # 40 chunks queued at once
+    pool = WorkerPool(2)
+    try:
+        results = ordered_map(partial(mark_done, folder=str(tmp_path)), range(1000), pool=pool,
+                              chunk_items=1)
+        assert next(results) == 0
+        results.close()
+        assert list(ordered_map(square_plus, range(5), pool=pool)) == [0, 1, 4, 9, 16]
+        # Done: what had started or was already handed to a worker (a few chunks), not all 40.
+        assert len(list(tmp_path.iterdir())) < 20
+    finally:
+        pool.close()
 
 
 def square_once_released(value: int, release: str) -> int | str:

@@ -27,7 +27,6 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -50,12 +49,15 @@ IN_FLIGHT_PER_WORKER = 4
 """Chunks queued or running per worker: enough that a worker finding its chunk done never
 waits for this process to hand it the next one."""
 
-HELD_PER_WORKER = 2
+HELD_PER_WORKER = 4
 """Finished chunks per worker that may wait for an earlier, slower one (output is in order).
 Why: a chunk of lossy pages can take seconds; without room to hold what the other workers
-finish meanwhile they ran out of work and waited for it (simulated with the per-record costs
-of the throughput benchmark's mixed corpus: 2 jobs 1.85x -> 1.90x of one; more room gained
-nothing there).  Memory: at most jobs * 6 chunks of CHUNK_BYTES (3 MiB with 2 jobs)."""
+finish meanwhile they ran out of work and waited for it.  Simulated with the per-record costs
+of the throughput benchmark's mixed corpus (``benchmarks/pool_ceiling.py``'s schedule), 2 jobs
+against one, on the corpus once / its costs 4 and 8 times over (a crawl's steady state): none
+held 1.82x / 1.86x / 1.86x, 2 held 1.89x / 1.93x / 1.94x, 3 held 1.89x / 1.95x / 1.95x,
+4 held 1.89x / 1.97x / 1.99x (what start-up leaves: 1.95x / 1.99x / 1.99x), 6 held as 4.
+Memory: at most jobs * 8 chunks of CHUNK_BYTES (4 MiB with 2 jobs)."""
 
 
 CONNECT_TIMEOUT = "30s"
@@ -73,15 +75,39 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+class WorkerPool:
+    """Worker processes kept for a whole command: started on first use, shared by every input.
+
+    Why: with a pool per input, a run over many files (a crawl in shards) started new workers
+    for each file, and each paid the engine's warm-up again (~0.25-0.35 s of CPU per worker).
+    """
+
+    def __init__(self, jobs: int | None = None) -> None:
+        self.jobs = jobs or default_jobs()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = _new_process_pool(self.jobs)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            # cancel_futures: on an early stop (error, closed pipe) queued chunks are dropped.
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
 def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
-                scheduler: str | None = None, chunk_items: int = CHUNK_ITEMS,
-                chunk_bytes: int = CHUNK_BYTES, sizeof: Callable[[T], int] | None = None
-                ) -> Iterator[R]:
+                scheduler: str | None = None, pool: WorkerPool | None = None,
+                chunk_items: int = CHUNK_ITEMS, chunk_bytes: int = CHUNK_BYTES,
+                sizeof: Callable[[T], int] | None = None) -> Iterator[R]:
     """Yield ``function(item)`` for every item, in input order.
 
-    ``jobs`` processes (default: every core) run the chunks, or the Dask cluster at ``scheduler``
-    when it is given.  ``sizeof(item)`` (default: ``len`` for bytes/str, else 0) counts towards
-    ``chunk_bytes``.  Results are identical for every backend and every ``jobs``.
+    ``jobs`` processes (default: every core) run the chunks, or the processes of ``pool`` (kept
+    for later calls), or the Dask cluster at ``scheduler`` when it is given.  ``sizeof(item)``
+    (default: ``len`` for bytes/str, else 0) counts towards ``chunk_bytes``.  Results are
+    identical for every backend and every ``jobs``.
 
     Nothing is loaded here for the workers: each loads what its items need, as a one-process
     run does, while this process only reads items and hands them out.  Why: on 2 cores what this
@@ -92,13 +118,19 @@ def ordered_map(function: Callable[[T], R], items: Iterable[T], *, jobs: int | N
     if scheduler:
         yield from _dask_map(function, chunks, scheduler)
         return
-    jobs = jobs or default_jobs()
+    jobs = pool.jobs if pool else jobs or default_jobs()
     if jobs <= 1:
         for chunk in chunks:
             yield from _apply_chunk(function, chunk)
         return
-    with _process_pool(jobs) as pool:
-        yield from _executor_map(pool, function, chunks, jobs)
+    if pool:
+        yield from _executor_map(pool.executor(), function, chunks, jobs)
+        return
+    own = WorkerPool(jobs)
+    try:
+        yield from _executor_map(own.executor(), function, chunks, jobs)
+    finally:
+        own.close()
 
 
 def _apply_chunk(function: Callable[[T], R], chunk: list[T]) -> list[R]:
@@ -124,8 +156,7 @@ def _chunked(items: Iterable[T], chunk_items: int, chunk_bytes: int,
         yield chunk
 
 
-@contextmanager
-def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+def _new_process_pool(jobs: int) -> ProcessPoolExecutor:
     # Imported here: a --jobs 1 run never needs them (~25 ms of its start-up).
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -135,13 +166,8 @@ def _process_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     # process has (the readers, not the repair engine).
     forking = (sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
                and threading.active_count() == 1)
-    pool = ProcessPoolExecutor(
+    return ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("fork") if forking else None)
-    try:
-        yield pool
-    finally:
-        # cancel_futures: on an early stop (error, closed pipe) queued chunks are dropped, not run.
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _executor_map(pool: Executor, function: Callable[[T], R], chunks: Iterator[list[T]],
@@ -165,6 +191,10 @@ def _executor_map(pool: Executor, function: Callable[[T], R], chunks: Iterator[l
             yield from pending.popleft().result()
     except BrokenProcessPool as error:
         raise BatchError(f"a worker process died ({error})") from None
+    finally:
+        # Stopped early (an error, a closed pipe): a kept pool must not run this input's rest.
+        for future in pending:
+            future.cancel()
 
 
 def _dask_map(function: Callable[[T], R], chunks: Iterator[list[T]],

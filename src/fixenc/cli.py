@@ -20,7 +20,7 @@ from typing import IO
 
 import click
 
-from .batch import BatchError
+from .batch import BatchError, WorkerPool
 from .errors import FixencError
 from .files import (
     DEFAULT_MAX_SIZE,
@@ -222,15 +222,18 @@ def main(paths, in_place, check, diff, exit_non_zero_on_fix, output_dir, output,
                          if report else None)
         sink = (stack.enter_context(click.open_file(output, "wb"))
                 if mode in ("output", "diff") or STDIN in paths else None)
+        # One set of worker processes for every input: each loads the engine once.
+        workers = WorkerPool(jobs)
+        stack.callback(workers.close)
 
         def stream_outcome(number: int) -> Outcome:
             input_format, stream = streams[number]
             return _run_stream(tasks[number], input_format, stream, sink, stream_settings,
-                               jobs=jobs, scheduler=dask_scheduler)
+                               scheduler=dask_scheduler, pool=workers)
 
         outcomes = _in_order(tasks, streams, stream_outcome,
-                             lambda batch: run_all(batch, settings, jobs=jobs,
-                                                   scheduler=dask_scheduler))
+                             lambda batch: run_all(batch, settings, scheduler=dask_scheduler,
+                                                   pool=workers))
         try:
             for outcome in _progress(outcomes, len(tasks), quiet):
                 if outcome.output and sink is not None:
@@ -283,7 +286,7 @@ def _in_order(tasks: list[Task], streams: dict, run_stream, run_batch) -> Iterat
 
 
 def _run_stream(task: Task, input_format: str, stdin: IO[bytes] | None, sink: IO[bytes] | None,
-                settings: StreamSettings, *, jobs: int | None, scheduler: str | None) -> Outcome:
+                settings: StreamSettings, *, scheduler: str | None, pool: WorkerPool) -> Outcome:
     """Stream one JSONL/WARC input to the sink (or its output file); one outcome for the input."""
     try:
         with ExitStack() as stack:
@@ -292,8 +295,8 @@ def _run_stream(task: Task, input_format: str, stdin: IO[bytes] | None, sink: IO
                 target = stack.enter_context(_atomic_output(task.output_path))
             else:
                 target = sink
-            stream_report = process_stream(source, input_format, target, settings, jobs=jobs,
-                                           scheduler=scheduler)
+            stream_report = process_stream(source, input_format, target, settings,
+                                           scheduler=scheduler, pool=pool)
     except (OSError, FixencError) as error:
         return Outcome(task.display, "failed", message=describe_error(error))
     for message in stream_report.errors:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import partial
 
-from .batch import ordered_map
+from .batch import WorkerPool, ordered_map
 from .decoding import BINARY_MAGIC
 from .errors import FixencError, InputTooLargeError, NotTextError
 from .formats import repair_keeping_format
@@ -260,21 +260,22 @@ def _with_output_suffix(tasks: list[Task], suffix: str) -> list[Task]:
 
 
 def run_all(tasks: Iterable[Task], settings: Settings, *, jobs: int | None = 1,
-            scheduler: str | None = None) -> Iterator[Outcome]:
+            scheduler: str | None = None, pool: WorkerPool | None = None) -> Iterator[Outcome]:
     """Process every task, yielding outcomes in input order.
 
-    ``jobs`` processes (None: every core) or the Dask cluster at ``scheduler`` run the tasks, one
-    task each; the outcomes are the same as with ``jobs=1``.  Dask workers get absolute paths:
-    they must see the same file system.
+    ``jobs`` processes (None: every core), the processes of ``pool`` or the Dask cluster at
+    ``scheduler`` run the tasks, one task each; the outcomes are the same as with ``jobs=1``.
+    Dask workers get absolute paths: they must see the same file system.
     """
     tasks = list(tasks)
     if scheduler:
         tasks = [replace(task, path=os.path.abspath(task.path) if task.path != STDIN else task.path,
                          output_path=task.output_path and os.path.abspath(task.output_path))
                  for task in tasks]
-    jobs = 1 if len(tasks) <= 1 else jobs
+    if len(tasks) <= 1:
+        jobs, pool = 1, None
     return ordered_map(partial(process, settings=settings), tasks, jobs=jobs,
-                       scheduler=scheduler, chunk_items=1)
+                       scheduler=scheduler, pool=pool, chunk_items=1)
 
 
 def process(task: Task, settings: Settings) -> Outcome:

@@ -7,11 +7,11 @@ payload with its URL and declared charset); a pure ``repair_*`` function turns o
 every core or on a Dask cluster and the lines are written in input order.
 
 Memory bound: one item is at most ``MAX_RECORD_BYTES`` (a longer JSONL line or WARC payload is
-skipped with a reason, and read only that far); ``batch`` holds at most ``6 * jobs + 1`` chunks
+skipped with a reason, and read only that far); ``batch`` holds at most ``8 * jobs + 1`` chunks
 of at most ``batch.CHUNK_BYTES`` (256 KiB) of items, or one larger item each.  With typical pages
-(< 256 KiB) and 2 jobs that is ~3.3 MiB of records in flight, plus each worker's fixed cost
+(< 256 KiB) and 2 jobs that is ~4.3 MiB of records in flight, plus each worker's fixed cost
 (libraries and the language model, ~100-200 MB measured); a 10 GB WARC needs no more than a
-10 MB one.  The worst case, every record near 32 MiB, is 13 * 32 MiB in flight with 2 jobs.
+10 MB one.  The worst case, every record near 32 MiB, is 17 * 32 MiB in flight with 2 jobs.
 
 JSONL: ``fields`` name the members holding page text (or base64 bytes with
 ``field_encoding="base64"``; default: every top-level string member); each is replaced by its
@@ -44,7 +44,7 @@ from typing import IO, NamedTuple
 
 import click
 
-from .batch import ordered_map
+from .batch import WorkerPool, ordered_map
 from .errors import FixencError
 from .files import REPAIR_KINDS, json_line
 from .markup import looks_like_html
@@ -522,8 +522,10 @@ def _item_size(item: JsonlLine | WarcPage | SkippedRecord) -> int:
 
 def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
                    settings: StreamSettings, *, jobs: int | None = 1,
-                   scheduler: str | None = None) -> StreamReport:
-    """Repair every record of a JSONL or WARC stream and write JSONL to ``sink``, in order."""
+                   scheduler: str | None = None, pool: WorkerPool | None = None) -> StreamReport:
+    """Repair every record of a JSONL or WARC stream and write JSONL to ``sink``, in order.
+
+    ``pool``: worker processes kept for the whole command, instead of ``jobs`` new ones."""
     if input_format == "jsonl":
         items, repair = read_jsonl_lines(stream), repair_jsonl_line
     elif input_format == "warc":
@@ -532,7 +534,7 @@ def process_stream(stream: IO[bytes], input_format: str, sink: IO[bytes],
         raise ValueError(f"not a record stream format: {input_format!r}")
     report = StreamReport()
     for outcome in ordered_map(partial(repair, settings=settings), items, jobs=jobs,
-                               scheduler=scheduler, sizeof=_item_size):
+                               scheduler=scheduler, pool=pool, sizeof=_item_size):
         report.add(outcome)
         if outcome.output:
             sink.write(outcome.output)
