@@ -22,9 +22,12 @@ def test_words_are_looked_up_in_any_case_and_greek_without_accents() -> None:
     assert langmodel.word_key("Москва") == "москва"  # й, ё keep their marks: only Greek loses them
 
 
-def test_a_word_mixing_scripts_is_checked_and_unknown() -> None:
+def test_a_cyrillic_word_with_latin_look_alikes_is_looked_up_in_cyrillic() -> None:
     assert langmodel.has_word_list("Cрпски")  # Latin C, Cyrillic rest
-    assert not langmodel.is_known_word("Cрпски")
+    assert langmodel.word_key("Cрпски") == "српски"
+    assert langmodel.is_known_word("Cрпски")
+    assert langmodel.word_key("Straße") == "straße"  # no Cyrillic: as it is
+    assert langmodel.word_key("Cрпsки") == "cрпsки"  # s has no Cyrillic look-alike
     assert not langmodel.has_word_list("Haus")
 
 

@@ -830,9 +830,19 @@ WORD_RANK_BANDS = (30, 100, 300, 1_000, 3_000, 10_000, 30_000, 50_000)
 _WORDS: list[tuple[frozenset[str], int]] | None = None
 
 
+# Latin letters drawn as Cyrillic ones: a Cyrillic word typed with one of them ("Cрпски" with a
+# Latin C, as keyboards and OCR make them) is looked up in Cyrillic.
+CYRILLIC_LOOKALIKES = str.maketrans("AaBCcEeHKMOoPpTXxyIi", "АаВСсЕеНКМОоРрТХхуІі")
+
+
 def word_key(word: str) -> str:
     """How a word is looked up: lower case; Greek without its accents, final sigma as sigma
-    (capitals drop the accents, and wordfreq writes every sigma as σ)."""
+    (capitals drop the accents, and wordfreq writes every sigma as σ); a Cyrillic word's Latin
+    look-alikes as the Cyrillic letters they look like."""
+    if not word.isascii() and any("a" <= ch.lower() <= "z" for ch in word):
+        cyrillic = word.translate(CYRILLIC_LOOKALIKES)
+        if all(script_of(ch) == "cyrillic" for ch in cyrillic):
+            word = cyrillic
     word = word.lower()
     if not any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in word):
         return word
@@ -845,7 +855,7 @@ WORD_LIST_SCRIPTS = frozenset(("cyrillic", "greek", "hebrew"))
 
 def has_word_list(word: str) -> bool:
     """Are the words of ``word``'s script listed?  (A word that mixes in letters of another
-    script, "Cрпски" with a Latin C, is in no list: it is checked, and unknown.)"""
+    script is checked too: "Cрпски" with a Latin C, see ``word_key``.)"""
     return any(script_of(ch) in WORD_LIST_SCRIPTS for ch in word)
 
 
