@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("FIXENC_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "data" / "chardet-corpus"
 FTFY_CASES = SHARED / "data" / "ftfy-test-cases"
+FTFY_TRUTHS = Path(__file__).resolve().parent / "ftfy_lost_bytes.json"
 
 # corpus folder -> (strict codec, language group)
 FOLDERS = {
@@ -380,26 +381,37 @@ def run_clean(texts, args, rng) -> None:
 def run_ftfy_cases() -> None:
     print("\n## ftfy's test cases (expectation: `fixed-encoding`, else `fixed`)\n")
     print("(Where ftfy expects U+FFFD for a lost byte, fixenc may guess the character: such cases are")
-    print("counted apart, and printed on stderr to be judged by eye.)\n")
-    print("| file | cases | fixenc pass | fixenc guessed a U+FFFD of the expectation "
+    print("counted apart, printed on stderr, and checked against the text each was made from,")
+    print("benchmarks/ftfy_lost_bytes.json.)\n")
+    print("| file | cases | fixenc pass | fixenc guessed a U+FFFD of the expectation | of which right "
           "| ftfy.fix_encoding pass | ftfy.fix_text pass |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     if not FTFY_CASES.is_dir():
         print("(ftfy test cases not found)")
         return
+    truths = json.loads(FTFY_TRUTHS.read_text(encoding="utf-8"))["truths"]
+    totals = [0, 0, 0]
     for name in ("in-the-wild", "synthetic", "negative", "language-names", "known-failures"):
         cases = json.loads((FTFY_CASES / f"{name}.json").read_text(encoding="utf-8"))
-        ours = guessed = peer = peer_text = 0
+        ours = guessed = right = peer = peer_text = 0
         for case in cases:
             expected = case.get("fixed-encoding", case["fixed"])
             fixed = repair_mojibake(case["original"])[0]
             ours += fixed == expected
             if fixed != expected and _fills_lost_characters(expected, fixed):
                 guessed += 1
-                print(f"  ftfy case {name}: expected {expected!r}, fixenc {fixed!r}", file=sys.stderr)
+                truth = next((text for label, text in truths.items()
+                              if case["label"].startswith(label)), None)
+                right += fixed == truth
+                print(f"  ftfy case {name}: expected {expected!r}, fixenc {fixed!r}"
+                      f" ({'the original text' if fixed == truth else 'not the original text'})",
+                      file=sys.stderr)
             peer += ftfy.fix_encoding(case["original"]) == expected
             peer_text += ftfy.fix_text(case["original"]) == expected
-        print(f"| {name} | {len(cases)} | {ours} | {guessed} | {peer} | {peer_text} |")
+        print(f"| {name} | {len(cases)} | {ours} | {guessed} | {right} | {peer} | {peer_text} |")
+        totals = [totals[0] + ours, totals[1] + right, totals[2] + peer]
+    print(f"\nfixenc {totals[0]} as ftfy expects, {totals[0] + totals[1]} with the lost bytes guessed "
+          f"right; ftfy.fix_encoding {totals[2]}.")
 
 
 def _fills_lost_characters(expected: str, fixed: str) -> bool:

@@ -8,6 +8,7 @@ folder next to the repository (or wherever $FIXENC_SHARED points).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import SHARED
@@ -45,23 +46,16 @@ def test_ftfy_case(case: dict) -> None:
         assert fixed == expected
 
 
+TRUTHS = json.loads((Path(__file__).resolve().parents[1] / "benchmarks" / "ftfy_lost_bytes.json")
+                    .read_text(encoding="utf-8"))["truths"]
+
+
 @pytest.mark.skipif(not CASES.is_dir(), reason=f"ftfy test cases not found in {CASES}")
-@pytest.mark.parametrize(
-    ("label", "truth"),
-    [
-        ("Lossy decoding can have plain ASCII question marks",
-         "The ICR has been upgraded to “bb+” from “bb”"),
-        ("Synthetic: lossy decoding in sloppy-windows-1252", "“lossy decoding”"),
-        ("Messy language names: Bulgarian", "български език"),
-        ("Messy language names: Russian", "Русский"),
-        # Its C is Latin: the word is looked up with its Latin look-alikes as Cyrillic.
-        ("Messy language names: Serbian [Cyrillic]", "Cрпски [ћирилицом]"),
-    ],
-)
+@pytest.mark.parametrize(("label", "truth"), TRUTHS.items())
 def test_lost_bytes_of_ftfy_cases_are_guessed(label: str, truth: str) -> None:
-    # The cases whose expectation keeps a U+FFFD, and the text they were made from.
+    # The cases whose expectation keeps a U+FFFD, and the text they were made from (shared with
+    # benchmarks/accuracy.py); "Cрпски"'s C is Latin, looked up as Cyrillic.
     originals = [case["original"] for _, case in load_cases_raw() if case["label"].startswith(label)]
     assert originals
     for original in originals:
         assert repair_mojibake(original)[0] == truth
-
