@@ -124,3 +124,15 @@ def test_a_line_whose_lost_bytes_are_all_unsure_is_repaired_around_them():
     assert fixed.count("\ufffd") <= 2 and "Ξ" not in fixed
     assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd") and len(fixed) == len(line)
     assert any("left as U+FFFD" in fix.detail for fix in fixes)  # and the report says so
+
+
+@pytest.mark.parametrize("line", ["(Η ΝΑΥΤΕΜΠΟΡΙΚΗ)", "Η ΝΑΥΤΕΜΠΟΡΙΚΗ ΣΗΜΕΡΑ", "ΚΑΛΗΜΕΡΑ ΝΑΥΤΕΜΠΟΡΙΚΗ"])
+def test_a_question_mark_line_keeps_its_unsure_holes_as_the_same_line_with_fffd_does(line):
+    # Greek capitals read as Windows-1253 by a decoder writing '?': Ν, Μ, Ο and Κ (CE 9D 9C 9F
+    # 9A) lose a byte each and few guesses are sure.  With U+FFFD ftfy reads the line around its
+    # holes; with '?' the line was left as mojibake (or half of it), its holes being more than
+    # MAX_LOST_SHARE of it.
+    fixed, fixes = repair_mojibake(question(line, "windows-1253"))
+    assert len(fixed) == len(line) and "Ξ" not in fixed
+    assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd")
+    assert 0 < fixed.count("\ufffd") <= 4

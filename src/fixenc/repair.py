@@ -284,6 +284,8 @@ GUESS_SHORTLIST = 6
 # A lossy repair may leave at most this share of its characters as U+FFFD;
 # beyond it the damage is left as it is (and reported as uncertain).
 MAX_LOST_SHARE = 0.1
+# ...unless each is read around by this many decoded characters (``_keeps_own_holes``).
+HOLES_READ_AROUND = 3
 # The decoders that may really have lost bytes for each wrong codec of
 # ``CODEC_PAIRS``: the strict standard it extends gives up on more byte pairs
 # (GBK on the user-defined rows that GB18030 maps to private use).
@@ -3044,8 +3046,18 @@ def _keeps_own_holes(candidate: _Candidate) -> bool:
     """Is this UTF-8 read as Windows-1255 or 1256 (``OWN_UTF8_PAIRS``), with each lost byte the
     model is unsure of left as the damage's own U+FFFD?  Hebrew loses a byte of one letter in
     six to Windows-1255 (א ל ם מ ן are 90 9C 9D 9E 9F after D7), more than ``MAX_LOST_SHARE``,
-    while the letters around them read back exactly: the line is repaired, its holes kept."""
-    return candidate.codecs in OWN_UTF8_CODEC_PAIRS
+    while the letters around them read back exactly: the line is repaired, its holes kept.
+
+    And UTF-8 read as one of ftfy's code pages by a decoder that wrote '?' for a lost byte, where
+    the characters decoded around the unsure holes are ``HOLES_READ_AROUND`` times as many: ftfy
+    keeps the same holes when the decoder wrote U+FFFD ("(Η �ΑΥΤΕ�ΠΟΡΙ�Η)"), where the '?' line
+    was left as mojibake."""
+    if candidate.codecs in OWN_UTF8_CODEC_PAIRS:
+        return True
+    if candidate.codecs[0] != "ftfy" or "decode:utf-8" not in candidate.codecs:
+        return False
+    decoded = sum(1 for ch in candidate.after if ch >= "\x80" and ch != "\ufffd")
+    return decoded >= HOLES_READ_AROUND * candidate.lost
 
 
 def _private_use(text: str) -> int:
