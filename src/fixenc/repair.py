@@ -1603,10 +1603,35 @@ def _encode(text: str, codec: str) -> bytes | None:
     tables = SINGLE_BYTE_TABLES.get(codec)
     try:
         if tables is not None:
-            return text.translate(tables[1]).encode("latin-1")
+            return _encode_sloppy(text, codec, tables[1])
         return encode_as_read(text, codec)
     except UnicodeEncodeError:
         return None
+
+
+def _encode_sloppy(text: str, codec: str, table: dict[int, str]) -> bytes:
+    """``text`` in a single-byte code page as its sloppy reading has it (``_single_byte_tables``).
+
+    The code page's own encoder, in C, gives the same bytes for the characters it knows; only
+    text holding a character that only the sloppy reading has (a C1 control, the character of
+    a byte the code page leaves undefined) goes through ``table``, a dictionary lookup a
+    character (rival readings of a line encoded it in every code page).
+    """
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        if not _sloppy_only_re(codec).search(text):
+            raise
+    return text.translate(table).encode("latin-1")
+
+
+@cache
+def _sloppy_only_re(codec: str) -> re.Pattern:
+    """The characters a sloppy reading of ``codec`` has and its own decoder has not (C1 controls,
+    the bytes it leaves undefined, as Latin-1 reads them)."""
+    extra = {chr(byte) for byte in range(0x80, 0xA0)}
+    extra.update(chr(byte) for byte in _undefined_bytes(codec))
+    return re.compile(f"[{_char_class(extra)}]")
 
 
 def encode_as_read(text: str, codec: str, continuing: bool = False) -> bytes:
@@ -1750,7 +1775,7 @@ def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[in
     """
     probe = span.replace("\ufffd", "?")
     if codec in SINGLE_BYTE_TABLES:
-        probe, codec = probe.translate(SINGLE_BYTE_TABLES[codec][1]), "latin-1"
+        probe, codec = _sloppy_probe(probe, codec), "latin-1"
     try:
         probe.encode(codec)
     except UnicodeEncodeError:
@@ -1772,6 +1797,16 @@ def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[in
         start = unencodable.end()
     units.append((start, span[start:]))
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
+
+
+def _sloppy_probe(text: str, codec: str) -> str:
+    """``text`` as ``_units`` probes it for a single-byte ``codec``: each character as the
+    Latin-1 character of its byte in the sloppy reading, or one Latin-1 cannot encode.  Text
+    the code page's own encoder encodes whole (in C, see ``_encode_sloppy``) is its bytes."""
+    try:
+        return text.encode(codec).decode("latin-1")
+    except UnicodeEncodeError:
+        return text.translate(SINGLE_BYTE_TABLES[codec][1])
 
 
 class _Encodable(dict):
@@ -3312,8 +3347,12 @@ def _lost_continuation_re(codec: str) -> re.Pattern:
     chars, _ = _single_byte_tables(codec)
     two, three, four = (_char_class(set(chars[low:high]) - {" "})
                         for low, high in ((0xC2, 0xE0), (0xE0, 0xF0), (0xF0, 0xF5)))
+    leads = _char_class(set(chars[0xC2:0xF5]) - {" "})
     cont = _char_class(set(chars[0x80:0xC0]))
-    return re.compile(f"(?:[{two}]|[{three}][{cont}]?|[{four}][{cont}]{{0,2}})[\ufffd?]")
+    # One class of every lead first, each lead's own tail behind it: the search then skips the
+    # text in C to the next lead, where three branches were tried at every character.
+    return re.compile(f"[{leads}](?:(?<=[{two}])|(?<=[{three}])[{cont}]?|(?<=[{four}])[{cont}]{{0,2}})"
+                      "[\ufffd?]")
 
 
 def _own_codec_candidates(run: str) -> list[_Candidate]:
