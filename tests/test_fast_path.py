@@ -585,3 +585,12 @@ def test_the_lost_continuation_signature_finds_what_its_three_branches_find(code
                 found = ours.search(text)
                 expected = theirs.search(text)
                 assert (found and found.start()) == (expected and expected.start()), text
+
+
+@given(st.text("abé", max_size=12), st.text("abé", max_size=12), st.integers(0, 12))
+@SETTINGS
+def test_a_common_prefix_found_by_bisection_is_the_one_a_loop_finds(a: str, b: str, keep: int) -> None:
+    b = a[:keep] + b
+    by_loop = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    assert repair._common_prefix(a, b) == by_loop
+    assert repair._common_suffix(a[::-1], b[::-1]) == by_loop
