@@ -594,3 +594,15 @@ def test_a_common_prefix_found_by_bisection_is_the_one_a_loop_finds(a: str, b: s
     by_loop = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
     assert repair._common_prefix(a, b) == by_loop
     assert repair._common_suffix(a[::-1], b[::-1]) == by_loop
+
+
+@pytest.mark.parametrize(("damaged", "codec"), [("ÄãºÃ£¬ÊÀ½ç", "gb18030"), ("é\u2013ä¸­æ–‡", "utf-8"),
+                                                 ("ÀÇÍÔ ÈÅÑ", "windows-1251")])
+def test_an_island_of_lossless_text_is_the_island_of_nothing_guessed(damaged: str, codec: str) -> None:
+    # Without lost bytes ``_islands`` writes each island itself: it must be what ``_island``
+    # makes of an island with no guess and nothing unsure.
+    pair = next(p for p in CODEC_PAIRS if p.right == codec and p.wrong == "windows-1252")
+    islands = repair._transcode_unit(damaged, pair)
+    assert islands
+    for island in islands:
+        assert island == repair._island(*island[:3], [], 0)

@@ -1931,6 +1931,10 @@ def _islands(
         if reading is None:
             continue
         char_start, char_end, decoded = reading
+        if not gaps:
+            # Nothing was lost (clean text, lossless damage): no guess to weigh, nothing unsure.
+            islands.append((char_start, char_end, decoded, (), 1.0, 0))
+            continue
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < _guess_confidence(pair)]
         if unsure and pair.right != "utf-8":
@@ -1996,7 +2000,7 @@ def _changed_reading(
     """The characters ``data[byte_start:byte_end]`` spans in ``unit`` and their reading in
     ``codec``; None when the bytes do not decode or read as the characters already there."""
     try:
-        decoded = bytes(data[byte_start:byte_end]).decode(codec)
+        decoded = data[byte_start:byte_end].decode(codec)
     except UnicodeDecodeError:
         return None
     char_start, char_end = char_at[byte_start], char_at[byte_end]
