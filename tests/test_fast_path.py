@@ -57,6 +57,10 @@ SIGNATURE_MATERIAL = st.one_of(
     st.characters(max_codepoint=0x7F),
 )
 SETTINGS = settings(deadline=None, max_examples=300, derandomize=True)
+# The upper half of every single-byte code page's sloppy reading, C1 controls among them.
+HIGH_LATIN_AND_CONTROLS = "".join(sorted(
+    {ch for chars, _ in SINGLE_BYTE_TABLES.values() for ch in chars[0x80:]}
+    | set(map(chr, range(0x80, 0x100)))))
 
 
 @SETTINGS
@@ -523,3 +527,82 @@ def test_a_repeated_span_gets_no_score_of_an_earlier_place() -> None:
         again = repair._span_candidates(text, 12, 23, pairs, seen)
     assert candidates.call_count == 0
     assert again and not any(candidate.scored for candidate in again)
+
+
+# ---------------------------------------------------------------- single-byte encoding in C
+
+
+def sloppy_table_bytes(text: str, codec: str) -> bytes | None:
+    """``text`` encoded through the sloppy reading's table alone, as ``_encode`` once did."""
+    try:
+        return text.translate(SINGLE_BYTE_TABLES[codec][1]).encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+@pytest.mark.parametrize("codec", repair.SINGLE_BYTE_CODECS)
+def test_a_code_pages_own_encoder_gives_the_bytes_of_its_sloppy_reading(codec: str) -> None:
+    # Each character alone and beside a C1 control (which only the sloppy reading encodes):
+    # the encoder's failure must not hide what the table encodes.
+    undefined = "".join(map(chr, repair._undefined_bytes(codec)))
+    for code in range(0x3000):
+        ch = chr(code)
+        for text in (ch, "a" + ch, ch + "\x81", undefined + ch):
+            assert repair._encode(text, codec) == sloppy_table_bytes(text, codec), (codec, text)
+            assert repair._sloppy_probe(text, codec) == text.translate(
+                SINGLE_BYTE_TABLES[codec][1]), (codec, text)
+
+
+@given(st.text(st.sampled_from(HIGH_LATIN_AND_CONTROLS), max_size=12))
+@SETTINGS
+def test_encoding_high_characters_in_c_changes_no_byte(text: str) -> None:
+    for codec in repair.SINGLE_BYTE_CODECS:
+        assert repair._encode(text, codec) == sloppy_table_bytes(text, codec)
+        assert repair._sloppy_probe(text, codec) == text.translate(SINGLE_BYTE_TABLES[codec][1])
+
+
+# ---------------------------------------------------------------- lost continuation bytes
+
+
+def three_branch_lost_continuation_re(codec: str) -> re.Pattern:
+    """The lost-continuation signature as three alternatives, each with its own lead class."""
+    chars = repair.SINGLE_BYTE_TABLES[codec][0]
+    two, three, four = (repair._char_class(set(chars[low:high]) - {" "})
+                        for low, high in ((0xC2, 0xE0), (0xE0, 0xF0), (0xF0, 0xF5)))
+    cont = repair._char_class(set(chars[0x80:0xC0]))
+    return re.compile(f"(?:[{two}]|[{three}][{cont}]?|[{four}][{cont}]{{0,2}})[\ufffd?]")
+
+
+@pytest.mark.parametrize("codec", repair.LOSSY_UTF8_CODECS)
+def test_the_lost_continuation_signature_finds_what_its_three_branches_find(codec: str) -> None:
+    # Every upper-half character, then up to three continuation bytes, then a placeholder or not.
+    chars = repair.SINGLE_BYTE_TABLES[codec][0]
+    ours, theirs = repair._lost_continuation_re(codec), three_branch_lost_continuation_re(codec)
+    for first in chars[0x80:]:
+        for tail in ("", chars[0x80], chars[0xA9] * 2, chars[0xBF] * 3, " ", "a"):
+            for end in "\ufffd?a":
+                text = "x" + first + tail + end
+                found = ours.search(text)
+                expected = theirs.search(text)
+                assert (found and found.start()) == (expected and expected.start()), text
+
+
+@given(st.text("abé", max_size=12), st.text("abé", max_size=12), st.integers(0, 12))
+@SETTINGS
+def test_a_common_prefix_found_by_bisection_is_the_one_a_loop_finds(a: str, b: str, keep: int) -> None:
+    b = a[:keep] + b
+    by_loop = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    assert repair._common_prefix(a, b) == by_loop
+    assert repair._common_suffix(a[::-1], b[::-1]) == by_loop
+
+
+@pytest.mark.parametrize(("damaged", "codec"), [("ÄãºÃ£¬ÊÀ½ç", "gb18030"), ("é\u2013ä¸­æ–‡", "utf-8"),
+                                                 ("ÀÇÍÔ ÈÅÑ", "windows-1251")])
+def test_an_island_of_lossless_text_is_the_island_of_nothing_guessed(damaged: str, codec: str) -> None:
+    # Without lost bytes ``_islands`` writes each island itself: it must be what ``_island``
+    # makes of an island with no guess and nothing unsure.
+    pair = next(p for p in CODEC_PAIRS if p.right == codec and p.wrong == "windows-1252")
+    islands = repair._transcode_unit(damaged, pair)
+    assert islands
+    for island in islands:
+        assert island == repair._island(*island[:3], [], 0)

@@ -115,3 +115,18 @@ def test_a_lost_character_is_a_rare_mark_wherever_it_stands(text: str, at_end: b
     without = langmodel.punctuation_logprob(text.replace("\ufffd", "中"), at_end)
     assert langmodel.punctuation_logprob(text, at_end) == pytest.approx(
         without + math.log(langmodel.RARE_PUNCTUATION_SHARE))
+
+
+def test_a_total_of_runs_adds_scored_and_new_runs_in_order() -> None:
+    # Runs met before are summed in one step; a run not yet met sends the whole list the slow
+    # way, which must give the same total, added in the same order.
+    language = langmodel._model().by_script["latin"][0]
+    known = ["secret", "text"]
+    language.runs_total(known)
+    runs = [*known, "qzxjvwk" + str(len(language._scores)), "text"]
+    total = language.runs_total(runs)
+    expected = 0.0
+    for run in runs:
+        expected += language.score_run(run)
+    assert total == expected
+    assert language.runs_total(runs) == expected  # now every run is known

@@ -201,6 +201,10 @@ class _Language:
 
     def runs_total(self, runs: list[str]) -> float:
         """The sum of ``score_run`` over ``runs``, added in order."""
+        try:
+            return sum(map(self._scores.__getitem__, runs))  # every run scored before: in C
+        except KeyError:
+            pass
         scores = list(map(self._scores.get, runs))
         if None in scores:
             scores = [self.score_run(run) if score is None else score
@@ -285,7 +289,7 @@ class _Model:
         probed = size = 0
         for run in runs:
             probe = run[: LANGUAGE_PROBE_CHARS - size]
-            totals = [total + score for total, score in zip(totals, _run_scores(script, probe))]
+            totals = list(map(operator.add, totals, _run_scores(script, probe)))
             size += len(probe)
             if len(probe) < len(run) or size >= LANGUAGE_PROBE_CHARS:
                 break
@@ -297,7 +301,8 @@ class _Model:
             return best, languages[totals.index(best)].name
         order = range(len(languages))
         if len(languages) > LANGUAGE_SHORTLIST:
-            order = sorted(order, key=lambda index: -totals[index])[:LANGUAGE_SHORTLIST]
+            # Best first; a stable sort keeps the model's order among equal totals, reversed too.
+            order = sorted(order, key=totals.__getitem__, reverse=True)[:LANGUAGE_SHORTLIST]
         best, best_name = -math.inf, ""
         for index in order:
             language = languages[index]

@@ -1625,10 +1625,35 @@ def _encode(text: str, codec: str) -> bytes | None:
     tables = SINGLE_BYTE_TABLES.get(codec)
     try:
         if tables is not None:
-            return text.translate(tables[1]).encode("latin-1")
+            return _encode_sloppy(text, codec, tables[1])
         return encode_as_read(text, codec)
     except UnicodeEncodeError:
         return None
+
+
+def _encode_sloppy(text: str, codec: str, table: dict[int, str]) -> bytes:
+    """``text`` in a single-byte code page as its sloppy reading has it (``_single_byte_tables``).
+
+    The code page's own encoder, in C, gives the same bytes for the characters it knows; only
+    text holding a character that only the sloppy reading has (a C1 control, the character of
+    a byte the code page leaves undefined) goes through ``table``, a dictionary lookup a
+    character (rival readings of a line encoded it in every code page).
+    """
+    try:
+        return text.encode(codec)
+    except UnicodeEncodeError:
+        if not _sloppy_only_re(codec).search(text):
+            raise
+    return text.translate(table).encode("latin-1")
+
+
+@cache
+def _sloppy_only_re(codec: str) -> re.Pattern:
+    """The characters a sloppy reading of ``codec`` has and its own decoder has not (C1 controls,
+    the bytes it leaves undefined, as Latin-1 reads them)."""
+    extra = {chr(byte) for byte in range(0x80, 0xA0)}
+    extra.update(chr(byte) for byte in _undefined_bytes(codec))
+    return re.compile(f"[{_char_class(extra)}]")
 
 
 def encode_as_read(text: str, codec: str, continuing: bool = False) -> bytes:
@@ -1772,7 +1797,7 @@ def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[in
     """
     probe = span.replace("\ufffd", "?")
     if codec in SINGLE_BYTE_TABLES:
-        probe, codec = probe.translate(SINGLE_BYTE_TABLES[codec][1]), "latin-1"
+        probe, codec = _sloppy_probe(probe, codec), "latin-1"
     try:
         probe.encode(codec)
     except UnicodeEncodeError:
@@ -1794,6 +1819,16 @@ def _units(span: str, codec: str, least_encodable: float = 0.0) -> list[tuple[in
         start = unencodable.end()
     units.append((start, span[start:]))
     return [(offset, unit) for offset, unit in units if unit and not unit.isascii()]
+
+
+def _sloppy_probe(text: str, codec: str) -> str:
+    """``text`` as ``_units`` probes it for a single-byte ``codec``: each character as the
+    Latin-1 character of its byte in the sloppy reading, or one Latin-1 cannot encode.  Text
+    the code page's own encoder encodes whole (in C, see ``_encode_sloppy``) is its bytes."""
+    try:
+        return text.encode(codec).decode("latin-1")
+    except UnicodeEncodeError:
+        return text.translate(SINGLE_BYTE_TABLES[codec][1])
 
 
 class _Encodable(dict):
@@ -1918,6 +1953,10 @@ def _islands(
         if reading is None:
             continue
         char_start, char_end, decoded = reading
+        if not gaps:
+            # Nothing was lost (clean text, lossless damage): no guess to weigh, nothing unsure.
+            islands.append((char_start, char_end, decoded, (), 1.0, 0))
+            continue
         island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
         unsure = [g for g in island_gaps if guessed[g][1] < _guess_confidence(pair)]
         if unsure and pair.right != "utf-8":
@@ -1983,7 +2022,7 @@ def _changed_reading(
     """The characters ``data[byte_start:byte_end]`` spans in ``unit`` and their reading in
     ``codec``; None when the bytes do not decode or read as the characters already there."""
     try:
-        decoded = bytes(data[byte_start:byte_end]).decode(codec)
+        decoded = data[byte_start:byte_end].decode(codec)
     except UnicodeDecodeError:
         return None
     char_start, char_end = char_at[byte_start], char_at[byte_end]
@@ -3236,7 +3275,7 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
                 )
         if islands:
             by_pair[pair] = islands
-    if len(by_pair) > 1 and sum(not ch.isascii() for ch in span) >= SHORT_SPAN:
+    if len(by_pair) > 1 and _non_ascii_count(span) >= SHORT_SPAN:
         best = max(by_pair, key=lambda pair: _pair_reading_logprob(span, by_pair, pair))
         for pair, islands in by_pair.items():
             if pair != best:
@@ -3246,6 +3285,11 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     candidates = [c for islands in by_pair.values() for c in islands]
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
+
+
+def _non_ascii_count(text: str) -> int:
+    """How many characters of ``text`` are not ASCII (counted in C: the ASCII encoder drops them)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 def _line_is_utf8_as_cp1252(text: str, start: int, end: int) -> bool:
@@ -3456,8 +3500,12 @@ def _lost_continuation_re(codec: str) -> re.Pattern:
     chars, _ = _single_byte_tables(codec)
     two, three, four = (_char_class(set(chars[low:high]) - {" "})
                         for low, high in ((0xC2, 0xE0), (0xE0, 0xF0), (0xF0, 0xF5)))
+    leads = _char_class(set(chars[0xC2:0xF5]) - {" "})
     cont = _char_class(set(chars[0x80:0xC0]))
-    return re.compile(f"(?:[{two}]|[{three}][{cont}]?|[{four}][{cont}]{{0,2}})[\ufffd?]")
+    # One class of every lead first, each lead's own tail behind it: the search then skips the
+    # text in C to the next lead, where three branches were tried at every character.
+    return re.compile(f"[{leads}](?:(?<=[{two}])|(?<=[{three}])[{cont}]?|(?<=[{four}])[{cont}]{{0,2}})"
+                      "[\ufffd?]")
 
 
 def _own_codec_candidates(run: str) -> list[_Candidate]:
@@ -3608,15 +3656,26 @@ def _ftfy_config() -> ftfy.TextFixerConfig:
 
 
 def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b):
-        if x != y:
-            break
-        n += 1
-    return n
+    """How many characters ``a`` and ``b`` share at their start.
+
+    By bisection over slices compared in C: ftfy's repair of a line differs from it at its first
+    damaged word, often far into the line, which a loop reached one character at a time.
+
+    >>> _common_prefix("café au lait", "cafÃ© au lait"), _common_prefix("ab", "abc")
+    (3, 2)
+    """
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _common_suffix(a: str, b: str) -> int:
+    """How many characters ``a`` and ``b`` share at their end (see ``_common_prefix``)."""
     return _common_prefix(a[::-1], b[::-1])
 
 
