@@ -132,7 +132,7 @@ def test_a_question_mark_line_keeps_its_unsure_holes_as_the_same_line_with_fffd_
     # 9A) lose a byte each and few guesses are sure.  With U+FFFD ftfy reads the line around its
     # holes; with '?' the line was left as mojibake (or half of it), its holes being more than
     # MAX_LOST_SHARE of it.
-    fixed, fixes = repair_mojibake(question(line, "windows-1253"))
+    fixed, _ = repair_mojibake(question(line, "windows-1253"))
     assert len(fixed) == len(line) and "Ξ" not in fixed
     assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd")
     assert 0 < fixed.count("\ufffd") <= 4
