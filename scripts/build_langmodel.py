@@ -21,15 +21,13 @@ The output is deterministic for a given wordfreq version.
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.metadata
 import itertools
-import json
 import math
 from collections import Counter
 from pathlib import Path
 
 import wordfreq
+from _wordfreq_data import source_fields, write_json_gz
 
 LATIN_LANGUAGES = [
     *("en", "fr", "de", "es", "it", "pt", "nl", "pl", "cs", "sk", "sl", "sh"),
@@ -129,21 +127,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    model = {
-        "source": f"wordfreq {importlib.metadata.version('wordfreq')}",
-        "licence": "wordfreq data CC-BY-SA 4.0",
-        "quant": QUANT,
-        "languages": {},
-    }
+    model = {**source_fields(), "quant": QUANT, "languages": {}}
     for name, lang, script, max_chars, max_bigrams in LANGUAGES:
         model["languages"][name] = build_table(name, lang, script, max_chars, max_bigrams)
         table = model["languages"][name]
         bigram_count = sum(len(seconds) for seconds, _ in table["rows"].values())
         print(f"{name:8} chars={len(table['chars']):5} bigrams={bigram_count:6}")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    args.out.write_bytes(gzip.compress(payload, 9, mtime=0))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    write_json_gz(args.out, model)
 
 
 if __name__ == "__main__":

@@ -18,12 +18,10 @@ The output is deterministic for a given wordfreq version.
 from __future__ import annotations
 
 import argparse
-import gzip
-import importlib.metadata
-import json
 from pathlib import Path
 
 import wordfreq
+from _wordfreq_data import source_fields, write_json_gz
 
 from fixenc.langmodel import WORD_LIST_FILE, WORD_RANK_BANDS, word_key
 
@@ -49,16 +47,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
-    data = {
-        "source": f"wordfreq {importlib.metadata.version('wordfreq')}",
-        "licence": "wordfreq data CC-BY-SA 4.0",
+    write_json_gz(args.out, {
+        **source_fields(),
         "words_per_language": WORDS_PER_LANGUAGE,
         "rank_bands": list(WORD_RANK_BANDS),
         "languages": {language: word_list(language) for language in LANGUAGES},
-    }
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    args.out.write_bytes(gzip.compress(payload, 9, mtime=0))
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB)")
+    })
 
 
 if __name__ == "__main__":
