@@ -169,3 +169,16 @@ def test_legacy_corpus_file_misdetected_by_the_detector_is_left_alone(shared_dat
     assert result.exit_code == 0 and target.read_bytes() == source.read_bytes()
     assert result.stderr.splitlines()[-1] in ("0 repaired, 1 unchanged",
                                               "0 repaired, 0 unchanged, 1 skipped (encoding only guessed)")
+
+
+def test_a_repair_that_guessed_lost_bytes_is_counted_as_a_repair():
+    # UTF-8 read as cp1252 by a decoder that lost с's 81: the fix is of kind mojibake-lossy,
+    # and the summary and the JSONL count must say the text was repaired.
+    lossy = "Ð ÑƒÑ\ufffdÑ\ufffdÐºÐ¸Ð¹ Ñ\ufffdÐ·Ñ‹Ðº\n".encode()
+    result = run("--explain", "-", input=lossy)
+    assert result.stdout == "Русский язык\n"
+    assert result.stderr.splitlines()[-1] == "1 repaired, 0 unchanged"
+    records = run("--input-format", "jsonl", "--field", "text", "-",
+                  input=json.dumps({"text": lossy.decode()}).encode() + b"\n")
+    assert json.loads(records.stdout)["text"] == "Русский язык\n"
+    assert records.stderr.splitlines()[-1].startswith("1 repaired")

@@ -36,7 +36,7 @@ SKIPPED_DIRECTORIES = frozenset({".git", ".hg", ".svn"})
 TEMP_SUFFIX = ".fixenc-tmp"
 # Fix kinds that change what the text says; decoding, markup, chrome and
 # whitespace only change its form, so they alone do not make a file "repaired".
-REPAIR_KINDS = frozenset({"mojibake", "misaligned", "pinyin", "script", "width"})
+REPAIR_KINDS = frozenset({"mojibake", "mojibake-lossy", "misaligned", "pinyin", "script", "width"})
 STDIN = "-"
 LINE_BREAK_ESCAPES = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 FOLDER_NEEDS_MODE = ("is a directory (to process a folder use --output-dir, --format json, "
