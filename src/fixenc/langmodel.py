@@ -827,7 +827,7 @@ def _is_mark(ch: str) -> bool:
 
 # Word lists (``data/words.json.gz``, ``scripts/build_wordlists.py``): the most frequent words
 # of the languages whose letters can lose a byte to a Windows code page's undefined bytes
-# (Cyrillic, Greek).  A bigram model cannot tell "Русский" from "Русякий"; a word list can.
+# (Cyrillic, Greek, Hebrew).  A bigram model cannot tell "Русский" from "Русякий"; a word list can.
 WORD_LIST_FILE = "words.json.gz"
 # The lists hold each language's words in bands of rank by frequency (1-30, 31-100, ...); a
 # word's rank is told by its band, as the band's geometric middle.
@@ -879,8 +879,3 @@ def word_rank(word: str) -> int | None:
                           for band, (low, high) in enumerate(zip(lows, WORD_RANK_BANDS))]
     key = word_key(word)
     return next((rank for words, rank in _WORDS if key in words), None)
-
-
-def is_known_word(word: str) -> bool:
-    """Is ``word`` (any case) among the shipped word lists?"""
-    return word_rank(word) is not None

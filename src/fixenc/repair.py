@@ -262,7 +262,7 @@ OWN_GUESS_CONFIDENCE = 0.7
 # shows a letter as two characters, so it reaches further for as much context.
 GUESS_REACH = {"utf8-as-single-byte": 8}
 # Characters of the damage either side of a lost byte in which the word holding it is looked up
-# (``langmodel.is_known_word``; 24: Russian lost bytes guessed wrong 409, 36: 405); families
+# (``langmodel.word_rank``; 24: Russian lost bytes guessed wrong 409, 36: 405); families
 # without spaces between words have none.
 WORD_REACH = {"utf8-as-single-byte": 36}
 # The log-probability a reading gains where its lost byte completes a known word.  Swept on the
@@ -2251,8 +2251,9 @@ def _guess_one(
         others = tuple(offsets[other] - around_start for other in gap_set
                        if other not in slots and around_start <= offsets[other] < around_end
                        and data[offsets[other]] == 0)
-        around = (bytes(data[around_start:window_start]), bytes(data[window_end:around_end]),
-                  around_start == 0, around_end == len(data), all_options, tuple(sorted(others)))
+        around = _WordContext(bytes(data[around_start:window_start]), bytes(data[window_end:around_end]),
+                              around_start == 0, around_end == len(data), all_options,
+                              tuple(sorted(others)))
         # A reading that makes a known word is shortlisted whatever its letter's unigram
         # (Greek capitals: "ΛΕ?Η" is ΛΕΞΗ, and Ξ is rare).
         is_known = dict(zip(fewest_errors, _known_word_readings(
@@ -2379,8 +2380,8 @@ def _best_guess(
     """The shortlisted values the model likes best in the window, and their share of the
     probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends).
 
-    ``known``: for each shortlisted value, does it make the word holding the lost bytes a
-    known word (``_known_word_readings``)?  Such a reading gains ``KNOWN_WORD_BONUS``.
+    ``known``: for each shortlisted value, the rank of the known word it makes of the word
+    holding the lost bytes (``_known_word_readings``); such a reading gains ``_word_bonus``.
     """
     totals = []
     fillings = _fillings(window, places, shortlist, codec)
@@ -2392,13 +2393,23 @@ def _best_guess(
         score = langmodel.text_score(langmodel.scoring_form(text), word_ends=True)
         totals.append((score.total + prior + (_word_bonus(rank) if rank else 0.0), values))
     peak, best = max(totals)
-    confidence = 1.0 / sum(math.exp(total - peak) for total, _ in totals)
-    return best, confidence
+    return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+
+
+class _WordContext(NamedTuple):
+    """Where ``_known_word_readings`` reads the word holding a lost byte, beyond the window."""
+
+    before: bytes  # the bytes before the window
+    after: bytes  # and after it
+    starts_text: bool  # ``before`` reaches the start of the text
+    ends_text: bool  # ``after`` reaches its end
+    options: tuple[int, ...]  # the values a lost byte may have had
+    blanks: tuple[int, ...]  # places (from the start of ``before``) of lost bytes not guessed yet
 
 
 def _known_word_readings(
     window: bytes, places: tuple[int, ...], shortlist: tuple[tuple[int, ...], ...], codec: str,
-    around: tuple[bytes, bytes, bool, bool, tuple[int, ...], tuple[int, ...]],
+    around: _WordContext,
 ) -> list[int | None]:
     """For each shortlisted filling: does the word holding the lost bytes become a known word?
     Its rank in its word list (``langmodel.word_rank``), 0 if it is in none.
@@ -2406,17 +2417,17 @@ def _known_word_readings(
     The word is the run of letters around the characters the fillings differ in, read with
     ``around``; None where it may go on beyond ``around``, holds no letter there or is of a
     script without a word list.  Another lost byte not guessed yet in the word (a zero byte
-    near the guessed ones: "италь?н?кий") may take any of ``around``'s values: a filling
+    near the guessed ones: "италь?н?кий") may take any of ``around``'s options: a filling
     makes a known word if one of them completes it.
     """
-    before, after, starts_text, ends_text, values, others = around
-    filled = [before + window_filled + after
+    filled = [around.before + window_filled + around.after
               for window_filled in _filled_windows(window, places, shortlist)]
-    near = [position for position in others
-            if min(abs(position - len(before) - place) for place in places) <= WORD_BLANK_REACH]
+    offset = len(around.before)
+    near = [position for position in around.blanks
+            if min(abs(position - offset - place) for place in places) <= WORD_BLANK_REACH]
     # Each blank takes the values that make a letter with the byte before it.
-    letters = [_letter_bytes(values, filled[0][position - 1]) if position else values
-               for position in near]
+    letters = [_letter_bytes(around.options, filled[0][position - 1]) if position
+               else around.options for position in near]
     readings = [()]
     if math.prod(map(len, letters)) <= MAX_BLANK_READINGS:
         readings = itertools.product(*letters)
@@ -2428,8 +2439,8 @@ def _known_word_readings(
                 data = bytearray(data)
                 for position, value in zip(near, blank_values):
                     data[position] = value
-            texts.append(bytes(data).decode(codec, "replace"))
-        for index, rank in enumerate(_known_words(texts, starts_text, ends_text)):
+            texts.append(data.decode(codec, "replace"))
+        for index, rank in enumerate(_known_words(texts, around.starts_text, around.ends_text)):
             if rank is not None and (not known[index] or 0 < rank < known[index]):
                 known[index] = rank
     return known
@@ -3589,8 +3600,10 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
 
 def _restored_byte_a0(data: bytes) -> bytes:
     """``data`` with a space that stood for byte A0 inside a UTF-8 sequence as A0 again, by
-    ftfy's pattern (``ALTERED_UTF8_RE``).  Not the rest of ftfy's ``restore_byte_a0``, whose
-    French "à " gains a byte: here the offsets of the characters must hold."""
+    ftfy's pattern (``ALTERED_UTF8_RE``), which ftfy applies after the guesses.  Not the rest of
+    ftfy's ``restore_byte_a0``, whose French "à " gains a byte: here the offsets of the characters
+    must hold; nor ``_restore_nbsp``, which takes every space after a lead byte for A0 (for a
+    candidate of its own, held to the full margin)."""
     if b" " not in data:
         return data
     import ftfy.fixes
