@@ -136,3 +136,33 @@ def test_a_question_mark_line_keeps_its_unsure_holes_as_the_same_line_with_fffd_
     assert len(fixed) == len(line) and "Ξ" not in fixed
     assert all(a == b for a, b in zip(line, fixed) if b != "\ufffd")
     assert 0 < fixed.count("\ufffd") <= 4
+
+
+# Chinese and Japanese characters lose one of their two continuation bytes to Windows-1252 one
+# time in seven or so (要 is E8 A6 81, 印 E5 8D B0); each lost byte has five readings.
+LOSSY_CJK_LINES = [
+    "各部门要求进一步做好老旧小区改造工作，提高居民生活质量。",
+    "研究小组在会上介绍了新的调查结果，并回答了记者的提问。",
+    "市役所は来月から新しい住民サービスの受付を始めると発表した。",
+]
+
+
+@pytest.mark.parametrize("line", LOSSY_CJK_LINES)
+def test_lost_bytes_of_cjk_text_read_as_windows_1252_are_guessed(line):
+    damaged = line.encode("utf-8").decode("windows-1252", "replace")
+    assert damaged.count("\ufffd") >= 2
+    fixed, fixes = repair_mojibake(damaged)
+    assert fixed == line
+    assert any(fix.kind == "mojibake-lossy" and fix.guessed for fix in fixes)
+
+
+def test_no_double_byte_reading_is_glued_to_a_byte_lost_to_another_damage():
+    # Russian UTF-8 read as Windows-1252 twice, by decoders that lost its undefined bytes: "Ð" of
+    # every letter from а to п became "Ã" and a U+FFFD in the second layer.  EUC-JP reads some
+    # pairs between them as kanji ("Å¸" as 展), but no byte EUC-JP loses to Windows-1252 makes a
+    # character with the "Ã" before the U+FFFD: the loss is another damage's.
+    line = "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны."
+    once = line.encode("utf-8").decode("windows-1252", "replace")
+    twice = once.encode("utf-8").decode("windows-1252", "replace")
+    fixed, _ = repair_mojibake(twice)
+    assert not any("\u3000" <= ch <= "\u9fff" for ch in fixed)

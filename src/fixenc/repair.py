@@ -2566,6 +2566,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     for candidate in strong:
         if not candidate.scored:  # a margin depends only on the text and the candidate
             _score(text, candidate)
+    strong = _without_holes_guessed(text, strong)
     # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
     # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
     # yield to any other repair of the same characters.
@@ -2600,6 +2601,33 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
         accepted = _trust_the_page(text, candidates, accepted, dominant, by_span)
     accepted.sort(key=lambda c: c.start)
     return accepted
+
+
+def _without_holes_guessed(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
+    """``candidates`` without ftfy's readings that hold a U+FFFD where another reading of the
+    same characters has the lost byte guessed (``_filled_lost_bytes``) and is otherwise the same.
+
+    The guess won its own contest among the few bytes the code page loses, at
+    ``GUESS_CONFIDENCE``.  The margin against the damage cannot judge it again: the model
+    scores U+FFFD by a fixed term, cheaper than most Chinese characters, so "�求�地" (要 and
+    各 lost a byte to Windows-1252) outscored "要求各地".
+    """
+    filled = [c for c in candidates if c.codecs[0] == "ftfy" and c.guessed
+              and c.margin >= _threshold(text, c) and _plausible(text, c)]
+    if not filled:
+        return candidates
+
+    def guessed_elsewhere(holes: _Candidate) -> bool:
+        return any(
+            (other.start, other.end) == (holes.start, holes.end)
+            and len(other.after) == len(holes.after) and other.after != holes.after
+            and all(a == b or b == "\ufffd" for a, b in zip(other.after, holes.after))
+            for other in filled
+        )
+
+    return [c for c in candidates
+            if not (c.codecs[0] == "ftfy" and not c.guessed and "\ufffd" in c.after
+                    and guessed_elsewhere(c))]
 
 
 def _outvoted_part(text: str, joined: _Candidate,
@@ -3081,6 +3109,8 @@ def _plausible(text: str, candidate: _Candidate) -> bool:
         # Double-byte text read as Latin-1 is Latin-1 letters and signs all through: an
         # island between characters of CJK text ("したら××まで") was written as it is.
         return False
+    if _beside_foreign_loss(text, candidate):
+        return False
     if candidate.codecs[-1].startswith(("utf-8", "decode:utf-8")) or candidate.codecs[0] == "ftfy":
         return True
     floor = PLAUSIBLE_MIN_CJK if candidate.codecs[-1] in CJK_CODECS else PLAUSIBLE_MIN
@@ -3195,6 +3225,71 @@ def _touches_cjk(text: str, candidate: _Candidate) -> bool:
     """Is the character right before or right after the candidate's span one of CJK text?"""
     neighbours = text[candidate.start - 1 : candidate.start] + text[candidate.end : candidate.end + 1]
     return any(langmodel.script_of(ch) == "cjk" for ch in neighbours)
+
+
+def _beside_foreign_loss(text: str, candidate: _Candidate) -> bool:
+    """Is a legacy pair's island glued to a U+FFFD that no byte of its own damage explains?
+
+    A decoder that read double-byte text as Windows-1252 lost only the bytes that code page
+    leaves undefined (81 8D 8F 90 9D), each a byte of a character of the right code page
+    with the bytes around it ("Ä" + a lost 81 is GBK's 亜-row pair).  When no such byte
+    makes a character with its neighbours outside the island, the U+FFFD was lost to
+    damage of another kind: UTF-8 read as Windows-1252 twice ("Ã�Å¸" holds a lost Ð), where
+    EUC-JP reads the two characters after it as a kanji.
+    """
+    if PAIR_FAMILY.get(candidate.codecs[:2]) != "legacy-as-latin":
+        return False
+    wrong, right = candidate.codecs[:2]
+    options = _undefined_bytes(wrong) if wrong in SINGLE_BYTE_TABLES else ()
+    if not options:
+        return False
+    for place in (candidate.start - 1, candidate.end):
+        if 0 <= place < len(text) and text[place] == "\ufffd":
+            if "\ufffd" in (text[place - 1 : place], text[place + 1 : place + 2]):
+                continue  # two lost bytes side by side: one character's, as likely as not
+            # Only the bytes outside the island (those inside it are read by it), up to
+            # another lost byte.
+            before = text[max(0, place - 3) : place] if place < candidate.start else ""
+            after = text[place + 1 : place + 4] if place >= candidate.end else ""
+            before = _encoded_end(before.rpartition("\ufffd")[2], wrong)
+            after = _encoded_start(after.partition("\ufffd")[0], wrong)
+            if not _explains_loss(before, after, options, right):
+                return True
+    return False
+
+
+def _encoded_start(text: str, codec: str) -> bytes:
+    """The bytes of the longest start of ``text`` that ``codec`` encodes."""
+    for end in range(len(text), 0, -1):
+        data = _encode(text[:end], codec)
+        if data is not None:
+            return data
+    return b""
+
+
+def _encoded_end(text: str, codec: str) -> bytes:
+    """The bytes of the longest end of ``text`` that ``codec`` encodes."""
+    for start in range(len(text)):
+        data = _encode(text[start:], codec)
+        if data is not None:
+            return data
+    return b""
+
+
+def _explains_loss(before: bytes, after: bytes, options: tuple[int, ...], codec: str) -> bool:
+    """Does one of the ``options`` for a lost byte make one character of ``codec`` with the
+    bytes right before it or right after it?"""
+    for option in options:
+        byte = bytes((option,))
+        pieces = [before[-k:] + byte for k in range(1, min(3, len(before)) + 1)]
+        pieces += [byte + after[:k] for k in range(1, min(3, len(after)) + 1)]
+        for piece in pieces:
+            try:
+                if len(piece.decode(codec)) == 1:
+                    return True
+            except UnicodeDecodeError:
+                continue
+    return False
 
 
 def _holes_before(text: str, candidate: _Candidate) -> int:
