@@ -166,3 +166,12 @@ def test_no_double_byte_reading_is_glued_to_a_byte_lost_to_another_damage():
     twice = once.encode("utf-8").decode("windows-1252", "replace")
     fixed, _ = repair_mojibake(twice)
     assert not any("\u3000" <= ch <= "\u9fff" for ch in fixed)
+
+
+def test_lost_bytes_of_kana_read_as_windows_1252_are_guessed():
+    # Most hiragana are E3 81 xx: nearly every one loses its middle byte, so the bytes that
+    # survive decode as little of the line; each lost byte still has five readings only.
+    line = "このサイトにサンプルを提供しているショップには前から興味を持っていたので、楽しみながら試しています。"
+    for damaged in (line.encode("utf-8").decode("windows-1252", "replace"),
+                    question(line, "windows-1252")):
+        assert repair_mojibake(damaged)[0] == line

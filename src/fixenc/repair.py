@@ -3671,7 +3671,12 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
         # Where a space stands for a lost A0 ("Ð " of Р), ftfy puts the byte back after the
         # guesses; the guesses read the word with it back already.
         data = bytearray(_restored_byte_a0(data))
-        if not _mostly_decodes(data, pair):
+        # Each lost byte counts as one of the bytes it can be: in Japanese most kana lose one
+        # (の is E3 81 AE), which left the surviving bytes decoding below the share.
+        probe = bytearray(data)
+        for gap in gaps:
+            probe[offsets[gap]] = _lost_byte_options(pair)[0]
+        if not _mostly_decodes(probe, pair):
             continue
         guessed = _guess_gaps(data, offsets, sorted(gaps), run, pair)
         sure = {gap: guess for gap, guess in guessed.items() if guess[1] >= _guess_confidence(pair)}
