@@ -125,6 +125,10 @@ PAIRS = [
     # Chinese, Japanese and Korean read as Windows-1252 by such a decoder: one character in
     # seven or so loses a byte of its two continuation bytes.
     ("utf-8 as cp1252, lossy, cjk", "utf-8", "cp1252", CJK, ("fffd", "question")),
+    # Read so twice: the second reading loses bytes of the first one's characters too ("Ã�"
+    # for the Ð of Cyrillic а-п).
+    ("utf-8 as cp1252 twice, lossy", "utf-8", "cp1252>cp1252", LATIN + CYRILLIC + ("el",) + CJK,
+     ("fffd",)),
 ]
 
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)

@@ -175,3 +175,35 @@ def test_lost_bytes_of_kana_read_as_windows_1252_are_guessed():
     for damaged in (line.encode("utf-8").decode("windows-1252", "replace"),
                     question(line, "windows-1252")):
         assert repair_mojibake(damaged)[0] == line
+
+
+TWICE_LINES = [
+    "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны.",
+    "各部门要求进一步做好老旧小区改造工作，提高居民生活质量。",
+    "Die Straße war gesperrt; Müller sagte nur: “Danke” und ging nach Hause.",
+]
+
+
+@pytest.mark.parametrize("line", TWICE_LINES)
+def test_utf8_read_as_windows_1252_twice_by_lossy_decoders_is_read_back(line):
+    # The second reading loses bytes of the first one's characters ("Ã" and a U+FFFD for the Ð
+    # of а-п, "â€" and a U+FFFD for ”), the first lost bytes of the text's own (shown "ï¿½").
+    once = line.encode("utf-8").decode("windows-1252", "replace")
+    twice = once.encode("utf-8").decode("windows-1252", "replace")
+    assert "\ufffd" in twice or "ï¿½" in twice
+    fixed, fixes = repair_mojibake(twice)
+    assert fixed == line
+    assert all(fix.confidence >= 0.5 for fix in fixes)
+    assert any(fix.codecs.count("encode:sloppy-windows-1252") == 2 for fix in fixes)
+
+
+def test_a_lost_letter_of_two_readings_the_model_is_unsure_of_stays_a_hole():
+    # Greek ς (CF 82) read twice: the lead Ï is lost and Ͷ, ς, Ђ are all readings; whatever the
+    # model makes of it, the word around it is read back and a hole is one U+FFFD, not "Ã�".
+    line = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για τις μικρές επιχειρήσεις."
+    twice = line.encode("utf-8").decode("windows-1252", "replace").encode("utf-8").decode(
+        "windows-1252", "replace")
+    fixed, _ = repair_mojibake(twice)
+    assert len(fixed) == len(line)
+    assert all(a == b or a == "\ufffd" for a, b in zip(fixed, line))
+    assert sum(a != b for a, b in zip(fixed, line)) <= 3

@@ -2626,8 +2626,7 @@ def _without_holes_guessed(text: str, candidates: list[_Candidate]) -> list[_Can
         )
 
     return [c for c in candidates
-            if not (c.codecs[0] == "ftfy" and not c.guessed and "\ufffd" in c.after
-                    and guessed_elsewhere(c))]
+            if not (c.codecs[0] == "ftfy" and "\ufffd" in c.after and guessed_elsewhere(c))]
 
 
 def _outvoted_part(text: str, joined: _Candidate,
@@ -3557,7 +3556,7 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     changed character, and a second layer of our own pairs is tried on it.
     """
     fixed, plan = _ftfy_fix(run)
-    filled = _filled_lost_bytes(run)
+    filled = _filled_lost_bytes(run) + _lost_in_two_layers(run)
     own = filled + _own_codec_candidates(run)
     if fixed == run or not plan:
         return _restore_lost_nbsp(run) + _own_utf8_candidates(run) + own
@@ -3696,6 +3695,198 @@ def _filled_lost_bytes(run: str) -> list[_Candidate]:
         candidate.lost = len(guessed) - len(sure)
         candidates.append(candidate)
     return candidates
+
+
+# The code page of ``_lost_in_two_layers``: a text read twice is read so by the same program,
+# and Windows-1252 is the reading of most.  The other code pages' readings of such text made
+# junk that still beat the damage by far (Russian read as Windows-1254 twice came back Greek).
+TWICE_LOSSY_CODECS = ("windows-1252",)
+
+
+def _lost_in_two_layers(run: str) -> list[_Candidate]:
+    """UTF-8 read as a Windows code page twice, by decoders that gave up on its undefined bytes.
+
+    The second reading loses a byte of the first one's characters: Russian "П" (D0 9F) read
+    once is "ÐŸ", twice "Ã\x90Å¸", and 90 is lost ("Ã�Å¸").  The characters the first reading
+    can have had there are few, those whose UTF-8 is the surviving lead and one lost byte and
+    which the code page writes ("Ã" + 81 8D 8F 90 9D: Á Í Ï Ð Ý; "â€" + 9D: only ”), and each
+    is the lead byte of a character of the text itself (Ð: Cyrillic а-п, Ï: Greek π-ϟ).  The
+    model chooses each in context, read all the way back (``_second_layer_guess``); the text so
+    read goes through ``_filled_lost_bytes`` for the bytes the first reading lost (shown
+    "ï¿½"), or through ftfy.  One candidate per code page, held to the full margin.
+    """
+    candidates = []
+    for codec in TWICE_LOSSY_CODECS:
+        marker = _encode_sloppy_reading_of_fffd(codec)
+        if not (marker in run or "\ufffd" in run and _lost_continuation_re(codec).search(run)):
+            continue
+        first = _first_layer(run, codec)
+        if first is None:
+            continue
+        inner, slots = first
+        if not slots and "\ufffd" not in inner:
+            continue  # one layer with nothing lost: ftfy reads it
+        chosen = _second_layer_guess(inner, slots, codec)
+        if chosen is None:
+            continue
+        inner, outer_guessed, outer_confidence = chosen
+        filled = _filled_lost_bytes(inner) if "\ufffd" in inner else []
+        if filled:
+            best = filled[0]
+            text = inner[: best.start] + best.after + inner[best.end :]
+            plan = tuple(tuple(step.split(":", 1)) for step in best.codecs[1:])
+            guessed, confidence, lost = best.guessed, best.confidence, best.lost
+        else:
+            text, plan = _ftfy_fix(inner)
+            guessed, confidence, lost = (), 1.0, text.count("\ufffd")
+        if text == inner:
+            continue
+        candidate = _ftfy_candidate(
+            run, text, (("encode", f"sloppy-{codec}"), ("decode", "utf-8"), *plan),
+            outer_guessed + guessed, min(outer_confidence, confidence))
+        candidate.lost = lost
+        candidate.full_margin = True
+        candidates.append(candidate)
+    return candidates
+
+
+@cache
+def _encode_sloppy_reading_of_fffd(codec: str) -> str:
+    """U+FFFD's UTF-8 as ``codec`` shows it (Windows-1252: "ï¿½")."""
+    return "\ufffd".encode("utf-8").decode(codec)
+
+
+def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[int, str]]]]] | None:
+    """``run`` read back once: its bytes in ``codec`` as UTF-8, each U+FFFD a byte the code
+    page leaves undefined.  Returns that text and its slots: the index of each character that
+    held a lost byte, with the (byte, character) readings that the code page writes; None if
+    the run is not UTF-8 so read, or a lost byte has no such reading."""
+    encoded = _encode_unit(run, codec)
+    if encoded is None:
+        return None
+    gaps, data, offsets = encoded
+    gaps = {gap for gap in gaps if run[gap] == "\ufffd"}
+    if any(run[gap] == "?" for gap in encoded[0]) and not gaps:
+        return None
+    options = _undefined_bytes(codec)
+    data = bytearray(data)
+    readings: dict[int, list[tuple[int, str]]] = {}
+    for gap in sorted(gaps):
+        position = offsets[gap]
+        lead = position - 1
+        while lead >= 0 and 0x80 <= data[lead] < 0xC0 and position - lead < 4:
+            lead -= 1
+        if lead < 0 or not 0xC2 <= data[lead] <= 0xF4:
+            return None
+        width = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
+        if position - lead >= width:
+            return None
+        found = []
+        for option in options:
+            data[position] = option
+            try:
+                ch = bytes(data[lead : lead + width]).decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            byte = _encode(ch, codec) if len(ch) == 1 else None
+            if byte is not None and len(byte) == 1 and byte[0] not in options:
+                found.append((option, ch))
+        if not found:
+            return None
+        data[position] = found[0][0]
+        readings[lead] = found
+    try:
+        inner = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    slots = []
+    byte = 0
+    for index, ch in enumerate(inner):
+        if byte in readings:
+            slots.append((index, readings[byte]))
+        byte += len(ch.encode("utf-8"))
+    return inner, slots
+
+
+def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]]], codec: str,
+                        ) -> tuple[str, tuple[int, ...], float] | None:
+    """``inner`` with each slot's character chosen by the model on the text read back once more
+    (a window of it around the slot), or U+FFFD where no reading holds ``GUESS_CONFIDENCE``;
+    with the lost bytes chosen and the least confidence.  None if ``inner`` is not text of
+    ``codec`` all through.
+
+    Readings that break the UTF-8 read back (Á is C1, never a lead) are out first.  Two passes:
+    in the first, the slots after the one chosen still hold a first guess; the second chooses
+    each again with both sides chosen.
+    """
+    chars = list(inner)
+    choices: dict[int, tuple[tuple[int, ...], float]] = {}
+    # A character whose first reading lost a byte right after the slot ("Ï" + lost 81 of ρ):
+    # that byte is chosen with the slot's, as the code page's sloppy reading of it.
+    joint = {index for index, _ in slots if inner[index + 1 : index + 2] == "\ufffd"}
+    lost = _undefined_bytes(codec)
+    # First guesses: the reading in the script of most letters the text read back shows intact
+    # (Ñ of Cyrillic р-я survives where Ð of а-п was lost).
+    data = _encode(inner.replace("\ufffd", "?"), codec)
+    if data is None:
+        return None
+    scripts = Counter(map(langmodel.script_of, filter(str.isalpha, data.decode("utf-8", "ignore"))))
+    if scripts:
+        script = scripts.most_common(1)[0][0]
+        for index, readings in slots:
+            for _, ch in readings:
+                chars[index] = ch
+                window = _encode("".join(chars[index : index + 4]).replace("\ufffd", "?"), codec)
+                read = (window or b"").decode("utf-8", "replace")[:1]
+                if read.isalpha() and langmodel.script_of(read) == script:
+                    break
+            else:
+                chars[index] = readings[0][1]
+    for _ in range(2):
+        for index, readings in slots:
+            scored = []
+            followers = [(value,) for value in lost] if index in joint else [()]
+            for option, ch in readings:
+                for follower in followers:
+                    chars[index] = ch
+                    if follower:
+                        chars[index + 1] = chr(follower[0])
+                    window = "".join(chars[max(0, index - 8) : index + 9]).replace("\ufffd", "?")
+                    data = _encode(window, codec)
+                    if data is None:
+                        return None
+                    read = data.decode("utf-8", "replace")
+                    scored.append((read.count("\ufffd"), langmodel.text_score(read, word_ends=True).total,
+                                   (option, *follower), ch))
+            fewest = min(errors for errors, *_ in scored)
+            scored = [entry for entry in scored if entry[0] == fewest]
+            best = max(scored, key=lambda entry: entry[1])
+            share = 1.0 / sum(math.exp(entry[1] - best[1]) for entry in scored)
+            chars[index] = best[3]
+            if index in joint:
+                chars[index + 1] = chr(best[2][1])
+            choices[index] = (best[2], share)
+    guessed: list[int] = []
+    confidence = 1.0
+    for index, _ in slots:
+        option, share = choices[index]
+        if share < GUESS_CONFIDENCE:
+            if index in joint:
+                chars[index + 1] = ""  # the same character's lost byte
+            # The whole character read back is unknown: one U+FFFD for its lead and the
+            # continuation bytes after it.
+            lead = (_encode(chars[index], codec) or b"\x00")[0]
+            width = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+            chars[index] = "\ufffd"
+            for follower in range(index + 1, min(len(chars), index + width)):
+                data = _encode(chars[follower], codec)
+                if not data or not 0x80 <= data[0] < 0xC0:
+                    break
+                chars[follower] = ""
+            continue
+        guessed.extend(option)
+        confidence = min(confidence, share)
+    return "".join(chars), tuple(guessed), confidence
 
 
 def _restored_byte_a0(data: bytes) -> bytes:
