@@ -129,6 +129,9 @@ PAIRS = [
     # for the Ð of Cyrillic а-п).
     ("utf-8 as cp1252 twice, lossy", "utf-8", "cp1252>cp1252", LATIN + CYRILLIC + ("el",) + CJK,
      ("fffd",)),
+    # MacRoman shows the lead byte of every Cyrillic and Greek letter as a dash or a ligature
+    # ("–ü" for П), which ftfy's badness measure passes.
+    ("utf-8 as macroman, cyrillic and greek", "utf-8", "mac_roman", CYRILLIC + ("el",), ("lossless",)),
 ]
 
 TAG_RE = re.compile(r"<(script|style)\b.*?</\1>|<!--.*?-->|<[^>]*>", re.DOTALL | re.IGNORECASE)

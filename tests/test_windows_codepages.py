@@ -207,3 +207,20 @@ def test_a_lost_letter_of_two_readings_the_model_is_unsure_of_stays_a_hole():
     assert len(fixed) == len(line)
     assert all(a == b or a == "\ufffd" for a, b in zip(fixed, line))
     assert sum(a != b for a, b in zip(fixed, line)) <= 3
+
+
+@pytest.mark.parametrize("line", [
+    "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны.",
+    "Η κυβέρνηση ανακοίνωσε νέα μέτρα στήριξης για τις μικρές επιχειρήσεις.",
+])
+def test_utf8_cyrillic_and_greek_read_as_macroman_are_read_back_word_by_word(line):
+    # MacRoman shows each letter's lead byte as a dash or a ligature ("–ü—Ä–∞" for Пра): no
+    # letter sits inside an ASCII word, and ftfy passes such lines.  One-letter words ("–æ" for
+    # о) follow once the line has proved the reading.
+    damaged = line.encode("utf-8").decode("mac_roman")
+    assert repair_mojibake(damaged)[0] == line
+
+
+@pytest.mark.parametrize("line", ["Paris–Évian", "Le 1990–Über, a – ü b", "«Été» à Nîmes"])
+def test_macroman_lookalikes_in_clean_text_stay(line):
+    assert repair_mojibake(line)[0] == line

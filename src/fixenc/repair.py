@@ -3925,7 +3925,50 @@ def _own_utf8_candidates(run: str) -> list[_Candidate]:
             if not (run[start - 1 : start].isalpha() or run[end : end + 1].isalpha()):
                 continue
             candidates.append(_Candidate(start, end, after, (codec, "utf-8")))
+        candidates += _own_utf8_words(run, codec, sequence_re)
     return candidates
+
+
+def _own_utf8_words(run: str, codec: str, sequence_re: re.Pattern) -> list[_Candidate]:
+    """Two or more sequences side by side that read as letters: a word of another script
+    ("–ü—Ä–∞–≤–æ" is Право read as MacRoman, where each letter's lead byte is a dash and
+    no letter of the run sits inside an ASCII word)."""
+    stretches: list[list[int]] = []
+    for match in sequence_re.finditer(run):
+        if stretches and stretches[-1][1] == match.start():
+            stretches[-1][1:] = [match.end(), stretches[-1][2] + 1]
+        else:
+            stretches.append([match.start(), match.end(), 1])
+    words = []
+    for start, end, count in stretches:
+        if count < 2 and (run[start - 1 : start].isalpha() or run[end : end + 1].isalpha()):
+            continue  # a letter inside a word: one of the candidates above
+        try:
+            after = run[start:end].encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if all(unicodedata.category(ch) in ("Ll", "Lu") for ch in after):
+            # A one-letter word ("–≤" for в) is judged only on a page that has proved the pair.
+            words.append(_Candidate(start, end, after, (codec, "utf-8"), weak=count < 2))
+    # Words with only spaces, digits and ASCII signs between them are judged as one sentence,
+    # as islands are: word by word, a swap of Windows-1252 letters for Windows-1251 ones across
+    # three words ("–є—Е—и –є—г") outweighed each word's reading.
+    sentence: list[_Candidate] = []
+    for word in [*words, None]:
+        if word is not None and sentence and _only_ascii_signs(run[sentence[-1].end : word.start]):
+            sentence.append(word)
+            continue
+        if len(sentence) > 1:
+            after = "".join(part.after + run[part.end : following.start]
+                            for part, following in itertools.pairwise(sentence)) + sentence[-1].after
+            words.append(_Candidate(sentence[0].start, sentence[-1].end, after, (codec, "utf-8")))
+        sentence = [word] if word is not None else []
+    return words
+
+
+def _only_ascii_signs(text: str) -> bool:
+    """Is ``text`` ASCII with no letter (spaces, digits, punctuation)?"""
+    return text.isascii() and not any(ch.isalpha() for ch in text)
 
 
 @lru_cache(maxsize=1)
