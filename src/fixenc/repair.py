@@ -3808,6 +3808,14 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
     return inner, slots
 
 
+def _script_read_back(chars: list[str], index: int, ch: str, codec: str) -> str:
+    """The script of the character that ``ch`` at ``index`` starts, read back once more ("latin"
+    for anything but a letter: only letters are weighed against the text's scripts)."""
+    window = _encode((ch + "".join(chars[index + 1 : index + 4])).replace("\ufffd", "?"), codec)
+    read = (window or b"").decode("utf-8", "replace")[:1]
+    return langmodel.script_of(read) if read.isalpha() else "latin"
+
+
 def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]]], codec: str,
                         ) -> tuple[str, tuple[int, ...], float] | None:
     """``inner`` with each slot's character chosen by the model on the text read back once more
@@ -3831,6 +3839,12 @@ def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]
     if data is None:
         return None
     scripts = Counter(map(langmodel.script_of, filter(str.isalpha, data.decode("utf-8", "ignore"))))
+    # Only letters of the scripts the intact letters show (and Latin): "е" of Cyrillic text is not
+    # Greek ϵ (D0 B5 against CF B5), and "в" no Syriac letter.
+    allowed = set(scripts) | {"latin"}
+    slots = [(index, [(option, ch) for option, ch in readings
+                      if _script_read_back(chars, index, ch, codec) in allowed] or readings)
+             for index, readings in slots]
     if scripts:
         script = scripts.most_common(1)[0][0]
         for index, readings in slots:
@@ -3912,7 +3926,8 @@ def _own_utf8_candidates(run: str) -> list[_Candidate]:
     """Each UTF-8 sequence of an ``OWN_UTF8_CODECS`` reading in the run, decoded alone."""
     candidates = []
     for codec, sequence_re in _own_utf8_sequences():
-        for match in sequence_re.finditer(run):
+        matches = list(sequence_re.finditer(run))
+        for match in matches:
             try:
                 after = match.group().encode(codec).decode("utf-8")
             except UnicodeError:
@@ -3925,16 +3940,16 @@ def _own_utf8_candidates(run: str) -> list[_Candidate]:
             if not (run[start - 1 : start].isalpha() or run[end : end + 1].isalpha()):
                 continue
             candidates.append(_Candidate(start, end, after, (codec, "utf-8")))
-        candidates += _own_utf8_words(run, codec, sequence_re)
+        candidates += _own_utf8_words(run, codec, matches)
     return candidates
 
 
-def _own_utf8_words(run: str, codec: str, sequence_re: re.Pattern) -> list[_Candidate]:
+def _own_utf8_words(run: str, codec: str, matches: list[re.Match]) -> list[_Candidate]:
     """Two or more sequences side by side that read as letters: a word of another script
     ("–ü—Ä–∞–≤–æ" is Право read as MacRoman, where each letter's lead byte is a dash and
     no letter of the run sits inside an ASCII word)."""
     stretches: list[list[int]] = []
-    for match in sequence_re.finditer(run):
+    for match in matches:
         if stretches and stretches[-1][1] == match.start():
             stretches[-1][1:] = [match.end(), stretches[-1][2] + 1]
         else:
