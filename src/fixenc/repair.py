@@ -68,7 +68,7 @@ from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from fixenc import langmodel
+from fixenc import langmodel, precompiled
 from fixenc.result import Fix
 
 if TYPE_CHECKING:
@@ -928,8 +928,18 @@ def _signature_gate() -> re.Pattern:
     union and checks each family's own class behind it before that family's
     rest.  So it matches at exactly the positions where some signature does,
     and clean text costs one skip through the text in C instead of one per
-    family (which was most of the time spent on clean pages).
+    family (which was most of the time spent on clean pages).  Its pattern
+    (``signature_gate_pattern``) ships built and compiled (see ``precompiled``).
     """
+    return precompiled.compile_regex(precompiled.shipped_pattern(GATE_PATTERN_NAME))
+
+
+# The gate's name among the patterns ``scripts/build_regexes.py`` ships.
+GATE_PATTERN_NAME = "signature gate"
+
+
+def signature_gate_pattern() -> str:
+    """The pattern of ``_signature_gate``, built from the signature regexes."""
     split = _leading_classes()
     branches = [f"{_own_class_behind(number)}(?:{rest})" for number, (_, rest, _) in enumerate(split)]
     # Before the branches, one test turns away most hits of the union in Latin prose: an
@@ -937,7 +947,7 @@ def _signature_gate() -> re.Pattern:
     skipped = _char_class(_gate_skipped_chars())
     skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].){GATE_CYRILLIC_SKIP})"
     union = "".join(leading for leading, _, _ in split)
-    return re.compile(f"[{union}]{skip}(?:{'|'.join(branches)})")
+    return f"[{union}]{skip}(?:{'|'.join(branches)})"
 
 
 def _own_class_behind(number: int) -> str:
@@ -1423,7 +1433,7 @@ def _tables_from_data(data: dict) -> _CJKTables:
     return _CJKTables(
         # The union of every pair's signatures (shapes included), as built: shipped as a
         # pattern, since writing its character classes out of the sets took a third of the load.
-        signature_re=re.compile(data["signature"]),
+        signature_re=precompiled.compile_regex(data["signature"]),
         run_chars=_chars_in_ranges(data["run_chars"]),
         pair_tables=partial(_pair_tables_from_data, data["pairs"]),
         duplicate_pairs={
