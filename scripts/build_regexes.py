@@ -1,8 +1,9 @@
 """Build ``src/fixenc/data/regexes.json.gz``: the regexes every process needs, built and compiled.
 
 The signature gate's pattern follows from the signature regexes of ``fixenc.repair`` and the
-shipped CJK tables (run after ``build_cjk_signatures.py``); it and the CJK signature ship with
-their code as this interpreter's regex engine compiles them (see ``fixenc.precompiled``).  Code
+shipped CJK tables (run after ``build_cjk_signatures.py``); it, the CJK signature and the
+module-level regexes of the engine's modules (``ENGINE_MODULES``) ship with their code as this
+interpreter's regex engine compiles them (see ``fixenc.precompiled``).  Code
 built by other engines is kept while the patterns stay the same (run this under each Python
 whose start-up should be fast); tests/test_startup.py fails while the shipped file differs
 from a fresh build:
@@ -14,19 +15,31 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from importlib import resources
 from pathlib import Path
 
-from fixenc import precompiled, repair
+from fixenc import misaligned, precompiled, repair
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "fixenc" / "data" / precompiled.DATA_FILE
+
+# Modules whose import compiles their regexes with ``precompiled.compile_regex``.
+ENGINE_MODULES = (repair, misaligned)
+
+
+def module_patterns() -> list[str]:
+    """The patterns of the module-level regexes of ``ENGINE_MODULES`` (text, no flags), in order."""
+    patterns = (value.pattern for module in ENGINE_MODULES for value in vars(module).values()
+                if isinstance(value, re.Pattern) and isinstance(value.pattern, str)
+                and value.flags == re.UNICODE)
+    return list(dict.fromkeys(patterns))
 
 
 def regexes_data(previous: dict | None = None) -> dict:
     """The file's content: {"patterns": {name: pattern}, "compiled": {engine: [[pattern, flags,
     groups, code], ...]}}; ``previous``'s other engines kept if its patterns are the same."""
     patterns = {repair.GATE_PATTERN_NAME: repair.signature_gate_pattern()}
-    compiled = [*patterns.values(), repair._cjk_tables().signature_re.pattern]
+    compiled = [*patterns.values(), repair._cjk_tables().signature_re.pattern, *module_patterns()]
     engines = {}
     if previous and previous["patterns"] == patterns and {
             entry[0] for code in previous["compiled"].values() for entry in code} == set(compiled):

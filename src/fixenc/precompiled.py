@@ -4,7 +4,9 @@ Why: ``re`` parses and compiles a pattern in Python, item by item of each charac
 signature regexes' classes hold thousands of characters (the CJK signature's 5,654 ranges).  The
 signature gate and the CJK signature took ~90 ms of compiling, and building the gate's pattern
 another ~25-45 ms, of the ~0.35 s every process (each pool worker too) spent warming up, against
-~1 ms to load them here.  Compiled code belongs to one regex engine (the interpreter, its
+~1 ms to load them here; the engine modules' own regexes (``repair``, ``misaligned``; small
+classes of long ranges, which ``re`` fills in one character at a time) took another ~35 ms of
+their import.  Compiled code belongs to one regex engine (the interpreter, its
 ``_sre.MAGIC`` and code size): ``data/regexes.json.gz`` keeps each engine's code apart, and an
 interpreter whose engine did not build it compiles the patterns as usual (same matches, slower
 start).  ``scripts/build_regexes.py`` writes the file; ``tests/test_startup.py`` checks it against
