@@ -127,19 +127,23 @@ def test_shipped_regexes_are_what_the_signatures_and_this_engine_give() -> None:
     finally:
         sys.path.pop(0)
     shipped = precompiled._data()
-    assert shipped == json.loads(json.dumps(build_regexes.regexes_data(shipped)))
-    assert precompiled.engine() in shipped["compiled"]
+    built = json.loads(json.dumps(build_regexes.regexes_data(shipped)))
+    assert shipped["patterns"] == built["patterns"]
     assert repair._signature_gate().pattern == repair.signature_gate_pattern()
+    if precompiled.engine() not in shipped["compiled"]:
+        pytest.skip("no code shipped for this interpreter's regex engine")
+    assert shipped["compiled"] == built["compiled"]
 
 
-def test_a_regex_shipped_compiled_matches_as_one_compiled_here(monkeypatch) -> None:
+def test_a_regex_shipped_compiled_is_the_one_compiled_here(monkeypatch) -> None:
+    if not precompiled._compiled():
+        pytest.skip("no code shipped for this interpreter's regex engine")
     text = "Plain café, Ð¡Ð»Ð¾Ð²Ð¾, 瑪莉亞, 中文?日本語, ĂŁÂĄ, éè."
     gate = repair.signature_gate_pattern()
     assert gate in precompiled._compiled()
     fresh = re.compile(gate)
     shipped = precompiled.compile_regex(gate)
-    assert shipped is not fresh and (shipped.pattern, shipped.flags, shipped.groups) == (
-        fresh.pattern, fresh.flags, fresh.groups)
+    assert shipped is not fresh and shipped == fresh  # equal patterns: same flags and code
     assert [m.span() for m in shipped.finditer(text)] == [m.span() for m in fresh.finditer(text)]
     assert [m.span() for m in shipped.finditer(text)]
     # Another interpreter's engine finds no code of its own and compiles the pattern.

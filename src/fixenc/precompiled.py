@@ -47,11 +47,15 @@ def compile_regex(pattern: str) -> re.Pattern:
 
 def compiled_code(pattern: str) -> tuple[int, int, list[int]]:
     """(flags, groups, code) of ``pattern`` as ``re.compile`` builds them, for the build script."""
-    parsed = re._parser.parse(pattern, 0)  # type: ignore[attr-defined]
+    try:
+        from re import _compiler, _parser  # type: ignore[attr-defined]
+    except ImportError:  # Python 3.10
+        import sre_compile as _compiler
+        import sre_parse as _parser
+    parsed = _parser.parse(pattern, 0)
     if parsed.state.groupdict:
         raise ValueError("named groups are not shipped compiled")
-    code = re._compiler._code(parsed, 0)  # type: ignore[attr-defined]
-    return parsed.state.flags, parsed.state.groups, list(code)
+    return parsed.state.flags, parsed.state.groups, list(_compiler._code(parsed, 0))
 
 
 @cache
