@@ -6,6 +6,7 @@ start-up, so they ship precomputed.  Run after ``build_langmodel.py`` (tests/tes
 fails while the shipped file differs from a fresh build):
 
     PYTHONPATH=src python scripts/build_cjk_signatures.py
+    PYTHONPATH=src python scripts/build_regexes.py   # the gate holds the CJK signature's class
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ the whole model stays well under a few MB.  Run:
     pip install '.[build]'                       # wordfreq, the `build` extra
     python scripts/build_langmodel.py            # writes src/fixenc/data/langmodel.json.gz
     PYTHONPATH=src python scripts/build_cjk_signatures.py   # the CJK tables use the model too
+    PYTHONPATH=src python scripts/build_regexes.py          # the gate uses the CJK tables
 
 The output is deterministic for a given wordfreq version.
 """

@@ -4,6 +4,7 @@ import gzip
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 from importlib import resources
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from clitools import make_warc
 
-from fixenc import langmodel, repair
+from fixenc import langmodel, precompiled, repair
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -115,6 +116,45 @@ def test_shipped_cjk_tables_are_what_the_code_pages_and_the_model_give() -> None
     assert shipped.signature_re.pattern == built.signature_re.pattern
     assert shipped.duplicate_pairs == built.duplicate_pairs
     assert set(shipped.duplicate_pairs) == set(repair.DUPLICATE_PAIR_CODECS)
+
+
+def test_shipped_regexes_are_what_the_signatures_and_this_engine_give() -> None:
+    """data/regexes.json.gz must be rebuilt (scripts/build_regexes.py) whenever a signature
+    regex, the CJK tables or the interpreter's regex engine change."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    try:
+        import build_regexes
+    finally:
+        sys.path.pop(0)
+    shipped = precompiled._data()
+    built = json.loads(json.dumps(build_regexes.regexes_data(shipped)))
+    assert shipped["patterns"] == built["patterns"]
+    assert repair._signature_gate().pattern == repair.signature_gate_pattern()
+    if precompiled.engine() not in shipped["compiled"]:
+        pytest.skip("no code shipped for this interpreter's regex engine")
+    assert shipped["compiled"] == built["compiled"]
+
+
+def test_a_regex_shipped_compiled_is_the_one_compiled_here(monkeypatch) -> None:
+    if not precompiled._compiled():
+        pytest.skip("no code shipped for this interpreter's regex engine")
+    text = "Plain café, Ð¡Ð»Ð¾Ð²Ð¾, 瑪莉亞, 中文?日本語, ĂŁÂĄ, éè."
+    gate = repair.signature_gate_pattern()
+    assert gate in precompiled._compiled()
+    fresh = re.compile(gate)
+    shipped = precompiled.compile_regex(gate)
+    assert shipped is not fresh and shipped == fresh  # equal patterns: same flags and code
+    assert [m.span() for m in shipped.finditer(text)] == [m.span() for m in fresh.finditer(text)]
+    assert [m.span() for m in shipped.finditer(text)]
+    # Another interpreter's engine finds no code of its own and compiles the pattern.
+    monkeypatch.setattr(precompiled, "engine", lambda: "another-engine")
+    precompiled._compiled.cache_clear()
+    try:
+        assert precompiled._compiled() == {}
+        assert precompiled.compile_regex(gate) is re.compile(gate)
+    finally:
+        monkeypatch.undo()
+        precompiled._compiled.cache_clear()
 
 
 WARC_PROBE = """

@@ -57,6 +57,7 @@ from fixenc.langmodel import (
     text_score,
     total_upper_bound,
 )
+from fixenc.precompiled import compile_regex
 from fixenc.repair import CJK_LETTER_RE, has_utf8_as_cjk_signature
 from fixenc.result import Fix
 
@@ -208,20 +209,20 @@ SWALLOWED_MARGIN = 3.0
 
 # Width folding as normalisers do it: fullwidth ASCII variants and U+3000.
 FOLD_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: " "}
-_FULLWIDTH_FORMS = re.compile("[\uff01-\uff5e\u3000]")
+_FULLWIDTH_FORMS = compile_regex("[\uff01-\uff5e\u3000]")
 
-_MARKUP_START = re.compile(r"</?[A-Za-z!]|&#?\w+;")
+_MARKUP_START = compile_regex(r"</?[A-Za-z!]|&#?\w+;")
 # Lost marks: U+FFFD anywhere, '?' next to a non-ASCII character (not a question in ASCII text).
 # It opens with one class, so the scan skips to the next mark in C: the alternation of a
 # character and two lookarounds was tried at every position (3x slower on clean pages).
-_LOST_IN_TEXT = re.compile("[?\ufffd](?:(?<=\ufffd)|(?<=[^\x00-\x7f].)|(?=[^\x00-\x7f]))")
+_LOST_IN_TEXT = compile_regex("[?\ufffd](?:(?<=\ufffd)|(?<=[^\x00-\x7f].)|(?=[^\x00-\x7f]))")
 # A decoder that loses phase emits one mark for the lead byte it trips on; a
 # run of marks is what an in-phase decoder leaves where whole characters were
 # undecodable (UTF-8 read as a CJK code page), not a lost phase.  (The mark first, then the
 # look behind it: a pattern that opens with its class is skipped through the text in C.)
-_START = re.compile("[" + LOST_MARKS + "](?<![" + LOST_MARKS + "].)(?![" + LOST_MARKS + "])")
-_KANA = re.compile("[\u3040-\u30ff]")
-_HANGUL = re.compile("[\uac00-\ud7af]")
+_START = compile_regex("[" + LOST_MARKS + "](?<![" + LOST_MARKS + "].)(?![" + LOST_MARKS + "])")
+_KANA = compile_regex("[\u3040-\u30ff]")
+_HANGUL = compile_regex("[\uac00-\ud7af]")
 
 
 def repair_misaligned_double_byte(text: str) -> tuple[str, list[Fix]]:

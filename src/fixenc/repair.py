@@ -68,7 +68,7 @@ from functools import cache, cached_property, lru_cache, partial
 from importlib import resources
 from typing import TYPE_CHECKING, NamedTuple
 
-from fixenc import langmodel
+from fixenc import langmodel, precompiled
 from fixenc.result import Fix
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ MAX_PHASE_WALK = 32
 # byte paired with the ASCII letter after it (E2 80 99 73 "’s" read as cp932 is 窶冱) decodes
 # to that mark and the letter, which two CJK characters of real text glued to a Latin word
 # never do.
-MERGED_MARK_RE = re.compile(
+MERGED_MARK_RE = precompiled.compile_regex(
     "[\u2013\u2014\u2018\u2019\u201c\u201d\u2026\uff21-\uff3a\uff41-\uff5a]+[A-Za-z]?"
 )
 ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
@@ -228,7 +228,7 @@ TRUSTED_BYTE_MARGIN = 1.5
 # A lone double-byte mark whose second byte is ASCII, read as Latin-1 between
 # non-letters (see ``_is_lone_mark``), needs only to read no worse than its damage.
 LONE_MARK_MARGIN = 0.0
-LONE_MARK_DAMAGE_RE = re.compile("[\xa1-\xfe][@-~]")
+LONE_MARK_DAMAGE_RE = precompiled.compile_regex("[\xa1-\xfe][@-~]")
 # Damaged characters that islands joined across ASCII glue must add up to.
 MIN_JOINED_ISLANDS = 4
 # A candidate whose characters alone (unigrams) read this much worse than the
@@ -508,12 +508,12 @@ _ASCII_TRAIL_SIGNATURE = (
 # each starts with one character class so that clean text is skipped in C.
 # UTF-8 read as a single-byte code page: a lead byte then a continuation byte;
 # C1 controls and U+FFFD are what lossy decoders leave.
-UTF8_SIGNATURE_RE = re.compile(_utf8_signature_pattern())
+UTF8_SIGNATURE_RE = precompiled.compile_regex(_utf8_signature_pattern())
 # A double-byte code page or a Cyrillic word read as Latin-1: two upper-half
 # bytes in a row, one of them a Latin-1 letter or sign (not two dashes), or
 # both C1 controls (Shift-JIS lead bytes 81-9F, which text never holds), or
 # one before an ASCII second byte (``_ASCII_TRAIL_SIGNATURE``).
-LEGACY_SIGNATURE_RE = re.compile(
+LEGACY_SIGNATURE_RE = precompiled.compile_regex(
     f"[{_HIGH_CLASS}](?:[\xa0-\xff]|(?<=[\xa0-\xff])[{_HIGH_CLASS}]|(?<=[\x80-\x9f])[\x80-\x9f]"
     f"|{_ASCII_TRAIL_SIGNATURE})"
 )
@@ -529,7 +529,7 @@ LEGACY_SIGNATURE_RE = re.compile(
 # consonant, which Russian and Bulgarian never write (in the corpus's clean
 # pages once, a typo), but which the swap makes of "И" after a consonant.
 CYRILLIC_CONSONANTS = "бвгджзклмнпрстфхцчшщБВГДЖЗКЛМНПРСТФХЦЧШЩ"
-CYRILLIC_SIGNATURE_RE = re.compile(
+CYRILLIC_SIGNATURE_RE = precompiled.compile_regex(
     rf"[А-ЯЁй](?:(?<=[{CYRILLIC_CONSONANTS}][йЙ])"
     r"|(?<=[А-ЯЁ])(?<![А-ЯЁ][А-ЯЁ])"
     r"(?:(?<=(?<![\w-])[а-яё][А-ЯЁ])[А-ЯЁ]"
@@ -542,23 +542,23 @@ CYRILLIC_SIGNATURE_RE = re.compile(
 # pages hold as quotes (Windows-1251's « and » converted as bytes); nor,
 # seldom, a capital after a small letter ("нёСЁ"; a typo may have one: "пълниМ").
 _BOX_DRAWING_CLASS = "\u2500-\u2559\u255b-\u2568\u256a-\u257f"
-CYRILLIC_BROKEN_WORD_RE = re.compile(
+CYRILLIC_BROKEN_WORD_RE = precompiled.compile_regex(
     "[\u0400-\u04ff][^\\s\\w.,;:!?'\"/()«»\u2010-\u2015-]+[\u0400-\u04ff]"
     f"|[\u0400-\u04ff][{_BOX_DRAWING_CLASS}]|[{_BOX_DRAWING_CLASS}][\u0400-\u04ff]"
 )
-CYRILLIC_CASE_BREAK_RE = re.compile("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
+CYRILLIC_CASE_BREAK_RE = precompiled.compile_regex("[а-яёѐ-џ][А-ЯЁЀ-Џ]")
 SHORT_CYRILLIC_SPAN = 80
 # The letters of Russian, as ``_shaped_like`` counts them: one ``str.count`` per letter is
 # faster than a ``findall`` of one character class (a list of the letters of a long span).
 CYRILLIC_CAPITALS = "".join(map(chr, range(ord("А"), ord("Я") + 1))) + "Ё"
 CYRILLIC_SMALLS = CYRILLIC_CAPITALS.lower()
-CYRILLIC_CAPITALS_WORD_RE = re.compile(r"(?<!\w)[А-ЯЁ]{2,}(?!\w)")
+CYRILLIC_CAPITALS_WORD_RE = precompiled.compile_regex(r"(?<!\w)[А-ЯЁ]{2,}(?!\w)")
 
 # Where each family's candidates are looked for: runs of the characters that
 # family's damage is made of, with the ASCII glue between them (a double-byte
 # character's second byte may be ASCII).
 LEGACY_SPAN_GLUE = 8
-LEGACY_SPAN_RE = re.compile(
+LEGACY_SPAN_RE = precompiled.compile_regex(
     f"[{_HIGH_CLASS}]+(?:[\t -~]{{1,{LEGACY_SPAN_GLUE}}}[{_HIGH_CLASS}]+)*[ -~]?"
 )
 HIGH_CHARS = frozenset(HIGH_LATIN + "\ufffd")
@@ -567,13 +567,13 @@ _CYRILLIC_CLASS = _char_class(
     | set(SINGLE_BYTE_TABLES["koi8-r"][0][0x80:])
     | set(SINGLE_BYTE_TABLES["windows-1251"][0][0x80:])
 )
-CYRILLIC_SPAN_RE = re.compile(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
-C1_CONTROL_RE = re.compile("[\x80-\x9f]")
-NON_ASCII_RUN_RE = re.compile("[^\x00-\x7f]+")
+CYRILLIC_SPAN_RE = precompiled.compile_regex(f"[{_CYRILLIC_CLASS}]+(?:[\t -~]{{1,8}}[{_CYRILLIC_CLASS}]+)*")
+C1_CONTROL_RE = precompiled.compile_regex("[\x80-\x9f]")
+NON_ASCII_RUN_RE = precompiled.compile_regex("[^\x00-\x7f]+")
 # Letters of alphabets beyond Latin (Greek, Cyrillic, Armenian, Hebrew, Arabic...).
-OTHER_SCRIPT_LETTER_RE = re.compile("[\u0370-\u06ff]")
+OTHER_SCRIPT_LETTER_RE = precompiled.compile_regex("[\u0370-\u06ff]")
 # Runs handed to ftfy whole: a line, cut at the CJK characters it cannot re-encode.
-NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+NON_CJK_RUN_RE = precompiled.compile_regex("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 # The two characters each branch of LEGACY_SIGNATURE_RE consumes (the first one
 # matched, then checked behind, the second looked ahead at), without the context its
@@ -581,7 +581,7 @@ NON_CJK_RUN_RE = re.compile("[^\n\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\
 # a span without such a pair cannot hold the signature, and one scan of a
 # line finds every pair, where checking its spans one by one took most of the
 # time of long clean pages full of accented letters.
-LEGACY_PAIR_RE = re.compile(
+LEGACY_PAIR_RE = precompiled.compile_regex(
     f"[{_HIGH_CLASS}](?:(?=[\xa0-\xff])|(?<=[\xa0-\xff])(?=[{_HIGH_CLASS}])"
     "|(?<=[\x80-\x9f])(?=[\x80-\x9f@-~])|(?<=[\xa1-\xa3])(?=[@-~])"
     "|(?<=[\xe0-\xf6\xf8-\xfc])(?=[@-Z\\[\\\\^`{~]))"
@@ -928,8 +928,18 @@ def _signature_gate() -> re.Pattern:
     union and checks each family's own class behind it before that family's
     rest.  So it matches at exactly the positions where some signature does,
     and clean text costs one skip through the text in C instead of one per
-    family (which was most of the time spent on clean pages).
+    family (which was most of the time spent on clean pages).  Its pattern
+    (``signature_gate_pattern``) ships built and compiled (see ``precompiled``).
     """
+    return precompiled.compile_regex(precompiled.shipped_pattern(GATE_PATTERN_NAME))
+
+
+# The gate's name among the patterns ``scripts/build_regexes.py`` ships.
+GATE_PATTERN_NAME = "signature gate"
+
+
+def signature_gate_pattern() -> str:
+    """The pattern of ``_signature_gate``, built from the signature regexes."""
     split = _leading_classes()
     branches = [f"{_own_class_behind(number)}(?:{rest})" for number, (_, rest, _) in enumerate(split)]
     # Before the branches, one test turns away most hits of the union in Latin prose: an
@@ -937,7 +947,7 @@ def _signature_gate() -> re.Pattern:
     skipped = _char_class(_gate_skipped_chars())
     skip = rf"(?![{GATE_SKIP_NEXT}](?<=[\x00-\x7f][{skipped}].){GATE_CYRILLIC_SKIP})"
     union = "".join(leading for leading, _, _ in split)
-    return re.compile(f"[{union}]{skip}(?:{'|'.join(branches)})")
+    return f"[{union}]{skip}(?:{'|'.join(branches)})"
 
 
 def _own_class_behind(number: int) -> str:
@@ -1091,8 +1101,8 @@ def _accents_of_latin_words(text: str, start: int, end: int) -> bool:
     return True
 
 
-HIGH_RUN_RE = re.compile(f"[{_HIGH_CLASS}]+")
-LATIN_LETTER_RE = re.compile("[A-Za-z]")
+HIGH_RUN_RE = precompiled.compile_regex(f"[{_HIGH_CLASS}]+")
+LATIN_LETTER_RE = precompiled.compile_regex("[A-Za-z]")
 
 
 def _span_candidates(
@@ -1423,7 +1433,7 @@ def _tables_from_data(data: dict) -> _CJKTables:
     return _CJKTables(
         # The union of every pair's signatures (shapes included), as built: shipped as a
         # pattern, since writing its character classes out of the sets took a third of the load.
-        signature_re=re.compile(data["signature"]),
+        signature_re=precompiled.compile_regex(data["signature"]),
         run_chars=_chars_in_ranges(data["run_chars"]),
         pair_tables=partial(_pair_tables_from_data, data["pairs"]),
         duplicate_pairs={
@@ -1850,7 +1860,7 @@ class _Encodable(dict):
 
 
 ENCODABLE_FLAG = "."
-UNENCODABLE_RUN_RE = re.compile("x+")
+UNENCODABLE_RUN_RE = precompiled.compile_regex("x+")
 # codec -> its _Encodable
 _ENCODABLE: dict[str, _Encodable] = {}
 
@@ -2857,7 +2867,7 @@ def _swaps_part_of_a_line(text: str, candidate: _Candidate, taken: _Intervals,
 MOSTLY_SWAPPED = 0.5
 
 
-CYRILLIC_LETTER_RE = re.compile("[\u0400-\u04ff]")
+CYRILLIC_LETTER_RE = precompiled.compile_regex("[\u0400-\u04ff]")
 
 
 def _splits_a_latin_word(text: str, candidate: _Candidate) -> bool:
@@ -2899,7 +2909,7 @@ def _is_small_latin_letter(ch: str) -> bool:
 
 
 # Letters of the CJK scripts (kana, Han, Hangul); the misaligned stage's too.
-CJK_LETTER_RE = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+CJK_LETTER_RE = precompiled.compile_regex("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def _byte_margin(text: str, candidate: _Candidate) -> float:
@@ -3143,7 +3153,7 @@ def _private_use(text: str) -> int:
     return len(PRIVATE_USE_RE.findall(text))
 
 
-PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
+PRIVATE_USE_RE = precompiled.compile_regex("[\ue000-\uf8ff]")
 
 
 def _orphan_mark(text: str, candidate: _Candidate) -> bool:
@@ -3163,7 +3173,7 @@ def _orphan_mark(text: str, candidate: _Candidate) -> bool:
 
 
 # Unicode's blocks of combining marks that belong to no script.
-GENERIC_DIACRITIC_RE = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+GENERIC_DIACRITIC_RE = precompiled.compile_regex("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def _mixes_unmodelled_script(after: str) -> bool:
