@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import gzip
+import heapq
 import itertools
 import json
 import math
@@ -242,6 +243,9 @@ QUICK_FAMILIES = ("utf8-as-cjk", "cyrillic-swap")
 IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn", "Cs"))
 # Characters of context either side of a candidate when the model compares it.
 CONTEXT = 3
+# No margin exceeds this: a repair reads at most 0 nats a character, its damage at least
+# ``langmodel.least_logprob()`` (see ``_by_weight``).
+MAX_MARGIN = 32.0
 # A guessed lost byte is kept only when the model gives it this share of the
 # probability among all bytes that would make valid text there.  Measured on UTF-8
 # read as GBK (accuracy.py's cases, fffd and '?'): guesses with a share of 0.5 to 0.6
@@ -2211,18 +2215,17 @@ def _guess_one(
     window_end = offsets[min(len(offsets) - 1, slots[-1] + reach + 1)]
     for position in positions:
         data[position] = 0
-    baseline = _decode_errors(data, window_start, window_end, pair.right)
-    scored = []
-    for members in _options_by_range(options, pair.right):
-        for position, value in zip(positions, members[0]):
-            data[position] = value
-        scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
-    best_errors = min((errors for errors, _ in scored), default=baseline)
+    baseline, best_errors, fewest_errors = _fewest_errors(
+        bytes(data[window_start:window_end]),
+        tuple(position - window_start for position in positions),
+        options,
+        pair.right,
+    )
     # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
     # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
     # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
     lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
-            and not C1_UNDEFINED.intersection(unit)
+            and not _holds_undefined_c1(unit)
             and _lead_before(options, following, pair.right))
     if best_errors > baseline or best_errors == baseline and not lead:
         for slot, position, value in zip(slots, positions, kept):
@@ -2234,8 +2237,6 @@ def _guess_one(
     near_end = min(window_end, positions[-1] + 4)
     for position in positions:
         data[position] = 0
-    fewest_errors = tuple(values for errors, members in scored if errors == best_errors
-                          for values in members)
     shortlist = _shortlist(
         bytes(data[near_start:near_end]),
         tuple(position - near_start for position in positions),
@@ -2285,6 +2286,13 @@ def _guess_one(
 C1_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
 
 
+@lru_cache(maxsize=256)
+def _holds_undefined_c1(unit: str) -> bool:
+    """Does ``unit`` show a byte Windows-1252 leaves undefined as its C1 control?  Asked for
+    each lost byte of the unit: cached, instead of a search of the whole unit at each."""
+    return not C1_UNDEFINED.isdisjoint(unit)
+
+
 @lru_cache(maxsize=1024)
 def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: str) -> bool:
     """Was the lost byte the lead byte of a double-byte character whose second byte survives
@@ -2295,6 +2303,28 @@ def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: 
     readings = ((bytes(values) + following).decode(codec, "replace")
                 for values in options if len(values) == 1)
     return any(len(reading) == 1 and reading != "\ufffd" for reading in readings)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fewest_errors(
+    window: bytes, places: tuple[int, ...], options: tuple[tuple[int, ...], ...], codec: str
+) -> tuple[int, int, tuple[tuple[int, ...], ...]]:
+    """How many characters ``window`` (its lost bytes at ``places`` zero) fails to decode, the
+    fewest it fails with one of ``options`` in them, and the options that do so.
+
+    Cached: a page loses the same bytes around the same characters again and again.
+    """
+    baseline = _decode_errors(window, 0, len(window), codec)
+    filled = bytearray(window)
+    scored = []
+    for members in _options_by_range(options, codec):
+        for place, value in zip(places, members[0]):
+            filled[place] = value
+        scored.append((_decode_errors(filled, 0, len(filled), codec), members))
+    best_errors = min((errors for errors, _ in scored), default=baseline)
+    fewest = tuple(values for errors, members in scored if errors == best_errors
+                   for values in members)
+    return baseline, best_errors, fewest
 
 
 @lru_cache(maxsize=256)
@@ -2543,7 +2573,7 @@ def _consistent_lost_bytes(wrong: str, following: bytes) -> tuple[int, ...]:
     return tuple(sorted(consistent))
 
 
-def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
+def _decode_errors(data: bytes | bytearray, start: int, end: int, codec: str) -> int:
     return bytes(data[start:end]).decode(codec, "replace").count("\ufffd")
 
 
@@ -2564,17 +2594,10 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     candidates = list(unique.values())
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
-        if not candidate.scored:  # a margin depends only on the text and the candidate
+        # A margin depends only on the text and the candidate.  UTF-8 read as a CJK code page
+        # is scored when its turn may come (below).
+        if not candidate.scored and PAIR_FAMILY.get(candidate.codecs) != "utf8-as-cjk":
             _score(text, candidate)
-    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
-    # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
-    # yield to any other repair of the same characters.
-    strong.sort(
-        key=lambda c: (
-            _is_c1_only(c) or _keeps_c1_controls(c) or _reads_c1_controls_mostly(text, c),
-            -(c.margin * (c.end - c.start)),
-        )
-    )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
     by_span: dict[tuple[int, int], list[_Candidate]] = {}
@@ -2583,7 +2606,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
             by_span.setdefault((candidate.start, candidate.end), []).append(candidate)
     swaps = _Intervals([c for c in strong if PAIR_FAMILY.get(c.codecs) == "cyrillic-swap"
                         and c.margin >= _threshold(text, c)], overlaps=True)
-    for candidate in strong:
+    for candidate in _by_weight(text, strong, taken):
         if candidate.margin < _threshold(text, candidate):
             continue
         if taken.overlapping(candidate) or not _plausible(text, candidate):
@@ -2602,6 +2625,39 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     return accepted
 
 
+def _by_weight(text: str, strong: list[_Candidate], taken: _Intervals) -> Iterator[_Candidate]:
+    """``strong`` by weight (margin x characters), heaviest first, in their order among equals;
+    those not scored yet are scored only when their turn may come, and not at all when they
+    overlap a candidate ``taken`` by then (the caller takes each it accepts).
+
+    ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that leave C1
+    controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK), come after every
+    other repair of the same characters.
+
+    A candidate not scored waits with the weight no margin exceeds (``MAX_MARGIN``): the
+    islands of a line of UTF-8 read as GBK, inside the line's own candidate that is taken
+    first, are never scored (a third of the candidates of a page of lossy GBK).  Every
+    candidate comes at its turn, as a sort of all of them by their margins would give it.
+    """
+    heap = []
+    for index, candidate in enumerate(strong):
+        last = _is_c1_only(candidate) or _keeps_c1_controls(candidate) or _reads_c1_controls_mostly(
+            text, candidate)
+        margin = candidate.margin if candidate.scored else MAX_MARGIN
+        heap.append((last, -(margin * (candidate.end - candidate.start)), index, candidate.scored))
+    heapq.heapify(heap)
+    while heap:
+        last, _, index, scored = heapq.heappop(heap)
+        candidate = strong[index]
+        if scored:
+            yield candidate
+        elif not taken.overlapping(candidate):
+            # It may come before the candidates left: its turn is at its weight.
+            _score(text, candidate)
+            heapq.heappush(heap, (last, -(candidate.margin * (candidate.end - candidate.start)),
+                                  index, True))
+
+
 def _outvoted_part(text: str, joined: _Candidate,
                    by_span: dict[tuple[int, int], list[_Candidate]],
                    page_family: str | None = None) -> bool:
@@ -2615,8 +2671,12 @@ def _outvoted_part(text: str, joined: _Candidate,
     """
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
-                  if c.codecs != joined.codecs and c.margin >= _threshold(text, c) and c.margin > 0
+                  if c.codecs != joined.codecs
                   and (page_family is None or PAIR_FAMILY.get(c.codecs) != page_family)]
+        for rival in rivals:
+            if not rival.scored:  # left by ``_by_weight``
+                _score(text, rival)
+        rivals = [c for c in rivals if c.margin >= _threshold(text, c) and c.margin > 0]
         if not rivals:
             continue
         if not part.scored:
@@ -2757,6 +2817,9 @@ def _trust_the_page(
         and (c.end - c.start >= 2 or c.codecs[-1] in CYRILLIC_CODECS)  # в, к, я...
     ]
     taken = _Intervals(accepted)
+    # A candidate that ``_by_weight`` did not score overlaps one taken.  Inside one taken, but
+    # for an ftfy reading, it can replace none: what replaces that one holds it too.
+    extra = [c for c in extra if c.scored or not _inside_taken(c, taken)]
     for candidate in extra:
         if not candidate.scored:  # most were scored by _choose's first pass
             _score(text, candidate)
@@ -2794,6 +2857,15 @@ def _trust_the_page(
                 taken.remove(c)
             taken.add(candidate)
     return taken.items()
+
+
+def _inside_taken(candidate: _Candidate, taken: _Intervals) -> bool:
+    """Is ``candidate`` inside, and shorter than, a candidate ``taken`` that ftfy did not propose?"""
+    return any(
+        other.start <= candidate.start and candidate.end <= other.end
+        and other.end - other.start > candidate.end - candidate.start and other.codecs[0] != "ftfy"
+        for other in taken.overlapping(candidate)
+    )
 
 
 def _swaps_part_of_a_line(text: str, candidate: _Candidate, taken: _Intervals,
@@ -3461,6 +3533,11 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     characters; its result becomes one candidate from the first to the last
     changed character, and a second layer of our own pairs is tried on it.
     """
+    if run.replace("\ufffd", "").isascii():
+        # Only U+FFFD among ASCII: what UTF-8 read as a CJK code page leaves of a character
+        # before a space or a digit (most runs of such a page).  Every reading, ftfy's or ours,
+        # needs a character of a code page's upper half to decode; ftfy gives the run back.
+        return []
     fixed, plan = _ftfy_fix(run)
     filled = _filled_lost_bytes(run)
     own = filled + _own_codec_candidates(run)
