@@ -811,3 +811,51 @@ def test_letter_classes_are_the_scripts_of_letters_beyond_ascii() -> None:
             script = langmodel.script_of(ch)
             expected = "C" if script == "cyrillic" else "J" if script in ("cjk", "neutral") else "O"
         assert ch.translate(repair.LETTER_CLASSES) == expected, hex(code)
+
+
+# Chinese, Japanese and Korean prose, with the marks and digits lossy damage loses bytes before.
+LOSSY_CJK_SOURCES = (
+    "亚洲开发银行新闻稿：亚行贷款力推中国河南省的农村发展，2019年完成。",
+    "持卡者得以第一次在日本享受使用 JCB 与中国银联（China UnionPay）网络的权利。",
+    "東京都は 3 月に新しい計画を発表した。「安全な街」を目指す。",
+    "서울시는 올해 2 월 새로운 계획을 발표했다. 시민 10 명 중 7 명이 찬성.",
+    # Names between fullwidth commas: an island of this line outweighs the line's whole reading,
+    # which holds the characters whose bytes stay unsure.
+    ("来自 IBM，Cisco System，Sun Microsystems 和 Pfizer 的 Karen Liu，Winnie Wu，Lillian Xu，"
+     "Charles Liang，Victor Zhang，Lucia Lai，Yi Fan，Fei Chen，Fan Zhang，Xiaolin Chen，"
+     "Howard Liu，Changqing Zhang，Lan Huang，Helen Ma 等专家"),
+)
+
+
+def _eager_by_weight(text, strong, taken):
+    """``_by_weight`` as it was: every candidate scored, then sorted by weight."""
+    for candidate in strong:
+        if not candidate.scored:
+            repair._score(text, candidate)
+    return sorted(strong, key=lambda c: (
+        repair._is_c1_only(c) or repair._keeps_c1_controls(c)
+        or repair._reads_c1_controls_mostly(text, c),
+        -(c.margin * (c.end - c.start))))
+
+
+@pytest.mark.parametrize("wrong", ["gb18030", "cp950", "cp932", "cp949"])
+@pytest.mark.parametrize("errors", ["replace", "ignore"])
+def test_candidates_scored_at_their_turn_are_chosen_as_if_all_were_scored(
+    wrong: str, errors: str, monkeypatch
+) -> None:
+    """``_by_weight`` leaves unscored the candidates that meet a taken one before their turn;
+    what is chosen, and every fix's report, is what scoring all of them first chose."""
+    text = "\n".join(LOSSY_CJK_SOURCES).encode("utf-8").decode(wrong, errors)
+    lazy = repair_mojibake(text)
+    monkeypatch.setattr(repair, "_by_weight", _eager_by_weight)
+    assert lazy == repair_mojibake(text)
+
+
+def test_no_margin_exceeds_the_weight_unscored_candidates_wait_with() -> None:
+    assert repair.MAX_MARGIN >= -langmodel.least_logprob()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="中文的鍙戝竷锛abcXYZ Q1,.。（）¤°\ufffd\ue185ЯяéßΘ\u0e01", max_size=30))
+def test_no_text_reads_worse_than_the_least_logprob(text: str) -> None:
+    assert langmodel.text_logprob(text) >= langmodel.least_logprob()

@@ -536,6 +536,23 @@ def char_logprob(ch: str) -> float:
     return math.log(best) if best > 0 else OTHER_LOGPROB
 
 
+@lru_cache(maxsize=1)
+def least_logprob() -> float:
+    """A bound no ``text_logprob`` goes below: the least any character can add to a total.
+
+    A letter adds at least its language's least interpolated term, (1 - BIGRAM_WEIGHT) times
+    its least unigram (the best language's total is at least any one language's), and at most
+    one of a switch of script or of case (a switch starts a new run, where case is not
+    judged); a letter of a script the model has no language for adds ``SYMBOL_LOGPROB``; a
+    character of a fixed score its score, a symbol the penalty of its neighbour too.
+    """
+    least_unigram = min(min(language.floor, *language.unigram.values())
+                        for languages in _model().by_script.values() for language in languages)
+    letter = min(math.log((1.0 - BIGRAM_WEIGHT) * least_unigram), SYMBOL_LOGPROB)
+    switch = min(SCRIPT_SWITCH_LOGPROB, CASE_SWITCH_LOGPROB, CAPITALS_RUN_LOGPROB)
+    return min(letter + switch, min(FIXED_SCORES.values()) + ADJACENT_SYMBOL_LOGPROB)
+
+
 def scoring_form(text: str) -> str:
     """``text`` with each character of a fixed score (``FIXED_SCORES``: neutral characters,
     symbols, U+FFFD, characters of no modelled script) replaced by one character of its class.

@@ -55,6 +55,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import gzip
+import heapq
 import itertools
 import json
 import math
@@ -242,6 +243,9 @@ QUICK_FAMILIES = ("utf8-as-cjk", "cyrillic-swap")
 IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn", "Cs"))
 # Characters of context either side of a candidate when the model compares it.
 CONTEXT = 3
+# No margin exceeds this: a repair reads at most 0 nats a character, its damage at least
+# ``langmodel.least_logprob()`` (see ``_by_weight``).
+MAX_MARGIN = 32.0
 # A guessed lost byte is kept only when the model gives it this share of the
 # probability among all bytes that would make valid text there.  Measured on UTF-8
 # read as GBK (accuracy.py's cases, fffd and '?'): guesses with a share of 0.5 to 0.6
@@ -1943,6 +1947,7 @@ def _islands(
     char_at = offsets if isinstance(offsets, range) else dict(zip(offsets, range(len(offsets))))
     # A '?' no guess filled is no byte the last character can have swallowed ("방법은??").
     unfilled = {offsets[g] for g in gaps if g not in guessed}
+    ordered = sorted(g for g in gaps if g in guessed)
     islands = []
     for byte_start, byte_end in _island_spans(bytes(data), offsets, ISLAND_RES[pair.right]):
         extended = byte_end
@@ -1967,7 +1972,7 @@ def _islands(
             # Nothing was lost (clean text, lossless damage): no guess to weigh, nothing unsure.
             islands.append((char_start, char_end, decoded, (), 1.0, 0))
             continue
-        island_gaps = [g for g in gaps if char_start <= g < char_end and g in guessed]
+        island_gaps = ordered[bisect.bisect_left(ordered, char_start):bisect.bisect_left(ordered, char_end)]
         unsure = [g for g in island_gaps if guessed[g][1] < _guess_confidence(pair)]
         if unsure and pair.right != "utf-8":
             # The island around its unsure lost bytes: each character holding one stays as it
@@ -2174,6 +2179,7 @@ def _guess_gaps(
     all_options = _lost_byte_options(pair)
     guessed: dict[int, tuple[int, float]] = {}
     gap_set = set(gaps)
+    ordered = sorted(gap_set)
     paired: set[int] = set()
     for gap in gaps if all_options else ():
         if gap in guessed:
@@ -2182,21 +2188,22 @@ def _guess_gaps(
         if _halves_of_one_character(data, offsets, gap, gap_set, pair):
             slots = (gap, gap + 1)
             paired.update(slots)
-        _guess_one(data, offsets, slots, unit, pair, all_options, gap_set, guessed, leads)
+        _guess_one(data, offsets, slots, unit, pair, all_options, gap_set, guessed, leads, ordered)
     # Each guess saw the lost bytes after it still blank: a lone lost byte is guessed again with
     # the next one's guess in place ("\ufffdX\ufffdV" of cp932 read as cp1252: 更新, not 々新).
     filled = sorted(guessed)
     reach = GUESS_REACH.get(pair.family, 3)
     for gap, following in itertools.pairwise(filled):
         if following - gap <= reach and gap not in paired:
-            _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads)
+            _guess_one(data, offsets, (gap,), unit, pair, all_options, gap_set, guessed, leads,
+                       ordered)
     return guessed
 
 
 def _guess_one(
     data: bytearray, offsets: list[int], slots: tuple[int, ...], unit: str, pair: CodecPair,
     all_options: tuple[int, ...], gap_set: set[int], guessed: dict[int, tuple[int, float]],
-    leads: set[int] | None,
+    leads: set[int] | None, ordered: list[int],
 ) -> None:
     """Guess the lost byte(s) at ``slots`` (one gap, or the two halves of one character) into
     ``data`` and ``guessed``; a gap guessed before keeps its guess if it now reads as no loss."""
@@ -2221,18 +2228,17 @@ def _guess_one(
     window_end = offsets[min(len(offsets) - 1, slots[-1] + reach + 1)]
     for position in positions:
         data[position] = 0
-    baseline = _decode_errors(data, window_start, window_end, pair.right)
-    scored = []
-    for members in _options_by_range(options, pair.right):
-        for position, value in zip(positions, members[0]):
-            data[position] = value
-        scored.append((_decode_errors(data, window_start, window_end, pair.right), members))
-    best_errors = min((errors for errors, _ in scored), default=baseline)
+    baseline, best_errors, fewest_errors = _fewest_errors(
+        bytes(data[window_start:window_end]),
+        tuple(position - window_start for position in positions),
+        options,
+        pair.right,
+    )
     # Only a U+FFFD, for a byte the wrong decoder really loses before ``following`` (one of
     # cp1252's five undefined bytes): a '?' between double-byte characters is the page's own
     # ("なのでは?と"), as it is where those five bytes show as C1 controls (read as Latin-1).
     lead = (best_errors == baseline and bool(consistent) and unit[gap] == "\ufffd"
-            and not C1_UNDEFINED.intersection(unit)
+            and not _holds_undefined_c1(unit)
             and _lead_before(options, following, pair.right))
     if best_errors > baseline or best_errors == baseline and not lead:
         for slot, position, value in zip(slots, positions, kept):
@@ -2244,8 +2250,6 @@ def _guess_one(
     near_end = min(window_end, positions[-1] + 4)
     for position in positions:
         data[position] = 0
-    fewest_errors = tuple(values for errors, members in scored if errors == best_errors
-                          for values in members)
     shortlist = _shortlist(
         bytes(data[near_start:near_end]),
         tuple(position - near_start for position in positions),
@@ -2258,9 +2262,12 @@ def _guess_one(
     if word_reach:
         around_start = offsets[max(0, gap - word_reach)]
         around_end = offsets[min(len(offsets) - 1, slots[-1] + word_reach + 1)]
-        others = tuple(offsets[other] - around_start for other in gap_set
-                       if other not in slots and around_start <= offsets[other] < around_end
-                       and data[offsets[other]] == 0)
+        # The gaps between those characters (``ordered`` is every gap, sorted: a long line of
+        # dense loss held thousands, each guess went through all of them).
+        near = ordered[bisect.bisect_left(ordered, max(0, gap - word_reach)):
+                       bisect.bisect_left(ordered, min(len(offsets) - 1, slots[-1] + word_reach + 1))]
+        others = tuple(offsets[other] - around_start for other in near
+                       if other not in slots and data[offsets[other]] == 0)
         around = _WordContext(bytes(data[around_start:window_start]), bytes(data[window_end:around_end]),
                               around_start == 0, around_end == len(data), all_options,
                               tuple(sorted(others)))
@@ -2295,6 +2302,13 @@ def _guess_one(
 C1_UNDEFINED = frozenset("\x81\x8d\x8f\x90\x9d")
 
 
+@lru_cache(maxsize=256)
+def _holds_undefined_c1(unit: str) -> bool:
+    """Does ``unit`` show a byte Windows-1252 leaves undefined as its C1 control?  Asked for
+    each lost byte of the unit: cached, instead of a search of the whole unit at each."""
+    return not C1_UNDEFINED.isdisjoint(unit)
+
+
 @lru_cache(maxsize=1024)
 def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: str) -> bool:
     """Was the lost byte the lead byte of a double-byte character whose second byte survives
@@ -2305,6 +2319,28 @@ def _lead_before(options: tuple[tuple[int, ...], ...], following: bytes, codec: 
     readings = ((bytes(values) + following).decode(codec, "replace")
                 for values in options if len(values) == 1)
     return any(len(reading) == 1 and reading != "\ufffd" for reading in readings)
+
+
+@lru_cache(maxsize=1 << 14)
+def _fewest_errors(
+    window: bytes, places: tuple[int, ...], options: tuple[tuple[int, ...], ...], codec: str
+) -> tuple[int, int, tuple[tuple[int, ...], ...]]:
+    """How many characters ``window`` (its lost bytes at ``places`` zero) fails to decode, the
+    fewest it fails with one of ``options`` in them, and the options that do so.
+
+    Cached: a page loses the same bytes around the same characters again and again.
+    """
+    baseline = _decode_errors(window, 0, len(window), codec)
+    filled = bytearray(window)
+    scored = []
+    for members in _options_by_range(options, codec):
+        for place, value in zip(places, members[0]):
+            filled[place] = value
+        scored.append((_decode_errors(filled, 0, len(filled), codec), members))
+    best_errors = min((errors for errors, _ in scored), default=baseline)
+    fewest = tuple(values for errors, members in scored if errors == best_errors
+                   for values in members)
+    return baseline, best_errors, fewest
 
 
 @lru_cache(maxsize=256)
@@ -2417,6 +2453,11 @@ class _WordContext(NamedTuple):
     blanks: tuple[int, ...]  # places (from the start of ``before``) of lost bytes not guessed yet
 
 
+# UTF-8 lead bytes of the letters of the scripts with word lists (``langmodel.WORD_LIST_SCRIPTS``):
+# Greek CE-CF and E1 (its extended block), Cyrillic D0-D4, Hebrew D6-D7.
+WORD_LIST_LEADS = frozenset(range(0xCE, 0xD8)) | {0xE1}
+
+
 def _known_word_readings(
     window: bytes, places: tuple[int, ...], shortlist: tuple[tuple[int, ...], ...], codec: str,
     around: _WordContext,
@@ -2432,6 +2473,10 @@ def _known_word_readings(
     """
     filled = [around.before + window_filled + around.after
               for window_filled in _filled_windows(window, places, shortlist)]
+    if codec == "utf-8" and not any(map(WORD_LIST_LEADS.intersection, filled)):
+        # No letter of a listed script can be read there (Latin mojibake of a text read twice,
+        # where every other byte is lost: each guess tried up to 256 blank fillings).
+        return [None] * len(shortlist)
     offset = len(around.before)
     near = [position for position in around.blanks
             if min(abs(position - offset - place) for place in places) <= WORD_BLANK_REACH]
@@ -2553,7 +2598,7 @@ def _consistent_lost_bytes(wrong: str, following: bytes) -> tuple[int, ...]:
     return tuple(sorted(consistent))
 
 
-def _decode_errors(data: bytearray, start: int, end: int, codec: str) -> int:
+def _decode_errors(data: bytes | bytearray, start: int, end: int, codec: str) -> int:
     return bytes(data[start:end]).decode(codec, "replace").count("\ufffd")
 
 
@@ -2574,18 +2619,11 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
     candidates = list(unique.values())
     strong = [c for c in candidates if not c.weak and _fits_its_script(text, c)]
     for candidate in strong:
-        if not candidate.scored:  # a margin depends only on the text and the candidate
+        # A margin depends only on the text and the candidate.  UTF-8 read as a CJK code page
+        # is scored when its turn may come (below).
+        if not candidate.scored and PAIR_FAMILY.get(candidate.codecs) != "utf8-as-cjk":
             _score(text, candidate)
     strong = _without_holes_guessed(text, strong)
-    # ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that
-    # leave C1 controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK),
-    # yield to any other repair of the same characters.
-    strong.sort(
-        key=lambda c: (
-            _is_c1_only(c) or _keeps_c1_controls(c) or _reads_c1_controls_mostly(text, c),
-            -(c.margin * (c.end - c.start)),
-        )
-    )
     accepted: list[_Candidate] = []
     taken = _Intervals([])
     by_span: dict[tuple[int, int], list[_Candidate]] = {}
@@ -2594,7 +2632,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[_Candidate]:
             by_span.setdefault((candidate.start, candidate.end), []).append(candidate)
     swaps = _Intervals([c for c in strong if PAIR_FAMILY.get(c.codecs) == "cyrillic-swap"
                         and c.margin >= _threshold(text, c)], overlaps=True)
-    for candidate in strong:
+    for candidate in _by_weight(text, strong, taken):
         if candidate.margin < _threshold(text, candidate):
             continue
         if taken.overlapping(candidate) or not _plausible(text, candidate):
@@ -2639,6 +2677,39 @@ def _without_holes_guessed(text: str, candidates: list[_Candidate]) -> list[_Can
             if not (c.codecs[0] == "ftfy" and "\ufffd" in c.after and guessed_elsewhere(c))]
 
 
+def _by_weight(text: str, strong: list[_Candidate], taken: _Intervals) -> Iterator[_Candidate]:
+    """``strong`` by weight (margin x characters), heaviest first, in their order among equals;
+    those not scored yet are scored only when their turn may come, and not at all when they
+    overlap a candidate ``taken`` by then (the caller takes each it accepts).
+
+    ftfy's plans that decode no UTF-8 (C1 controls read as Windows-1252), or that leave C1
+    controls behind (81, 8D, 8F, 90, 9D: lead bytes of Shift-JIS or GBK), come after every
+    other repair of the same characters.
+
+    A candidate not scored waits with the weight no margin exceeds (``MAX_MARGIN``): the
+    islands of a line of UTF-8 read as GBK, inside the line's own candidate that is taken
+    first, are never scored (a third of the candidates of a page of lossy GBK).  Every
+    candidate comes at its turn, as a sort of all of them by their margins would give it.
+    """
+    heap = []
+    for index, candidate in enumerate(strong):
+        last = _is_c1_only(candidate) or _keeps_c1_controls(candidate) or _reads_c1_controls_mostly(
+            text, candidate)
+        margin = candidate.margin if candidate.scored else MAX_MARGIN
+        heap.append((last, -(margin * (candidate.end - candidate.start)), index, candidate.scored))
+    heapq.heapify(heap)
+    while heap:
+        last, _, index, scored = heapq.heappop(heap)
+        candidate = strong[index]
+        if scored:
+            yield candidate
+        elif not taken.overlapping(candidate):
+            # It may come before the candidates left: its turn is at its weight.
+            _score(text, candidate)
+            heapq.heappush(heap, (last, -(candidate.margin * (candidate.end - candidate.start)),
+                                  index, True))
+
+
 def _outvoted_part(text: str, joined: _Candidate,
                    by_span: dict[tuple[int, int], list[_Candidate]],
                    page_family: str | None = None) -> bool:
@@ -2652,8 +2723,12 @@ def _outvoted_part(text: str, joined: _Candidate,
     """
     for part in joined.parts:
         rivals = [c for c in by_span.get((part.start, part.end), ())
-                  if c.codecs != joined.codecs and c.margin >= _threshold(text, c) and c.margin > 0
+                  if c.codecs != joined.codecs
                   and (page_family is None or PAIR_FAMILY.get(c.codecs) != page_family)]
+        for rival in rivals:
+            if not rival.scored:  # left by ``_by_weight``
+                _score(text, rival)
+        rivals = [c for c in rivals if c.margin >= _threshold(text, c) and c.margin > 0]
         if not rivals:
             continue
         if not part.scored:
@@ -2794,6 +2869,9 @@ def _trust_the_page(
         and (c.end - c.start >= 2 or c.codecs[-1] in CYRILLIC_CODECS)  # в, к, я...
     ]
     taken = _Intervals(accepted)
+    # A candidate that ``_by_weight`` did not score overlaps one taken.  Inside one taken, but
+    # for an ftfy reading, it can replace none: what replaces that one holds it too.
+    extra = [c for c in extra if c.scored or not _inside_taken(c, taken)]
     for candidate in extra:
         if not candidate.scored:  # most were scored by _choose's first pass
             _score(text, candidate)
@@ -2831,6 +2909,15 @@ def _trust_the_page(
                 taken.remove(c)
             taken.add(candidate)
     return taken.items()
+
+
+def _inside_taken(candidate: _Candidate, taken: _Intervals) -> bool:
+    """Is ``candidate`` inside, and shorter than, a candidate ``taken`` that ftfy did not propose?"""
+    return any(
+        other.start <= candidate.start and candidate.end <= other.end
+        and other.end - other.start > candidate.end - candidate.start and other.codecs[0] != "ftfy"
+        for other in taken.overlapping(candidate)
+    )
 
 
 def _swaps_part_of_a_line(text: str, candidate: _Candidate, taken: _Intervals,
@@ -3565,6 +3652,11 @@ def _ftfy_candidates(run: str) -> list[_Candidate]:
     characters; its result becomes one candidate from the first to the last
     changed character, and a second layer of our own pairs is tried on it.
     """
+    if run.replace("\ufffd", "").isascii():
+        # Only U+FFFD among ASCII: what UTF-8 read as a CJK code page leaves of a character
+        # before a space or a digit (most runs of such a page).  Every reading, ftfy's or ours,
+        # needs a character of a code page's upper half to decode; ftfy gives the run back.
+        return []
     fixed, plan = _ftfy_fix(run)
     filled = _filled_lost_bytes(run) + _lost_in_two_layers(run)
     own = filled + _own_codec_candidates(run)
