@@ -138,6 +138,12 @@ def test_a_question_mark_line_keeps_its_unsure_holes_as_the_same_line_with_fffd_
     assert 0 < fixed.count("\ufffd") <= 4
 
 
+def read_twice(line: str) -> str:
+    """``line``'s UTF-8 read as Windows-1252 by a lossy decoder, and that text's UTF-8 read so again."""
+    once = line.encode("utf-8").decode("windows-1252", "replace")
+    return once.encode("utf-8").decode("windows-1252", "replace")
+
+
 # Chinese and Japanese characters lose one of their two continuation bytes to Windows-1252 one
 # time in seven or so (要 is E8 A6 81, 印 E5 8D B0); each lost byte has five readings.
 LOSSY_CJK_LINES = [
@@ -162,9 +168,7 @@ def test_no_double_byte_reading_is_glued_to_a_byte_lost_to_another_damage():
     # pairs between them as kanji ("Å¸" as 展), but no byte EUC-JP loses to Windows-1252 makes a
     # character with the "Ã" before the U+FFFD: the loss is another damage's.
     line = "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны."
-    once = line.encode("utf-8").decode("windows-1252", "replace")
-    twice = once.encode("utf-8").decode("windows-1252", "replace")
-    fixed, _ = repair_mojibake(twice)
+    fixed, _ = repair_mojibake(read_twice(line))
     assert not any("\u3000" <= ch <= "\u9fff" for ch in fixed)
 
 
@@ -188,8 +192,7 @@ TWICE_LINES = [
 def test_utf8_read_as_windows_1252_twice_by_lossy_decoders_is_read_back(line):
     # The second reading loses bytes of the first one's characters ("Ã" and a U+FFFD for the Ð
     # of а-п, "â€" and a U+FFFD for ”), the first lost bytes of the text's own (shown "ï¿½").
-    once = line.encode("utf-8").decode("windows-1252", "replace")
-    twice = once.encode("utf-8").decode("windows-1252", "replace")
+    twice = read_twice(line)
     assert "\ufffd" in twice or "ï¿½" in twice
     fixed, fixes = repair_mojibake(twice)
     assert fixed == line
@@ -201,9 +204,7 @@ def test_a_lost_letter_of_two_readings_the_model_is_unsure_of_stays_a_hole():
     # Greek ς (CF 82) read twice: the lead Ï is lost and Ͷ, ς, Ђ are all readings; whatever the
     # model makes of it, the word around it is read back and a hole is one U+FFFD, not "Ã�".
     line = "Η κυβέρνηση ανακοίνωσε νέα μέτρα για τις μικρές επιχειρήσεις."
-    twice = line.encode("utf-8").decode("windows-1252", "replace").encode("utf-8").decode(
-        "windows-1252", "replace")
-    fixed, _ = repair_mojibake(twice)
+    fixed, _ = repair_mojibake(read_twice(line))
     assert len(fixed) == len(line)
     assert all(a == b or a == "\ufffd" for a, b in zip(fixed, line))
     assert sum(a != b for a, b in zip(fixed, line)) <= 3
