@@ -3911,11 +3911,14 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
 
 
 def _script_read_back(chars: list[str], index: int, ch: str, codec: str) -> str:
-    """The script of the character that ``ch`` at ``index`` starts, read back once more ("latin"
-    for anything but a letter: only letters are weighed against the text's scripts)."""
+    """The script of the character that ``ch`` at ``index`` starts, read back once more: "mark"
+    for a combining mark (Х is D0 A5, CD A5 the combining ͥ, which left alone after a space made
+    the whole reading implausible), "latin" for any other non-letter."""
     window = _encode((ch + "".join(chars[index + 1 : index + 4])).replace("\ufffd", "?"), codec)
     read = (window or b"").decode("utf-8", "replace")[:1]
-    return langmodel.script_of(read) if read.isalpha() else "latin"
+    if read.isalpha():
+        return langmodel.script_of(read)
+    return "mark" if unicodedata.category(read[:1] or " ").startswith("M") else "latin"
 
 
 def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]]], codec: str,
