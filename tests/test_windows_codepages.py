@@ -225,3 +225,8 @@ def test_utf8_cyrillic_and_greek_read_as_macroman_are_read_back_word_by_word(lin
 @pytest.mark.parametrize("line", ["Paris–Évian", "Le 1990–Über, a – ü b", "«Été» à Nîmes"])
 def test_macroman_lookalikes_in_clean_text_stay(line):
     assert repair_mojibake(line)[0] == line
+
+
+def test_a_question_mark_of_a_text_read_twice_stays_a_question_mark():
+    line = "Привет, как дела? Всё хорошо?"
+    assert repair_mojibake(read_twice(line))[0] == line

@@ -3866,12 +3866,15 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
     encoded = _encode_unit(run, codec)
     if encoded is None:
         return None
-    gaps, data, offsets = encoded
-    gaps = {gap for gap in gaps if run[gap] == "\ufffd"}
-    if any(run[gap] == "?" for gap in encoded[0]) and not gaps:
-        return None
-    options = _undefined_bytes(codec)
+    marks, data, offsets = encoded
     data = bytearray(data)
+    gaps = set()
+    for gap in marks:
+        if run[gap] == "\ufffd":
+            gaps.add(gap)
+        else:
+            data[offsets[gap]] = 0x3F  # a '?' is the text's own here: only U+FFFD is read as lost
+    options = _undefined_bytes(codec)
     readings: dict[int, list[tuple[int, str]]] = {}
     for gap in sorted(gaps):
         position = offsets[gap]
