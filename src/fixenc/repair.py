@@ -3883,7 +3883,7 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
             lead -= 1
         if lead < 0 or not 0xC2 <= data[lead] <= 0xF4:
             return None
-        width = 2 if data[lead] < 0xE0 else 3 if data[lead] < 0xF0 else 4
+        width = _utf8_width(data[lead])
         if position - lead >= width:
             return None
         found = []
@@ -3913,12 +3913,22 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
     return inner, slots
 
 
+def _read_back(chars: list[str], index: int, ch: str, codec: str) -> str:
+    """The character that ``ch`` at ``index`` starts, read back once more ('' at the end)."""
+    window = _encode((ch + "".join(chars[index + 1 : index + 4])).replace("\ufffd", "?"), codec)
+    return (window or b"").decode("utf-8", "replace")[:1]
+
+
+def _utf8_width(lead: int) -> int:
+    """The length of the UTF-8 sequence that the byte ``lead`` starts (C2-F4)."""
+    return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+
+
 def _script_read_back(chars: list[str], index: int, ch: str, codec: str) -> str:
     """The script of the character that ``ch`` at ``index`` starts, read back once more: "mark"
     for a combining mark (Х is D0 A5, CD A5 the combining ͥ, which left alone after a space made
     the whole reading implausible), "latin" for any other non-letter."""
-    window = _encode((ch + "".join(chars[index + 1 : index + 4])).replace("\ufffd", "?"), codec)
-    read = (window or b"").decode("utf-8", "replace")[:1]
+    read = _read_back(chars, index, ch, codec)
     if read.isalpha():
         return langmodel.script_of(read)
     return "mark" if unicodedata.category(read[:1] or " ").startswith("M") else "latin"
@@ -3956,14 +3966,11 @@ def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]
     if scripts:
         script = scripts.most_common(1)[0][0]
         for index, readings in slots:
-            for _, ch in readings:
-                chars[index] = ch
-                window = _encode("".join(chars[index : index + 4]).replace("\ufffd", "?"), codec)
-                read = (window or b"").decode("utf-8", "replace")[:1]
-                if read.isalpha() and langmodel.script_of(read) == script:
-                    break
-            else:
-                chars[index] = readings[0][1]
+            chars[index] = next(
+                (ch for _, ch in readings
+                 if (read := _read_back(chars, index, ch, codec)).isalpha()
+                 and langmodel.script_of(read) == script),
+                readings[0][1])
     for _ in range(2):
         for index, readings in slots:
             scored = []
@@ -3998,9 +4005,8 @@ def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]
             # The whole character read back is unknown: one U+FFFD for its lead and the
             # continuation bytes after it.
             lead = (_encode(chars[index], codec) or b"\x00")[0]
-            width = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
             chars[index] = "\ufffd"
-            for follower in range(index + 1, min(len(chars), index + width)):
+            for follower in range(index + 1, min(len(chars), index + _utf8_width(lead))):
                 data = _encode(chars[follower], codec)
                 if not data or not 0x80 <= data[0] < 0xC0:
                     break
