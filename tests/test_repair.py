@@ -216,6 +216,20 @@ def test_ftfy_reading_that_keeps_c1_controls_yields_to_shift_jis() -> None:
 
 
 @pytest.mark.parametrize(
+    "original, codec",
+    [
+        ("ダイエットサプリメント通販ブログ【コエンザイムＱ１０・αリポ酸・Ｌ－カルニチン】", "cp932"),
+        ("β-カロテンを多く含む野菜を毎日食べるようにしています。", "cp932"),
+        ("电阻的单位是Ω，电流的单位是安培，这是物理课上学到的。", "gbk"),
+    ],
+)
+def test_lone_greek_letter_of_a_cjk_line_read_as_latin1_is_repaired(original: str, codec: str) -> None:
+    # CJK code pages hold Greek letters, and CJK text writes one by itself among its own
+    # letters: the reading is not refused as one that gives letters of another script.
+    assert repair_mojibake(original.encode(codec).decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
     "original", ["Now playing: サウンドトラック (2005)", "menu: ホーム > ニュース"]
 )
 def test_shift_jis_katakana_read_as_latin1_shows_c1_controls(original: str) -> None:

@@ -207,6 +207,8 @@ CYRILLIC_CODECS = ("windows-1251", "koi8-r")
 NON_LATIN_CODE_PAGES = ("1251", "1253", "koi8")
 CJK_CODECS = ("gb18030", "cp950", "cp932", "euc-jp", "cp949")
 MIN_CYRILLIC_LETTERS = 4
+# A CJK reading may hold a lone Greek or Cyrillic letter for every this many CJK letters.
+FOREIGN_LETTER_SHARE = 8
 # Spans with fewer non-ASCII characters than this are too short to pick their pair.
 SHORT_SPAN = 8
 # Characters of a span on which its pair is picked (see ``_pair_reading_logprob``),
@@ -3112,9 +3114,10 @@ def _fits_its_script(text: str, candidate: _Candidate, letter_case: bool = True)
     if latin_plan and any(langmodel.script_of(ch) in ("cyrillic", "greek") for ch in neighbours):
         return False
     if right in CJK_CODECS:
-        # Its letters beyond ASCII are CJK (or neutral) ones.
+        # Its letters beyond ASCII are CJK (or neutral) ones, but for a lone Greek or
+        # Cyrillic letter among many CJK ones ("αリポ酸"), as such text writes them.
         letters = candidate.after.translate(LETTER_CLASSES)
-        if letters.count("J") != len(letters):
+        if letters.count("J") != len(letters) and not _lone_foreign_letters(candidate.after, letters):
             return False
         lone_letter = len(candidate.after) < 2 and candidate.after.isalpha()
         if lone_letter and any(langmodel.script_of(ch) == "latin" for ch in neighbours):
@@ -3134,6 +3137,28 @@ def _fits_its_script(text: str, candidate: _Candidate, letter_case: bool = True)
             (text[candidate.end : candidate.end + 1], candidate.after[-1:]),
         )
         if any(ch.isascii() and ch.isalpha() and edge.isalpha() for ch, edge in edges):
+            return False
+    return True
+
+
+def _lone_foreign_letters(after: str, letters: str) -> bool:
+    """Are the letters of a CJK reading that are not CJK a few lone Greek or Cyrillic ones?
+
+    CJK code pages hold both alphabets, and CJK text writes a letter of them by itself
+    ("αリポ酸", "β-カロテン", "Ω"), among CJK letters (``FOREIGN_LETTER_SHARE``).  A
+    Latin-1 text read as a CJK code page gives them too, but in runs ("§Ñ§Ö" is GBK's
+    "Ой") or beside Latin letters, and few CJK letters around them.
+    """
+    foreign = len(letters) - letters.count("J")
+    if letters.count("J") < FOREIGN_LETTER_SHARE * foreign:
+        return False
+    for index, ch in enumerate(after):
+        if LETTER_CLASSES[ord(ch)] not in ("C", "O"):
+            continue
+        if langmodel.script_of(ch) not in ("greek", "cyrillic"):
+            return False
+        neighbours = after[max(0, index - 1) : index] + after[index + 1 : index + 2]
+        if any(n.isalpha() and LETTER_CLASSES[ord(n)] != "J" for n in neighbours):
             return False
     return True
 
