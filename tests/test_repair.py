@@ -230,6 +230,16 @@ def test_lone_greek_letter_of_a_cjk_line_read_as_latin1_is_repaired(original: st
 
 
 @pytest.mark.parametrize(
+    "original",
+    ["① ② ③ ④ ⑤ ⑥ ⑦ ⑧ ⑨ ⑩", "⇒ http://www.example.com/audio.html", "㈱日本 № 12"],
+)
+def test_shift_jis_signs_read_as_latin1_lose_their_c1_controls(original: str) -> None:
+    # NEC's signs (87 xx) and arrows (81 xx) read as Latin-1 are a C1 control and an
+    # ASCII sign: no text holds a C1 control, so the damage scores below the signs.
+    assert repair_mojibake(original.encode("cp932").decode("latin-1"))[0] == original
+
+
+@pytest.mark.parametrize(
     "original", ["Now playing: サウンドトラック (2005)", "menu: ホーム > ニュース"]
 )
 def test_shift_jis_katakana_read_as_latin1_shows_c1_controls(original: str) -> None:

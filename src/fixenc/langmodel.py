@@ -91,11 +91,16 @@ MOJIBAKE_SYMBOLS = frozenset(
 # U+FFFD, the mark of a lost character: rare, but an honest mark is more
 # plausible than the mojibake that hides the loss (锟斤拷).
 LOST_LOGPROB = math.log(0.01)
+# A C1 control (U+0080-U+009F) is no character of any text: on the web it is a byte
+# read as Latin-1 (Shift-JIS lead bytes 81-9F, Windows-1252's € or "), so it scores
+# as the rarest letter does.
+CONTROL_LOGPROB = math.log(1e-7)
 FIXED_SCORES = {
     "neutral": NEUTRAL_LOGPROB,
     "symbol": SYMBOL_LOGPROB,
     "other": OTHER_LOGPROB,
     "lost": LOST_LOGPROB,
+    "control": CONTROL_LOGPROB,
 }
 
 # Unicode ranges of each script family, as (first, last, family).
@@ -350,6 +355,8 @@ def script_of(ch: str) -> str:
         return "neutral"
     if ch == "\ufffd":
         return "lost"
+    if "\x80" <= ch <= "\x9f":
+        return "control"
     if ch in MOJIBAKE_SYMBOLS:
         return "symbol"
     code = ord(ch)
@@ -424,7 +431,7 @@ def _fixed_and_runs(text: str, word_ends: bool = False) -> tuple[float, dict[str
         script, lowered, is_small, fixed_score = char_info(ch) or _char_info(ch)
         if fixed_score is not None:
             fixed += fixed_score
-            if script == "symbol" and previous != "neutral":
+            if script in ("symbol", "control") and previous != "neutral":
                 fixed += ADJACENT_SYMBOL_LOGPROB
             previous = script
             if run:
