@@ -404,7 +404,9 @@ _CHAR_INFO: dict[str, tuple[str, str, bool, float | None]] = {}
 def _char_info(ch: str) -> tuple[str, str, bool, float | None]:
     lowered = _lower(ch)
     script = script_of(ch)
-    info = (script, lowered, lowered == ch and ch.upper() != ch, FIXED_SCORES.get(script))
+    # Small: a letter with a capital form that is its own lower case.  Greek final sigma and
+    # German ß casefold to another letter (σ, s) yet are small letters, not capitals.
+    info = (script, lowered, ch.lower() == ch and ch.upper() != ch, FIXED_SCORES.get(script))
     _CHAR_INFO[ch] = info
     return info
 
@@ -449,7 +451,7 @@ def _fixed_and_runs(text: str, word_ends: bool = False) -> tuple[float, dict[str
             if script != "cjk" and run_script != "cjk":
                 fixed += SCRIPT_SWITCH_LOGPROB
         run_script = script
-        if lowered != ch and run:
+        if lowered != ch and not is_small and run:
             fixed += CASE_SWITCH_LOGPROB if previous_was_small else CAPITALS_RUN_LOGPROB
         previous_was_small = is_small
         run.append(lowered)
