@@ -275,7 +275,7 @@ WORD_REACH = {"utf8-as-single-byte": 36}
 # 6,395 Russian characters that lost a byte to Windows-1252 (``_best_guess``): wrong guesses
 # 1,108 without words, 597 / 541 / 541 with a bonus of 2.5 / 4 / 6 nats (Greek 41 / 38 / 38).
 KNOWN_WORD_BONUS = 6.0
-# And per nat of the word's log-rank (``_word_bonus``): "моя" over "мос", "μια" over "νια".  Of
+# And per nat of the word's log-rank (``word_bonus``): "моя" over "мос", "μια" over "νια".  Of
 # the same Russian letters 357 / 297 / 314 were wrong at 0 / 0.5 / 1; Greek 19 / 11 / 11; Hebrew
 # (at OWN_GUESS_CONFIDENCE) right 1,542 / 2,167 / 2,339 and wrong 185 / 257 / 278 of 3,314.
 WORD_RANK_WEIGHT = 0.5
@@ -2429,7 +2429,7 @@ def _best_guess(
     probability.  Cached: a page repeats the phrases around its lost bytes (的。 at line ends).
 
     ``known``: for each shortlisted value, the rank of the known word it makes of the word
-    holding the lost bytes (``_known_word_readings``); such a reading gains ``_word_bonus``.
+    holding the lost bytes (``_known_word_readings``); such a reading gains ``word_bonus``.
     """
     totals = []
     fillings = _fillings(window, places, shortlist, codec)
@@ -2439,7 +2439,7 @@ def _best_guess(
         prior = langmodel.punctuation_logprob(text, at_end) + langmodel.after_number_logprob(text)
         # A lost byte is often a word's last letter (я or с): the end of a word is scored too.
         score = langmodel.text_score(langmodel.scoring_form(text), word_ends=True)
-        totals.append((score.total + prior + (_word_bonus(rank) if rank else 0.0), values))
+        totals.append((score.total + prior + (word_bonus(rank) if rank else 0.0), values))
     peak, best = max(totals)
     return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
 
@@ -2512,7 +2512,7 @@ def _letter_bytes(values: tuple[int, ...], lead: int) -> tuple[int, ...]:
     return tuple(value for value in values if bytes((lead, value)).decode("utf-8", "replace").isalpha())
 
 
-def _word_bonus(rank: int) -> float:
+def word_bonus(rank: int) -> float:
     """What a reading gains for making a known word of ``rank``: ``KNOWN_WORD_BONUS`` at rank
     1,000, more for commoner words (μια 5, νια 17,321), never below a nat."""
     return max(1.0, KNOWN_WORD_BONUS + WORD_RANK_WEIGHT * math.log(1000 / rank))

@@ -58,7 +58,7 @@ from itertools import accumulate, pairwise, product
 
 from fixenc import langmodel
 from fixenc.options import SENTENCE_MODELS_ENV, sentence_models
-from fixenc.repair import encode_as_read
+from fixenc.repair import encode_as_read, word_bonus
 from fixenc.result import Fix
 
 __all__ = ["redecode_page"]
@@ -105,6 +105,8 @@ KNOWN_CHAR_LOGPROB = -15.5
 # (the model knows some private-use characters from pages that use them as icons).
 IMPOSSIBLE_CATEGORIES = frozenset(("Cc", "Co", "Cn"))
 CONTEXT_CHARS = 3
+# Letters of a word looked at on each side of a window for the word lists (``_word_around``).
+WORD_CHARS = 24
 GUESS_CONFIDENCE = 0.3
 # Readings scored by the full model for one window, the best by unigrams and page n-grams.
 READING_SHORTLIST = 12
@@ -495,6 +497,7 @@ def _decode_guessing(
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
+        word = _word_around(pieces, data, end, next_start)
         right = right[:CONTEXT_CHARS]
         key = _window_key(data, lost, start, end, offsets, damaged)
         readings = _window_readings(*key, codec)
@@ -502,13 +505,13 @@ def _decode_guessing(
         if len(readings) <= MAX_CANDIDATES:
             closing = langmodel.closing_marks(opened)
             at_end = end == len(data)
-            context_key = (key, left, right, closing, at_end)
+            context_key = (key, left, right, closing, at_end, word)
             if context_key not in choices:
                 fitting = tuple(
                     reading for reading in readings if _fits_page(reading[0], page.systems)
                 )
                 choices[context_key] = _rank_readings(
-                    fitting, left, right, page, closing, at_end
+                    fitting, left, right, page, closing, at_end, word
                 )
             ranked = choices[context_key]
         if ranked is None:
@@ -530,6 +533,33 @@ def _decode_guessing(
     if undecided and _few_lost(pieces, len(windows)):
         _choose_by_sentence(pieces, undecided, guesses, data)
     return "".join(pieces), [value for values in guesses for value in values], unsure
+
+
+def _word_around(pieces: list[str], data: bytearray, end: int, next_start: int) -> tuple[str, str]:
+    """The letters right before a window (already decoded) and right after it, up to the
+    next window: the rest of the word its reading may complete ("новы" + х).  The letters
+    after stop at the next lost byte, which leaves the word unknown."""
+    before = "".join(pieces[-2:])
+    start = len(before)
+    while start > 0 and before[start - 1].isalpha():
+        start -= 1
+    after = data[end : min(next_start, end + 4 * WORD_CHARS)].decode(RIGHT_CODEC, "replace")
+    stop = 0
+    while stop < len(after) and after[stop].isalpha():
+        stop += 1
+    whole = stop < len(after) or next_start >= len(data) or end + 4 * WORD_CHARS < next_start
+    return before[start:][-WORD_CHARS:], after[:stop] if whole else "\ufffd"
+
+
+def _known_word_bonus(text: str, word: tuple[str, str]) -> float:
+    """What a reading gains by completing a word of a listed script (``repair.word_bonus``)."""
+    if not word or not text.isalpha() or not langmodel.has_word_list(text):
+        return 0.0
+    whole = word[0] + text + word[1]
+    if not whole.isalpha():
+        return 0.0
+    rank = langmodel.word_rank(whole)
+    return word_bonus(rank) if rank else 0.0
 
 
 def _few_lost(pieces: list[str], lost_chars: int) -> bool:
@@ -864,10 +894,14 @@ def _rank_readings(
     page: _PageNgrams,
     closing: str = "",
     at_end: bool = False,
+    word: tuple[str, str] = ("", ""),
 ) -> tuple[tuple[str, tuple], ...] | None:
     """The readings of one window within ``RANKED_WITHIN`` nats of the best, best first, as the
-    model, the frequency of punctuation and the page score them; or None when the best holds
-    less than ``GUESS_CONFIDENCE`` of the probability.
+    model, the frequency of punctuation, the page and the word lists score them; or None when
+    the best holds less than ``GUESS_CONFIDENCE`` of the probability.
+
+    ``word``: the letters around the window, so that a reading that completes a known word of
+    a listed script (``langmodel.word_rank``) gains as in the span engine ("новых", not "новыт").
 
     ``closing``: closing marks whose opening marks are open on the line (a quotation that
     opened with “ ends with ”, not with the commoner "…": the lost last byte is all that
@@ -888,7 +922,7 @@ def _rank_readings(
             0.0
             if page.chars.isdisjoint(text)
             else _page_bonus(left + text + right, first, first + len(text), page)
-        )
+        ) + _known_word_bonus(text, word)
         units = langmodel.after_number_logprob(left[-1:] + text)
         if not shortlisted:  # all are scored by the full model: no need to rank them
             prescored.append((0.0, bonus, units, reading))
@@ -902,7 +936,7 @@ def _rank_readings(
     for _, bonus, _, (text, _) in prescored:
         context = left + text + right
         # Marks of punctuation tie under the model: their own frequency decides.
-        total = langmodel.text_score(langmodel.scoring_form(context)).total
+        total = langmodel.text_score(langmodel.scoring_form(context), True).total
         punctuation = langmodel.punctuation_logprob(context, at_end, closing, page.japanese)
         scores.append(total + punctuation + bonus)
     best = max(scores)
