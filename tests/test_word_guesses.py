@@ -9,6 +9,7 @@ from importlib import resources
 import pytest
 
 from fixenc import langmodel
+from fixenc.pipeline import repair_text
 from fixenc.repair import repair_mojibake
 
 
@@ -84,3 +85,13 @@ def test_the_a0_read_back_keeps_every_byte_in_its_place() -> None:
     for data in (b"\xc3 la maison", b"\xd0 \xd1\x83", b"plain text"):
         assert len(_restored_byte_a0(data)) == len(data)
     assert _restored_byte_a0(b"\xd0 \xd1\x83") == "Ру".encode()
+
+
+def test_a_page_read_as_a_cjk_code_page_takes_the_known_words_for_its_lost_letters() -> None:
+    # Cyrillic UTF-8 read as cp932 loses the second byte of х, с, ы (D1 85, D1 81, D1 8B):
+    # the whole-page reading chooses each by the word it completes.
+    line = "Правительство объявило о новых мерах поддержки малого бизнеса в регионах страны."
+    damaged = line.encode("utf-8").decode("cp932", "replace")
+    fixed = repair_text(damaged).text
+    for word in ("новых", "бизнеса", "регионах", "страны"):
+        assert word in fixed
