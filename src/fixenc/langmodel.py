@@ -404,9 +404,11 @@ _CHAR_INFO: dict[str, tuple[str, str, bool, float | None]] = {}
 def _char_info(ch: str) -> tuple[str, str, bool, float | None]:
     lowered = _lower(ch)
     script = script_of(ch)
-    # Small: a letter with a capital form that is its own lower case.  Greek final sigma and
-    # German ß casefold to another letter (σ, s) yet are small letters, not capitals.
-    info = (script, lowered, ch.lower() == ch and ch.upper() != ch, FIXED_SCORES.get(script))
+    # Greek final sigma casefolds to σ, as the tables count it, yet is a small letter, not a
+    # capital.  Not ß, which casefolds to s: as a small letter it would score as common as s, and
+    # a lost byte of á read as Windows-1257 became ß ("socißlní").
+    small = (lowered == ch or ch == "ς") and ch.upper() != ch
+    info = (script, lowered, small, FIXED_SCORES.get(script))
     _CHAR_INFO[ch] = info
     return info
 
