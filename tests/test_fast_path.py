@@ -481,15 +481,21 @@ def test_copies_of_a_repeated_spans_candidates_repair_as_reading_it_again(text: 
 
 
 def repaired_and_read(text: str) -> tuple[str, list, list[str]]:
-    """``repair_mojibake(text)`` and every span ``_candidates`` read on the way."""
+    """``repair_mojibake(text)`` and every span ``_candidates`` (or, for a run of UTF-8 read as
+    GBK, ``_whole_reading``) read on the way."""
     read = []
-    original = repair._candidates
+    original, whole_reading = repair._candidates, repair._whole_reading
 
     def spy(span, pairs):
         read.append(span)
         return original(span, pairs)
 
-    with mock.patch.object(repair, "_candidates", spy):
+    def whole_spy(run):
+        read.append(run)
+        return whole_reading(run)
+
+    with mock.patch.object(repair, "_candidates", spy), \
+            mock.patch.object(repair, "_whole_reading", whole_spy):
         fixed, fixes = repair_mojibake(text)
     return fixed, fixes, read
 

@@ -883,3 +883,47 @@ def test_no_margin_exceeds_the_weight_unscored_candidates_wait_with() -> None:
 @given(st.text(alphabet="中文的鍙戝竷锛abcXYZ Q1,.。（）¤°\ufffd\ue185ЯяéßΘ\u0e01", max_size=30))
 def test_no_text_reads_worse_than_the_least_logprob(text: str) -> None:
     assert langmodel.text_logprob(text) >= langmodel.least_logprob()
+
+
+def _general_path_only(text, start, run, alone, seen):
+    return None
+
+
+def _what_was_done(fixes):
+    """Each fix without its margin: a run the fast path took on its unigram margin reports that."""
+    return [(f.kind, f.start, f.end, f.before, f.after, f.codecs, f.guessed) for f in fixes]
+
+
+@pytest.mark.parametrize("lost", ["\ufffd", "?", ""])
+def test_runs_read_back_whole_are_repaired_as_the_general_path_repairs_them(
+    lost: str, monkeypatch
+) -> None:
+    """``_certain_reading`` takes a run of UTF-8 read as GBK whole without building its islands
+    and the other pairs' readings: the text and every fix are what the general path gives."""
+    text = "\n".join(LOSSY_CJK_SOURCES).encode("utf-8").decode("gb18030", "replace")
+    text = text.replace("\ufffd", lost)
+    taken = []
+    certain_reading = repair._certain_reading
+
+    def counted(*args):
+        candidate = certain_reading(*args)
+        taken.append(candidate is not None)
+        return candidate
+
+    monkeypatch.setattr(repair, "_certain_reading", counted)
+    fast_text, fast_fixes = repair_mojibake(text)
+    assert any(taken) == bool(lost)  # bytes dropped without a mark put the rest out of phase
+    monkeypatch.setattr(repair, "_certain_reading", _general_path_only)
+    general_text, general_fixes = repair_mojibake(text)
+    assert fast_text == general_text
+    assert _what_was_done(fast_fixes) == _what_was_done(general_fixes)
+
+
+def test_clean_chinese_has_no_whole_reading_as_gbk() -> None:
+    """Chinese text's GBK bytes are no UTF-8: a run of it (a stray signature) takes the general
+    path, and a run of mojibake glued to clean text is no whole reading either."""
+    clean = LOSSY_CJK_SOURCES[0]
+    assert repair._whole_reading(clean) == []
+    damaged = clean.encode("utf-8").decode("gb18030", "replace")
+    assert repair._whole_reading(damaged)
+    assert repair._whole_reading(damaged + clean) == []
