@@ -553,13 +553,20 @@ def _word_around(pieces: list[str], data: bytearray, end: int, next_start: int) 
 
 def _known_word_bonus(text: str, word: tuple[str, str]) -> float:
     """What a reading gains by completing a word of a listed script (``repair.word_bonus``)."""
-    if not word or not text.isalpha() or not langmodel.has_word_list(text):
+    if not _listed_letters(text):
         return 0.0
     whole = word[0] + text + word[1]
     if not whole.isalpha():
         return 0.0
     rank = langmodel.word_rank(whole)
     return word_bonus(rank) if rank else 0.0
+
+
+@lru_cache(maxsize=1 << 14)
+def _listed_letters(text: str) -> bool:
+    """Is ``text`` letters of a script with word lists?  (Cached: the readings of a page's
+    windows are a few thousand characters at most.)"""
+    return text.isalpha() and langmodel.has_word_list(text)
 
 
 def _few_lost(pieces: list[str], lost_chars: int) -> bool:
