@@ -2244,6 +2244,12 @@ def _guess_one(
         for slot, position, value in zip(slots, positions, kept):
             data[position] = value if again else 0x3F if unit[slot] == "?" else 0
         return
+    if WORD_REACH.get(pair.family):
+        fewest_errors = _in_word_form(
+            bytes(data[window_start:window_end]),
+            tuple(position - window_start for position in positions),
+            fewest_errors, pair.right, window_end == len(data),
+        )
     # Candidates differ only around the lost bytes: the unigram shortlist scores
     # that stretch; the bigram model then scores the whole window of the few kept.
     near_start = _character_start(data, positions[0], window_start)
@@ -2440,6 +2446,78 @@ def _best_guess(
         totals.append((score.total + prior + (_word_bonus(rank) if rank else 0.0), values))
     peak, best = max(totals)
     return best, 1.0 / sum(math.exp(total - peak) for total, _ in totals)
+
+
+@lru_cache(maxsize=1 << 14)
+def _in_word_form(
+    window: bytes, places: tuple[int, ...], candidates: tuple[tuple[int, ...], ...], codec: str,
+    at_end: bool,
+) -> tuple[tuple[int, ...], ...]:
+    """The ``candidates`` whose letters stand where their forms may: a final form (Hebrew ך ם ן
+    ף ץ, Greek ς) only at the end of a word, and its plain letter (כ מ נ פ צ, σ) never at the end
+    of a word of two letters or more.  Hebrew loses the second byte of ך ל ם מ ן to Windows-1255:
+    at the end of a word they are ך ם ן (or ל), inside one מ (or ל).  A lone letter, one after a
+    quote mark (the acronym רה"מ) or before one (צ' for the sound of ch), may be either.  All of
+    them if none qualifies.
+    ``at_end``: the window ends the text.
+
+    >>> mem, final_mem = (0x9E,), (0x9D,)  # מ ם after the lead byte D7
+    >>> _in_word_form("שלו".encode() + b"\\xd7\\x00", (7,), (mem, final_mem), "utf-8", True)
+    ((157,),)
+    >>> _in_word_form(b"\\xd7\\x00" + "שך".encode(), (1,), (mem, final_mem), "utf-8", False)
+    ((158,),)
+    """
+    kept = tuple(values for text, values in _fillings(window, places, candidates, codec)
+                 if not _misplaced_form(text, _differing_span(window, places, text, codec), at_end))
+    return kept or candidates
+
+
+def _differing_span(window: bytes, places: tuple[int, ...], text: str, codec: str) -> range:
+    """The characters of ``text`` (``window`` decoded, filled) that hold the bytes at ``places``."""
+    before = len(window[: places[0]].decode(codec, "replace"))
+    after = len(window[places[-1] + 1 :].decode(codec, "replace"))
+    return range(max(0, before - 1), len(text) - max(0, after - 1))
+
+
+def _misplaced_form(text: str, span: range, at_end: bool) -> bool:
+    """Does a letter of ``text`` in ``span`` stand where its form cannot (``_in_word_form``)?"""
+    for index in span:
+        ch = text[index]
+        if ch not in FINAL_FORMS and ch not in PLAIN_FORMS:
+            continue
+        following = index + 1
+        while following < len(text) and unicodedata.combining(text[following]):
+            following += 1
+        after = text[following] if following < len(text) else ""
+        if after == "\ufffd" or not after and not at_end:
+            continue  # a lost byte, or the window ends before the text does: unknown
+        if ch in FINAL_FORMS:
+            if after.isalpha():
+                return True
+            continue
+        preceding = index - 1
+        while preceding >= 0 and unicodedata.combining(text[preceding]):
+            preceding -= 1
+        if preceding >= 0 and text[preceding].isalpha() and not after.isalpha() and after not in WORD_MARKS:
+            return True
+    return False
+
+
+def _final_forms() -> tuple[frozenset[str], frozenset[str]]:
+    """The final letter forms of the alphabets that have them (Greek, Hebrew), by their names,
+    and the plain letters they are the final forms of."""
+    finals, plains = set(), set()
+    for code in range(0x0370, 0x0600):
+        name = unicodedata.name(chr(code), "")
+        if " LETTER FINAL " in name:
+            finals.add(chr(code))
+            plains.add(unicodedata.lookup(name.replace("FINAL ", "")))
+    return frozenset(finals), frozenset(plains)
+
+
+FINAL_FORMS, PLAIN_FORMS = _final_forms()
+# Marks that stand after a letter inside a word (the geresh of צ', the gershayim of an acronym).
+WORD_MARKS = frozenset("'\"\u2019\u05f3\u05f4")
 
 
 class _WordContext(NamedTuple):
