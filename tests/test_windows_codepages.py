@@ -111,6 +111,14 @@ def test_a_lost_hebrew_letter_takes_the_form_its_place_in_the_word_allows():
     assert all(a == b for a, b in zip(line, fixed) if a not in "אךלםמן")
 
 
+def test_a_pointed_hebrew_word_is_looked_up_whole():
+    # Points (niqqud) are marks written after their letters: the word around a lost letter runs
+    # through them, and is looked up without them (before, אֱלֹהִים was cut at its first point and
+    # "אֱ" looked up alone, and most lost letters of the line stayed U+FFFD).
+    line = "וַיֹּאמֶר אֱלֹהִים יְהִי אוֹר וַיְהִי אוֹר"
+    assert repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))[0] == line
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -2606,14 +2606,20 @@ def _known_words(texts: list[str], starts_text: bool, ends_text: bool) -> list[i
     known = []
     for text in texts:
         first, last = start, len(text) - tail
-        while first > 0 and text[first - 1].isalpha():
+        while first > 0 and _in_word(text[first - 1]):
             first -= 1
-        while last < len(text) and text[last].isalpha():
+        while last < len(text) and _in_word(text[last]):
             last += 1
         word = text[first:last]
-        whole = (first > 0 or starts_text) and (last < len(text) or ends_text) and word.isalpha()
+        whole = ((first > 0 or starts_text) and (last < len(text) or ends_text)
+                 and word[:1].isalpha() and all(map(_in_word, word)))
         known.append(langmodel.word_rank(word) or 0 if whole and langmodel.has_word_list(word) else None)
     return known
+
+
+def _in_word(ch: str) -> bool:
+    """A letter, or a mark written on one (Hebrew points: במִספָּנָה is one word)."""
+    return ch.isalpha() or unicodedata.combining(ch) > 0
 
 
 def _filled_windows(
