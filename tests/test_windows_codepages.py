@@ -119,6 +119,15 @@ def test_a_pointed_hebrew_word_is_looked_up_whole():
     assert repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))[0] == line
 
 
+def test_a_hebrew_word_with_a_prefix_letter_counts_as_known():
+    # ומיהר (and hurried) is ו + מיהר: it is in no word list, מיהר is.  Its lost מ is guessed
+    # as a known word's letter (before, it stayed U+FFFD).
+    line = "הוא אמר לו שלום ומיהר לצאת"
+    fixed, _ = repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))
+    assert fixed.split()[4] == "ומיהר"
+    assert all(a == b for a, b in zip(line, fixed) if a not in "אךלםמן") and len(fixed) == len(line)
+
+
 @pytest.mark.parametrize(
     "line",
     [
