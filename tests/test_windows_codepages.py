@@ -100,6 +100,34 @@ def test_hebrew_read_as_windows_1255_keeps_its_unsure_lost_letters_as_holes():
     assert fixes and all(fix.codecs == ("windows-1255", "utf-8") for fix in fixes)
 
 
+def test_a_lost_hebrew_letter_takes_the_form_its_place_in_the_word_allows():
+    # The last letter of הסוציאליזם lost its byte: ם, מ, ן, ך, ל or א.  A word never ends in מ
+    # nor holds ם ן ך inside it; without those, ם holds enough of the rest to be guessed
+    # (before, ם and מ shared the model's doubt and the letter stayed U+FFFD).
+    line = "השמועות על מות הסוציאליזם הן מוקדמות"
+    fixed, _ = repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))
+    assert len(fixed) == len(line)
+    assert fixed.split()[3].endswith("ם")
+    assert all(a == b for a, b in zip(line, fixed) if a not in "אךלםמן")
+
+
+def test_a_pointed_hebrew_word_is_looked_up_whole():
+    # Points (niqqud) are marks written after their letters: the word around a lost letter runs
+    # through them, and is looked up without them (before, אֱלֹהִים was cut at its first point and
+    # "אֱ" looked up alone, and most lost letters of the line stayed U+FFFD).
+    line = "וַיֹּאמֶר אֱלֹהִים יְהִי אוֹר וַיְהִי אוֹר"
+    assert repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))[0] == line
+
+
+def test_a_hebrew_word_with_a_prefix_letter_counts_as_known():
+    # ומיהר (and hurried) is ו + מיהר: it is in no word list, מיהר is.  Its lost מ is guessed
+    # as a known word's letter (before, it stayed U+FFFD).
+    line = "הוא אמר לו שלום ומיהר לצאת"
+    fixed, _ = repair_mojibake(line.encode("utf-8").decode("windows-1255", "replace"))
+    assert fixed.split()[4] == "ומיהר"
+    assert all(a == b for a, b in zip(line, fixed) if a not in "אךלםמן") and len(fixed) == len(line)
+
+
 @pytest.mark.parametrize(
     "line",
     [

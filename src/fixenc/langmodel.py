@@ -869,16 +869,22 @@ CYRILLIC_LOOKALIKES = str.maketrans("AaBCcEeHKMOoPpTXxyIi", "АаВСсЕеНК�
 
 
 def word_key(word: str) -> str:
-    """How a word is looked up: lower case; Greek without its accents, final sigma as sigma
-    (capitals drop the accents, and wordfreq writes every sigma as σ); a Cyrillic word's Latin
-    look-alikes as the Cyrillic letters they look like."""
+    """How a word is looked up: lower case, without combining marks; Greek without its accents,
+    final sigma as sigma (capitals drop the accents, and wordfreq writes every sigma as σ); a
+    Cyrillic word's Latin look-alikes as the Cyrillic letters they look like.
+
+    >>> word_key("שָׁלוֹם") == "שלום", word_key("Йо́гурт")
+    (True, 'йогурт')
+    """
     if not word.isascii() and any("a" <= ch.lower() <= "z" for ch in word):
         cyrillic = word.translate(CYRILLIC_LOOKALIKES)
         if all(script_of(ch) == "cyrillic" for ch in cyrillic):
             word = cyrillic
     word = word.lower()
     if not any("\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff" for ch in word):
-        return word
+        # Marks written apart from their letters (Hebrew points, a Russian stress mark) are not
+        # in the lists; letters that hold one (й, ё) keep it.
+        return "".join(ch for ch in word if not unicodedata.combining(ch))
     stripped = unicodedata.normalize("NFD", word.replace("ς", "σ"))
     return unicodedata.normalize("NFC", "".join(ch for ch in stripped if not unicodedata.combining(ch)))
 
