@@ -3596,24 +3596,8 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
             key = (pair.wrong, unit_start)
             if key not in encoded_units:
                 encoded_units[key] = _encode_unit(unit, pair.wrong)
-            if encoded_units[key] is None:
-                continue
-            for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(
-                unit, pair, encoded_units[key]
-            ):
-                islands.append(
-                    _Candidate(
-                        unit_start + i_start,
-                        unit_start + i_end,
-                        after,
-                        (pair.wrong, pair.right),
-                        guessed,
-                        confidence,
-                        lost=lost,
-                        weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end],
-                                      span[unit_start + i_start - 1 : unit_start + i_start]),
-                    )
-                )
+            if encoded_units[key] is not None:
+                islands.extend(_unit_islands(span, unit_start, unit, pair, encoded_units[key]))
         if islands:
             by_pair[pair] = islands
     if len(by_pair) > 1 and _non_ascii_count(span) >= SHORT_SPAN:
@@ -3626,6 +3610,21 @@ def _candidates(span: str, pairs: tuple[CodecPair, ...]) -> list[_Candidate]:
     candidates = [c for islands in by_pair.values() for c in islands]
     candidates.extend(_second_layer(span, candidates))
     return _merge_neighbours(span, candidates)
+
+
+def _unit_islands(
+    span: str, unit_start: int, unit: str, pair: CodecPair,
+    encoded: tuple[set[int], bytes, Sequence[int]],
+) -> list[_Candidate]:
+    """The candidates of the islands of ``unit`` (at ``unit_start`` in ``span``) that ``pair``
+    reads (``_transcode_unit``), with spans in ``span``."""
+    return [
+        _Candidate(unit_start + i_start, unit_start + i_end, after, (pair.wrong, pair.right),
+                   guessed, confidence, lost=lost,
+                   weak=_is_weak(pair, i_end - i_start, after, unit[i_start:i_end],
+                                 span[unit_start + i_start - 1 : unit_start + i_start]))
+        for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(unit, pair, encoded)
+    ]
 
 
 # UTF-8 read as GBK, the commonest lossy damage: a run that reads back whole is one decision.
@@ -3692,14 +3691,7 @@ def _whole_reading(run: str) -> list[_Candidate]:
     # Before any guess: each lost byte breaks at most the few characters around it.
     if bytes(data).decode("utf-8", "replace").count("\ufffd") > 3 * len(gaps):
         return []
-    codecs = (CERTAIN_PAIR.wrong, CERTAIN_PAIR.right)
-    islands = [
-        _Candidate(i_start, i_end, after, codecs, guessed, confidence, lost=lost,
-                   weak=_is_weak(CERTAIN_PAIR, i_end - i_start, after, run[i_start:i_end],
-                                 run[i_start - 1 : i_start]))
-        for i_start, i_end, after, guessed, confidence, lost in _transcode_unit(
-            run, CERTAIN_PAIR, encoded)
-    ]
+    islands = _unit_islands(run, 0, run, CERTAIN_PAIR, encoded)
     if not islands:
         return []
     # The longest, the first of equals, as ``_by_weight`` takes them before any is scored.

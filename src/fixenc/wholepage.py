@@ -497,12 +497,15 @@ def _decode_guessing(
         left = "".join(pieces[-CONTEXT_CHARS:])[-CONTEXT_CHARS:]
         next_start = windows[index + 1][0] if index + 1 < len(windows) else len(data)
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
-        word = _word_around(pieces, data, end, next_start)
         right = right[:CONTEXT_CHARS]
         key = _window_key(data, lost, start, end, offsets, damaged)
         readings = _window_readings(*key, codec)
         ranked = None
         if len(readings) <= MAX_CANDIDATES:
+            # Only a reading in letters of a listed script looks at its word (``_known_word_bonus``):
+            # the other windows keep the key of their context short, and their choices shared.
+            word = (_word_around(pieces, data, end, next_start)
+                    if any(_listed_letters(text) for text, _ in readings) else ("", ""))
             closing = langmodel.closing_marks(opened)
             at_end = end == len(data)
             context_key = (key, left, right, closing, at_end, word)
