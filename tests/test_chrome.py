@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from fixenc import chrome
 from fixenc.chrome import remove_chrome_lines
 from fixenc.markup import strip_markup_fragments
 
@@ -102,3 +105,64 @@ def test_stray_and_damaged_closing_tags_are_removed():
 @pytest.mark.parametrize("text", ["a < b and c > d", "x</y", "write </foo> here", "价格<100元>"])
 def test_text_that_only_resembles_markup_stays(text):
     assert strip_markup_fragments(text) == (text, [])
+
+
+# The chrome stage's shortcuts: a line is tested for a counter only when it ends on a character
+# a counter can end on, and for page tools only when its first word is a control's.  Every line
+# the full tests would drop must still be dropped.
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Views: 1,234.",
+        "Views: 1,234,",
+        "VIEWS: 12",
+        "12 VIEWS",
+        "12 viewſ",
+        "Hits: 12 x",
+        "Hits: 12 X",
+        "浏览次数: 12 次",
+        "浏览：12次数",
+        "点击：3回",
+        "조회수: 12회",
+        "(Views: 12)",
+        "（阅读：5）",
+        "[阅读：5]",
+        "12 次浏览",
+        "12 次閱讀",
+        "Views: ١٢",
+        "Views: 12\r",
+        "Views: 12\u2028",
+    ],
+)
+def test_counters_ending_on_any_of_their_last_characters_are_dropped(line):
+    assert remove_chrome_lines(f"Title\n{line}\nBody.")[0] == "Title\nBody."
+
+
+@pytest.mark.parametrize(
+    "line", ["PRINT | CLOSE", "Share this page", "Bookmar\u212a | Print", "打印 | Close"]
+)
+def test_page_tools_in_any_case_are_dropped(line):
+    assert remove_chrome_lines(f"标题\n{line}\n正文。")[0] == "标题\n正文。"
+
+
+_LINE_PIECES = st.lists(
+    st.sampled_from(
+        ["Views", "views", "VIEWſ", "浏览", "次", "回", "회", ":", "：", " ", "\t", "\r", "1", "٣",
+         ",", ".", "x", "(", ")", "【", "】", "]", "print", "Close", "page", "打印", "关闭", "|",
+         "a", "中", "。"]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(deadline=None, max_examples=300, derandomize=True)
+@given(_LINE_PIECES)
+def test_the_shortcuts_agree_with_the_full_tests(line):
+    if chrome._COUNTER.search(line):
+        assert chrome._could_end_in_counter(line)
+    words = [word.lower() for word in chrome._TOOL_TOKENS.findall(line)]
+    tools = (bool(words) and all(word in chrome._TOOL_WORDS for word in words)
+             and any(word in chrome._TOOL_ACTIONS for word in words))
+    assert chrome._is_page_tools(line) == tools

@@ -92,6 +92,10 @@ _SENTENCE_END = re.compile(r"[。！？!?]\s*$|[.]\s+\S")
 # Cheap tests first: a breadcrumb has a separator, a counter a digit.
 _HAS_SEPARATOR = re.compile(r"[>»›→＞/|:]")
 _HAS_DIGIT = re.compile(r"\d")
+# The characters ``_COUNTER`` can end on (before trailing space): a digit, the number's own
+# "," or ".", the last character of a unit ("次", "회", "views"; "ſ" and "S" match "s"
+# without case), or a closing bracket.
+_COUNTER_LAST = frozenset(",.次数回회sSſxX览读覽讀]】)）")
 
 
 def remove_chrome_lines(text: str) -> tuple[str, list[Fix]]:
@@ -146,7 +150,8 @@ def _strip_chrome(line: str) -> tuple[str | None, str | None]:
         return None, "badge"
     if _is_page_tools(stripped):
         return None, "page tools"
-    rest = _COUNTER.sub("", stripped) if _HAS_DIGIT.search(stripped) else stripped
+    could_count = _could_end_in_counter(stripped) and _HAS_DIGIT.search(stripped)
+    rest = _COUNTER.sub("", stripped) if could_count else stripped
     if rest == stripped:
         return line, None
     rest = rest.strip(" \t\u00a0\u3000")
@@ -158,8 +163,17 @@ def _strip_chrome(line: str) -> tuple[str | None, str | None]:
     return indent + rest, "view counter"
 
 
+def _could_end_in_counter(line: str) -> bool:
+    """Whether ``_COUNTER`` may match: it ends the line, so its last character ends it too."""
+    last = line.rstrip()[-1:]
+    return last in _COUNTER_LAST or last.isdecimal()
+
+
 def _is_page_tools(line: str) -> bool:
     """A line of page controls only: print, close, share, font size."""
+    first = _TOOL_TOKENS.search(line)
+    if first is None or first.group().lower() not in _TOOL_WORDS:
+        return False  # most lines: the first word is no control's
     words = [word.lower() for word in _TOOL_TOKENS.findall(line)]
     return (
         bool(words)
