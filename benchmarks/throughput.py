@@ -46,6 +46,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -290,13 +291,20 @@ def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, pa
     workloads = [workload for workload in workloads
                  if workload[0].split()[-1].strip("()").lower() in only]
     rows = []
+    paired = []
     for label, source, size, count, jobs, contenders in workloads:
         runs = [(f"fixenc --jobs {n}", fixenc_command(source, work / "out.jsonl", n)) for n in jobs]
         runs += [(name, contender_command(name, source, work / "out.jsonl"))
                  for name in contenders if others]
-        for name, command in runs:
-            best = min((measure(command) for _ in range(repeat)), key=lambda m: m[0])
+        # Rounds alternate the contenders (each round runs every one once), so a change of load
+        # on a shared machine falls on all of them; the best round of each goes in the table.
+        rounds = [[measure(command) for _, command in runs] for _ in range(repeat)]
+        for index, (name, _) in enumerate(runs):
+            best = min((measures[index] for measures in rounds), key=lambda m: m[0])
             rows.append((label, name, size, count, *best))
+            if index:
+                paired.append((label, name, [measures[0][0] / measures[index][0] for measures in rounds],
+                               [measures[0][1] / measures[index][1] for measures in rounds]))
     print(f"\n| {'input':<19} | {'MB':>5} | {'records':>7} | {'contender':<15} | {'seconds':>7} | "
           f"{'CPU s':>6} | {'MB/s':>6} | {'pages/s':>7} | {'vs jobs 1':>9} | {'peak RSS':>8} | "
           f"{'tree RSS':>8} |")
@@ -313,6 +321,17 @@ def compare(work: Path, texts: dict[str, tuple[Path, int, int]], pages: Path, pa
           "fixenc --jobs 1).\nSeconds are whole subprocess wall time, start-up included; CPU s "
           "adds up the process and its pool workers (on a busy machine, jobs 2 can only be as "
           "fast as the free cores allow).")
+    if repeat > 1 and paired:
+        print(f"\nPaired by round ({repeat} rounds; fixenc --jobs 1's time divided by the "
+              "contender's in the same round; the median and the range):\n")
+        print("| input | contender | wall ratio | wall range | CPU ratio | CPU range |")
+        print("|---|---|---:|---|---:|---|")
+        for label, name, walls, cpus in paired:
+            print(f"| {label} | {name} | {statistics.median(walls):.2f}x | "
+                  f"{min(walls):.2f}-{max(walls):.2f} | {statistics.median(cpus):.2f}x | "
+                  f"{min(cpus):.2f}-{max(cpus):.2f} |")
+        print("\nThe CPU ratio of --jobs 2 counts both workers' CPU: it shows the pool's overhead, "
+              "not its speed.")
 
 
 def repeat_pages(pages: list[bytes], limit: float) -> Iterator[bytes]:
