@@ -87,6 +87,15 @@ def test_japanese_text_takes_its_comma_where_chinese_takes_its_full_stop() -> No
     assert repaired == clean
 
 
+def test_a_lost_byte_beside_another_lost_byte_is_read_as_cp932_reads_it() -> None:
+    # 안 (EC 95 88) lost its lead byte; 전 (EC A0 84) its lead and last: cp932 reads A0 as
+    # U+F8F0 and a lost byte as U+FFFD, but the byte FF that stands in for a lost byte while a
+    # guess is checked as U+F8F3, so no guess for 안 gave the damage back and it stayed lost.
+    clean = "오늘은 안전 교육이 있습니다. 전기 안전에 대해 배웁니다."
+    repaired, _ = redecode_page(clean.encode().decode("cp932", "replace"))
+    assert repaired.count("안전") == 2
+
+
 def test_a_lost_byte_right_after_a_number_is_guessed_as_a_unit() -> None:
     # 円 (E5 86 86) and 内 (E5 86 85), 万 (E4 B8 87) and 一 (E4 B8 80) differ in their lost
     # last byte; the model reads digits as neutral, so only their being units after a

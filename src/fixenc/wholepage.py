@@ -801,7 +801,7 @@ def _redamaging(
         for place, value in zip(places, reading[1]):
             window[place] = value
         # The guess must fit one decoder of the codec's family (READER_FAMILIES).
-        if any(window.decode(reader, "replace") == expected for reader in readers):
+        if any(_read_as(window, reader) == expected for reader in readers):
             kept.append(reading)
     return kept
 
@@ -838,14 +838,32 @@ def _fitting_in_one_decode(
     joined = b"\0".join([template % values for _, values in readings])
     fitting = [False] * len(readings)
     for reader in readers:
-        pieces = joined.decode(reader, "replace").split("\0")
+        pieces = _read_as(joined, reader).split("\0")
         if len(pieces) != len(readings):
             return None
         for index, piece in enumerate(pieces):
             if piece == expected and not fitting[index]:
                 alone = template % readings[index][1]
-                fitting[index] = alone.decode(reader, "replace") == expected
+                fitting[index] = _read_as(alone, reader) == expected
     return fitting
+
+
+def _read_as(data: bytes | bytearray, reader: str) -> str:
+    """``data`` as the wrong decoder ``reader`` reads it, each ``PLACEHOLDER`` as a lost byte.
+
+    Why: cp932 reads the byte FF as U+F8F3, a private-use character, where every other reader
+    gives U+FFFD; a window with another character's lost byte in its context then never read as
+    the damage did, and no reading fitted (UTF-8 Korean read as cp932 lost "안전" between two
+    such bytes).  UTF-8 holds no byte FF, so each U+F8F3 of the reading is a placeholder.
+    """
+    text = data.decode(reader, "replace")
+    own = _placeholder_reading(reader)
+    return text.replace(own, LOST) if own != LOST and own in text else text
+
+
+@cache
+def _placeholder_reading(reader: str) -> str:
+    return bytes((PLACEHOLDER,)).decode(reader, "replace")
 
 
 @lru_cache(maxsize=1 << 16)  # a window's readings hold thousands of characters
