@@ -96,6 +96,19 @@ def test_a_lost_byte_beside_another_lost_byte_is_read_as_cp932_reads_it() -> Non
     assert repaired.count("안전") == 2
 
 
+def test_a_question_mark_after_a_lost_lead_byte_is_a_lost_byte_too() -> None:
+    # 로 (EB A1 9C) read as cp932 by a decoder that writes '?' for what it cannot read is
+    # "?｡?": its lead byte is lost, so only the length of the page's other characters (three
+    # bytes) tells that the second '?' is the lost 9C, not a question mark after a character.
+    clean = "아티클은 키워드로 스너피를 소개했다"
+    damaged = clean.encode().decode("cp932", "fixenc-test-question")
+    assert "?｡? " in damaged
+    assert "키워드로 " in redecode_page(damaged)[0]
+    clean = "你好吗? 我很好。他呢?"
+    damaged = clean.encode().decode("cp932", "fixenc-test-question")
+    assert redecode_page(damaged)[0].count("?") == 2
+
+
 def test_a_lost_byte_right_after_a_number_is_guessed_as_a_unit() -> None:
     # 円 (E5 86 86) and 内 (E5 86 85), 万 (E4 B8 87) and 一 (E4 B8 80) differ in their lost
     # last byte; the model reads digits as neutral, so only their being units after a

@@ -95,6 +95,11 @@ MAX_LOST_PER_CHAR = 2
 # Bytes of a character whose lead byte was lost, when windows of lost bytes are cut apart.
 UNKNOWN_LEAD_SIZE = 3
 MAX_CANDIDATES = 5000
+# Bytes looked back for a character boundary before a character whose lead byte was lost
+# (eight characters of three bytes; each lost byte between that starts one is a lead).
+LOST_LEAD_REACH = 24
+TWO_BYTE_LEADS = bytes(range(0xC2, 0xE0))
+THREE_BYTE_LEADS = bytes(range(0xE0, 0xF0))
 # Steps of the search for one window's readings; a window that needs more (many lost bytes in
 # a row, most readings dying late) stays lost.  Why: found by the property tests, a run of
 # lost bytes between lead bytes made the search exponential (minutes for 30 bytes).
@@ -272,9 +277,10 @@ def _question_marks_as_lost(text: str, data: bytearray) -> tuple[str, list[int]]
         marks.append(position)
         position = data.find(b"?", position + 1)
     lost: dict[int, int] = {}  # index among the text's '?' -> byte position
+    lead_size = _common_lead_size(data)
     for index, position in enumerate(marks):
         after = data[position + 1] if position + 1 < len(data) else 0
-        if after in CONTINUATION_BYTES or _cuts_a_character(data, position):
+        if after in CONTINUATION_BYTES or _cuts_a_character(data, position, lead_size):
             lost[index] = position
             data[position] = PLACEHOLDER  # a lost byte, for the '?' that may follow
     if not lost:
@@ -294,11 +300,16 @@ def _question_marks_as_lost(text: str, data: bytearray) -> tuple[str, list[int]]
     return "".join(out), sorted(lost.values())
 
 
-def _cuts_a_character(data: bytearray, position: int) -> bool:
-    """True when the byte at ``position`` falls inside a UTF-8 character begun before it."""
+def _cuts_a_character(data: bytearray, position: int, lead_size: int = UNKNOWN_LEAD_SIZE) -> bool:
+    """True when the byte at ``position`` falls inside a UTF-8 character begun before it.
+
+    A lost lead byte (``PLACEHOLDER`` where a character starts) is taken as ``lead_size`` bytes
+    long: "로 " (EB A1 9C 20) read as cp932 with '?' for what it cannot read is "?｡? ", and its
+    second '?' is the lost 9C only if the first stood for a lead of three bytes.
+    """
     for back in range(1, 4):
         if position - back < 0:
-            return False
+            break
         byte = data[position - back]
         if byte == PLACEHOLDER or byte in CONTINUATION_BYTES:
             continue
@@ -306,7 +317,45 @@ def _cuts_a_character(data: bytearray, position: int) -> bool:
             size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return back < size
         return False
+    return _cuts_after_lost_lead(data, position, lead_size)
+
+
+def _cuts_after_lost_lead(data: bytearray, position: int, lead_size: int) -> bool:
+    """``_cuts_a_character`` where the character before ``position`` began with a lost byte:
+    the characters are read forward from the last ASCII byte or known lead byte (at most
+    ``LOST_LEAD_REACH`` bytes back), each lost byte that starts one taken as a lead of
+    ``lead_size`` bytes."""
+    start = position - 1
+    while start >= 0 and position - start <= LOST_LEAD_REACH:
+        byte = data[start]
+        if byte < 0x80 or byte in LEAD_BYTES:
+            break
+        start -= 1
+    else:
+        if start >= 0:
+            return False  # no character boundary in reach
+    cursor = start + 1 if start < 0 or data[start] < 0x80 else start
+    while cursor < position:
+        byte = data[cursor]
+        if byte < 0x80:
+            size = 1
+        elif byte in LEAD_BYTES:
+            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+        elif byte == PLACEHOLDER:
+            size = lead_size
+        else:
+            return False  # a continuation byte where a character starts: not UTF-8 here
+        if cursor + size > position:
+            return True
+        cursor += size
     return False
+
+
+def _common_lead_size(data: bytearray) -> int:
+    """The length of most of the page's multi-byte characters, by their lead bytes (2 or 3)."""
+    three = len(data) - len(data.translate(None, THREE_BYTE_LEADS))
+    two = len(data) - len(data.translate(None, TWO_BYTE_LEADS))
+    return 3 if three >= two else 2
 
 
 def _valid_apart_from_gaps(data: bytearray, gaps: list[int]) -> bool:
