@@ -109,6 +109,25 @@ def test_a_question_mark_after_a_lost_lead_byte_is_a_lost_byte_too() -> None:
     assert redecode_page(damaged)[0].count("?") == 2
 
 
+def test_a_character_that_lost_all_its_bytes_may_be_a_common_one() -> None:
+    # 서 (EC 84 9C) before a space read as cp932 is "���": no byte of it is left, so only its
+    # neighbours tell 에서 ("at"), as they do for each common character of three bytes.
+    clean = "오늘은 학교에서 공부를 했다. 그리고 집에서 쉬었다"
+    damaged = clean.encode().decode("cp932", "replace")
+    assert "\ufffd\ufffd\ufffd " in damaged
+    assert redecode_page(damaged)[0] == clean
+
+
+def test_a_character_is_guessed_whole_only_when_the_page_asks_for_it() -> None:
+    # On a page where more characters than WHOLE_LOST_MAX_SHARE are lost marks (UTF-8 read as
+    # Big5 or EUC-JP), a character that lost all three bytes has no neighbours to be judged
+    # by: its window has no readings, and it stays lost.
+    window = bytearray(b"\xff\xff\xff")
+    assert not wholepage._readings(window, 0, 3, {0, 1, 2})
+    readings = wholepage._readings(window, 0, 3, {0, 1, 2}, whole_lost=True)
+    assert ("。", (0xE3, 0x80, 0x82)) in readings
+
+
 def test_a_lost_byte_right_after_a_number_is_guessed_as_a_unit() -> None:
     # 円 (E5 86 86) and 内 (E5 86 85), 万 (E4 B8 87) and 一 (E4 B8 80) differ in their lost
     # last byte; the model reads digits as neutral, so only their being units after a
@@ -126,7 +145,6 @@ def test_euc_kr_page_recovers_the_words_whose_lost_bytes_are_determined() -> Non
     assert "맑습니다" in repaired and "것입니다" in repaired
     assert "맑습니다" not in damaged
     assert fixes[0].codecs == ("cp949", "utf-8")
-    assert len(fixes[0].guessed) < damaged.count(LOST)
 
 
 def test_euc_jp_page_with_korean_text_is_re_decoded() -> None:

@@ -90,8 +90,14 @@ NON_ASCII_CONTEXT = re.compile(".?[^\x00-\x7f]+.?")
 LEAD_BYTES = range(0xC2, 0xF5)
 CONTINUATION_BYTES = range(0x80, 0xC0)
 # A character with more lost bytes than this, or a lost byte with more candidate readings,
-# stays lost: too little is left to guess from.
+# stays lost: too little is left to guess from.  A character of three bytes that lost all
+# three may be one of the commonest of its script (this many of each CJK language).
 MAX_LOST_PER_CHAR = 2
+FULLY_LOST_COMMON = 1000
+# ... but not on a page where more of its characters than this are lost marks: UTF-8 read as
+# Big5 or EUC-JP loses bytes of 67-90% of them (the full run's cases; Korean or Japanese read
+# as EUC-KR 26-50%, as Shift-JIS 5-43%), and there the guesses made those rows' CER worse.
+WHOLE_LOST_MAX_SHARE = 0.6
 # Bytes of a character whose lead byte was lost, when windows of lost bytes are cut apart.
 UNKNOWN_LEAD_SIZE = 3
 MAX_CANDIDATES = 5000
@@ -439,8 +445,11 @@ def _ends_whole(data: bytearray, start: int, end: int, lost: set[int]) -> bool:
     return filled >= size
 
 
-def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tuple[str, tuple]]:
-    """Every text the window can be with its lost bytes filled, as valid known characters."""
+def _readings(
+    data: bytearray, start: int, end: int, lost: set[int], whole_lost: bool = False
+) -> list[tuple[str, tuple]]:
+    """Every text the window can be with its lost bytes filled, as valid known characters
+    (with ``whole_lost``, a character of three lost bytes may be a common one, ``_characters``)."""
     results: list[tuple[str, tuple]] = []
     steps = [0]
 
@@ -459,7 +468,7 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
         if position not in lost:  # a known lead byte tells the character's length
             limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
         head = tuple(None if p in lost else data[p] for p in range(position, limit))
-        for size, char, values in _characters(head):
+        for size, char, values in _characters(head, whole_lost):
             if position + size < end:
                 walk(position + size, text + char, filled + values)
                 continue
@@ -475,14 +484,29 @@ def _readings(data: bytearray, start: int, end: int, lost: set[int]) -> list[tup
     return results
 
 
+@cache
+def _common_three_byte_chars() -> tuple[str, ...]:
+    """The characters a character that lost all three of its bytes may have been: the
+    ``FULLY_LOST_COMMON`` commonest of each CJK language of the model and the marks of
+    punctuation it counts (。 、 and their kin, which UTF-8 Japanese read as EUC-KR loses whole
+    before a space), in code-point order."""
+    chars = langmodel.common_chars(FULLY_LOST_COMMON) | set(langmodel.PUNCTUATION_SHARES)
+    return tuple(sorted(char for char in chars if len(char.encode(RIGHT_CODEC)) == 3))
+
+
 @lru_cache(maxsize=512)  # an entry may hold a few thousand characters
-def _characters(head: tuple[int | None, ...]) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
+def _characters(
+    head: tuple[int | None, ...], whole_lost: bool = False
+) -> tuple[tuple[int, str, tuple[int, ...]], ...]:
     """(size, character, values of its lost bytes) of each known character ``head`` can start.
 
     ``head`` is the next bytes of a window (at most four, no more than a known lead byte
     takes), None for a lost byte.  Cached: a page's windows are made of the same few byte
     patterns.
     """
+    if whole_lost and head[:3] == (None, None, None):
+        # Every byte lost: the common characters of three bytes, as the decoder may lose them.
+        return tuple((3, char, tuple(char.encode(RIGHT_CODEC))) for char in _common_three_byte_chars())
     if head[0] is None:
         leads: tuple[int, ...] | range = LEAD_BYTES
     elif head[0] in LEAD_BYTES:
@@ -526,6 +550,10 @@ def _decode_guessing(
     add to the model's score.
     """
     offsets = _CharOffsets(damaged, codec)
+    # A character that lost every byte is guessed only where most characters kept some: on a
+    # page of lost marks (UTF-8 read as Big5 or EUC-JP) it has no neighbours to be judged by.
+    non_ascii = len(damaged) - len(damaged.encode("ascii", "ignore"))
+    whole_lost = damaged.count(LOST) <= WHOLE_LOST_MAX_SHARE * non_ascii
     windows = _char_windows(data, gaps)
     page = _page_ngrams(data, windows)
     pieces: list[str] = []
@@ -548,7 +576,7 @@ def _decode_guessing(
         right = data[end : min(next_start, end + 4 * CONTEXT_CHARS)].decode(RIGHT_CODEC, "ignore")
         right = right[:CONTEXT_CHARS]
         key = _window_key(data, lost, start, end, offsets, damaged)
-        readings = _window_readings(*key, codec)
+        readings = _window_readings(*key, codec, whole_lost)
         ranked = None
         if len(readings) <= MAX_CANDIDATES:
             # Only a reading in letters of a listed script looks at its word (``_known_word_bonus``):
@@ -804,19 +832,26 @@ def _window_key(
 
 
 def _window_readings(
-    window: bytes, expected: str, start: int, end: int, lost: tuple[int, ...], codec: str
+    window: bytes, expected: str, start: int, end: int, lost: tuple[int, ...], codec: str,
+    whole_lost: bool = False,
 ) -> tuple[tuple[str, tuple], ...]:
-    """The readings of ``window[start:end]`` that the wrong decoder turns into ``expected``.
+    """The readings of ``window[start:end]`` that the wrong decoder turns into ``expected``
+    (``whole_lost`` as ``_readings`` takes it).
 
     Cached: the same characters lose the same bytes all over a page and across the pages
     of one site or stream.
     """
     global _cached_readings
-    key = (window, expected, start, end, lost, codec)
+    key = (window, expected, start, end, lost, codec, whole_lost)
     readings = _READINGS.get(key)
     if readings is None:
         data = bytearray(window)
-        readings = tuple(_redamaging(_readings(data, start, end, set(lost)), data, lost, expected, codec))
+        # A character that lost all three bytes is told apart by how the page's own decoder
+        # lost them: under a laxer one of its family most common characters would fit (EUC-KR,
+        # which has no pair of cp949's extension, loses 이 as it loses 은).
+        whole = whole_lost and any(lost[index + 2] == place + 2 for index, place in enumerate(lost[:-2]))
+        readings = tuple(_redamaging(
+            _readings(data, start, end, set(lost), whole_lost), data, lost, expected, codec, whole))
         _cached_readings += len(readings) + 1
         if _cached_readings > READINGS_CACHE_SIZE:
             _READINGS.clear()
@@ -838,10 +873,12 @@ def _redamaging(
     places: tuple[int, ...],
     expected: str,
     codec: str,
+    own_reader: bool = False,
 ) -> list[tuple[str, tuple]]:
-    """The readings of real characters whose bytes the wrong decoder turns into the damaged text."""
+    """The readings of real characters whose bytes the wrong decoder turns into the damaged text
+    (with ``own_reader``, ``codec`` itself; otherwise any decoder of its family)."""
     readings = [reading for reading in readings if _possible(reading[0])]
-    readers = _readers(codec)
+    readers = (codec,) if own_reader else _readers(codec)
     fitting = _fitting_in_one_decode(readings, window, places, expected, readers)
     if fitting is not None:
         return [reading for reading, fits in zip(readings, fitting) if fits]
