@@ -578,6 +578,24 @@ def test_encoding_high_characters_in_c_changes_no_byte(text: str) -> None:
         assert repair._sloppy_probe(text, codec) == text.translate(SINGLE_BYTE_TABLES[codec][1])
 
 
+@pytest.mark.parametrize("codec", repair.SINGLE_BYTE_CODECS)
+def test_the_characters_a_code_page_encodes_are_the_ones_encode_writes(codec: str) -> None:
+    """``SLOPPY_ENCODABLE`` (which spares ``_rival_readings`` the encodings that fail): a
+    character is in it exactly when ``_encode`` writes it, alone or beside a C1 control."""
+    encodable = repair.SLOPPY_ENCODABLE[codec]
+    for code in range(0x3000):
+        ch = chr(code)
+        for text in (ch, "a" + ch, ch + "\x81"):
+            assert (repair._encode(text, codec) is not None) == (set(text) <= encodable), (codec, text)
+
+
+@given(st.text(st.sampled_from(HIGH_LATIN_AND_CONTROLS + "aĀΑАא中"), max_size=12))
+@SETTINGS
+def test_a_text_encodes_when_each_of_its_characters_does(text: str) -> None:
+    for codec in repair.SINGLE_BYTE_CODECS:
+        assert (repair._encode(text, codec) is not None) == (set(text) <= repair.SLOPPY_ENCODABLE[codec])
+
+
 # ---------------------------------------------------------------- lost continuation bytes
 
 

@@ -374,6 +374,10 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
 
 
 SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
+# The characters ``_encode`` writes in each single-byte code page: its sloppy reading's, and
+# every C1 control (as its own byte).  A text holding any other character is not in it.
+SLOPPY_ENCODABLE = {codec: frozenset(chars).union(map(chr, range(0x80, 0xA0)))
+                    for codec, (chars, _) in SINGLE_BYTE_TABLES.items()}
 
 
 # The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS);
@@ -3899,9 +3903,12 @@ def _rival_readings(run: str, first: _Candidate, plan: tuple[tuple[str, str], ..
         return []
     used = plan[0][1].removeprefix("sloppy-")
     damage = run[first.start : first.end]
+    characters = set(damage)
     rivals = []
     for codec in RIVAL_UTF8_CODECS:
-        if codec == used:
+        if codec == used or not characters <= SLOPPY_ENCODABLE[codec]:
+            # A character the code page lacks: ``_encode`` fails, after trying its own encoder
+            # and, for a line with a C1 control (Czech "č" is C4 8D), a lookup a character.
             continue
         data = _encode(damage, codec)
         if data is None:
