@@ -374,6 +374,10 @@ def _single_byte_tables(codec: str) -> tuple[str, dict[int, str]]:
 
 
 SINGLE_BYTE_TABLES = {codec: _single_byte_tables(codec) for codec in SINGLE_BYTE_CODECS}
+# The characters ``_encode`` writes in each single-byte code page: its sloppy reading's, and
+# every C1 control (as its own byte).  A text holding any other character is not in it.
+SLOPPY_ENCODABLE = {codec: frozenset(chars).union(map(chr, range(0x80, 0xA0)))
+                    for codec, (chars, _) in SINGLE_BYTE_TABLES.items()}
 
 
 # The single-byte code pages ftfy undoes UTF-8 from (its CHARMAP_ENCODINGS);
@@ -1094,22 +1098,22 @@ def _shaped_like(family: str, span: str) -> bool:
 
 
 def _accents_of_latin_words(text: str, start: int, end: int) -> bool:
-    """Is ``text[start:end]`` a few accented letters of Latin words ("dalších zemích")?
+    """Is ``text[start:end]`` accented letters of Latin words ("dalších zemích")?
 
-    Fewer than ``MIN_CYRILLIC_LETTERS`` upper-half characters, all letters, in runs of at most
-    two, each touching an ASCII letter.  Such a span is left alone: a double-byte code page
-    reads each run as one letter (its lead byte is a letter; punctuation leads are not)
-    touching a Latin letter, which ``_fits_its_script`` refuses, and a Cyrillic one reads fewer
-    letters than a Cyrillic repair needs.  Only a page that trusts a double-byte pair has let
-    such a letter through, at a negative margin ("Aááč" beside GBK damage became "A後č"): the
-    skip leaves that span alone too.  Clean Czech, Hungarian or Finnish prose has such spans
-    every few lines; looking at each one cost the clean path a fifth of its time.
+    Upper-half characters that are all letters, in runs of at most two, each touching an ASCII
+    letter.  Such a span is left alone: a double-byte code page reads each run as one letter
+    (its lead byte is a letter; punctuation leads are not) touching a Latin letter, which
+    ``_fits_its_script`` refuses, and a Cyrillic one reads each run as one or two letters
+    glued to a Latin one, which no Cyrillic repair is.  Only a page that trusts a double-byte
+    pair has let such a letter through, at a negative margin ("Aááč" beside GBK damage became
+    "A後č"): the skip leaves that span alone too.  Clean Czech, Hungarian or Finnish prose has
+    such spans every few lines; looking at each one cost the clean path a fifth of its time,
+    and the long ones of Hungarian ("találásáért fáradozók", a span of eight accented letters
+    that the engine examined under seven pairs and refused) a fifth of what was left.
     """
-    high = 0
     for run in HIGH_RUN_RE.finditer(text, start, end):
         first, last = run.span()
-        high += last - first
-        if high >= MIN_CYRILLIC_LETTERS or last - first > 2 or not run.group().isalpha():
+        if last - first > 2 or not run.group().isalpha():
             return False
         if not (LATIN_LETTER_RE.match(text[first - 1 : first]) or LATIN_LETTER_RE.match(text, last)):
             return False
@@ -1651,35 +1655,43 @@ def _encode(text: str, codec: str) -> bytes | None:
     tables = SINGLE_BYTE_TABLES.get(codec)
     try:
         if tables is not None:
-            return _encode_sloppy(text, codec, tables[1])
+            return _encode_sloppy(text, codec)
         return encode_as_read(text, codec)
     except UnicodeEncodeError:
         return None
 
 
-def _encode_sloppy(text: str, codec: str, table: dict[int, str]) -> bytes:
+def _encode_sloppy(text: str, codec: str) -> bytes:
     """``text`` in a single-byte code page as its sloppy reading has it (``_single_byte_tables``).
 
-    The code page's own encoder, in C, gives the same bytes for the characters it knows; only
-    text holding a character that only the sloppy reading has (a C1 control, the character of
-    a byte the code page leaves undefined) goes through ``table``, a dictionary lookup a
-    character (rival readings of a line encoded it in every code page).
+    The code page's own encoder, in C, gives the same bytes for the characters it knows; the
+    characters only the sloppy reading has (a C1 control, the character of a byte the code
+    page leaves undefined) are written by its error handler (``_sloppy_error_handler``), once
+    per run of them.  A lookup a character of the whole text through the table took twice as
+    long on the lines of UTF-8 read as Windows-1252 (Czech "č" is C4 8D, a C1 control there).
     """
-    try:
-        return text.encode(codec)
-    except UnicodeEncodeError:
-        if not _sloppy_only_re(codec).search(text):
-            raise
-    return text.translate(table).encode("latin-1")
+    return text.encode(codec, _sloppy_error_handler(codec))
 
 
 @cache
-def _sloppy_only_re(codec: str) -> re.Pattern:
-    """The characters a sloppy reading of ``codec`` has and its own decoder has not (C1 controls,
-    the bytes it leaves undefined, as Latin-1 reads them)."""
-    extra = {chr(byte) for byte in range(0x80, 0xA0)}
-    extra.update(chr(byte) for byte in _undefined_bytes(codec))
-    return re.compile(f"[{_char_class(extra)}]")
+def _sloppy_error_handler(codec: str) -> str:
+    """The name of an error handler, registered on first use, that writes the characters only
+    the sloppy reading of ``codec`` has (C1 controls, the bytes it leaves undefined, as Latin-1
+    reads them) as the table of ``_single_byte_tables`` does; any other character is an error."""
+    table = SINGLE_BYTE_TABLES[codec][1]
+    sloppy_only = {chr(byte) for byte in range(0x80, 0xA0)}
+    sloppy_only.update(chr(byte) for byte in _undefined_bytes(codec))
+    written = {ch: table[ord(ch)].encode("latin-1") for ch in sloppy_only}
+
+    def write_sloppy_only(error: UnicodeEncodeError) -> tuple[bytes, int]:
+        try:
+            return b"".join([written[ch] for ch in error.object[error.start : error.end]]), error.end
+        except KeyError:
+            raise error from None
+
+    name = f"fixenc-sloppy-{codec}"
+    codecs.register_error(name, write_sloppy_only)
+    return name
 
 
 def encode_as_read(text: str, codec: str, continuing: bool = False) -> bytes:
@@ -3899,9 +3911,12 @@ def _rival_readings(run: str, first: _Candidate, plan: tuple[tuple[str, str], ..
         return []
     used = plan[0][1].removeprefix("sloppy-")
     damage = run[first.start : first.end]
+    characters = set(damage)
     rivals = []
     for codec in RIVAL_UTF8_CODECS:
-        if codec == used:
+        if codec == used or not characters <= SLOPPY_ENCODABLE[codec]:
+            # A character the code page lacks: ``_encode`` fails, after trying its own encoder
+            # and, for a line with a C1 control (Czech "č" is C4 8D), a lookup a character.
             continue
         data = _encode(damage, codec)
         if data is None:
