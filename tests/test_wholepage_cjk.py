@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs as codecs_module
 import unicodedata
+from bisect import bisect_right
 
 import pytest
 from hypothesis import given, settings
@@ -240,6 +241,9 @@ def test_character_offsets_count_bytes_in_the_wrong_codec(codec: str) -> None:
     assert [offsets[index] for index in range(len(offsets))] == expected
     with pytest.raises(IndexError):
         offsets[len(expected)]
+    # Counted from the runs, as the windows' bounds take them: bisect_right on the sequence.
+    for byte in range(-1, expected[-1] + 4):
+        assert offsets.count_at_most(byte) == bisect_right(expected, byte)
 
 
 def test_question_marks_lost_in_pairs_are_matched_to_the_right_marks_of_the_text() -> None:
@@ -356,3 +360,22 @@ def test_sentence_models_stay_off_unless_turned_on(monkeypatch, setting) -> None
     fixed, _ = redecode_page(clean.encode().decode("gbk", "replace"))
     assert "경제" in fixed  # re-decoded by the character model alone
     assert wholepage.sentence_languages() == ({"ja"} if setting == "ja" else set())
+
+
+def test_gbk_readings_far_ahead_on_the_cheap_ranking_are_taken_without_the_model(monkeypatch) -> None:
+    clean = (
+        "我们的网站提供最新的新闻和信息，欢迎大家访问我们的网站。"
+        "今天的天气很好，我们一起去公园散步吧。这个问题我们明天再讨论。"
+    )
+    damaged = clean.encode().decode("gbk", "replace")
+    scored = []
+    text_score = wholepage.langmodel.text_score
+    monkeypatch.setattr(
+        wholepage.langmodel, "text_score", lambda *args: scored.append(args) or text_score(*args)
+    )
+    fast = redecode_page(damaged)[0]
+    fast_calls = len(scored)
+    monkeypatch.setattr(wholepage, "CERTAIN_CODECS", frozenset())
+    scored.clear()
+    assert redecode_page(damaged)[0] == fast == clean
+    assert fast_calls < len(scored)
