@@ -4113,7 +4113,7 @@ def _first_layer(run: str, codec: str) -> tuple[str, list[tuple[int, list[tuple[
             lead -= 1
         if lead < 0 or not 0xC2 <= data[lead] <= 0xF4:
             return None
-        width = _utf8_width(data[lead])
+        width = utf8_width(data[lead])
         if position - lead >= width:
             return None
         found = []
@@ -4149,7 +4149,7 @@ def _read_back(chars: list[str], index: int, ch: str, codec: str) -> str:
     return (window or b"").decode("utf-8", "replace")[:1]
 
 
-def _utf8_width(lead: int) -> int:
+def utf8_width(lead: int) -> int:
     """The length of the UTF-8 sequence that the byte ``lead`` starts (C2-F4)."""
     return 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
 
@@ -4236,7 +4236,7 @@ def _second_layer_guess(inner: str, slots: list[tuple[int, list[tuple[int, str]]
             # continuation bytes after it.
             lead = (_encode(chars[index], codec) or b"\x00")[0]
             chars[index] = "\ufffd"
-            for follower in range(index + 1, min(len(chars), index + _utf8_width(lead))):
+            for follower in range(index + 1, min(len(chars), index + utf8_width(lead))):
                 data = _encode(chars[follower], codec)
                 if not data or not 0x80 <= data[0] < 0xC0:
                     break

@@ -60,7 +60,7 @@ from operator import itemgetter
 
 from fixenc import langmodel
 from fixenc.options import SENTENCE_MODELS_ENV, sentence_models
-from fixenc.repair import encode_as_read, word_bonus
+from fixenc.repair import encode_as_read, utf8_width, word_bonus
 from fixenc.result import Fix
 
 __all__ = ["redecode_page"]
@@ -332,7 +332,7 @@ def _cuts_a_character(data: bytearray, position: int, lead_size: int = UNKNOWN_L
         if byte == PLACEHOLDER or byte in CONTINUATION_BYTES:
             continue
         if byte in LEAD_BYTES:
-            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            size = utf8_width(byte)
             return back < size
         return False
     return _cuts_after_lost_lead(data, position, lead_size)
@@ -344,21 +344,17 @@ def _cuts_after_lost_lead(data: bytearray, position: int, lead_size: int) -> boo
     ``LOST_LEAD_REACH`` bytes back), each lost byte that starts one taken as a lead of
     ``lead_size`` bytes."""
     start = position - 1
-    while start >= 0 and position - start <= LOST_LEAD_REACH:
-        byte = data[start]
-        if byte < 0x80 or byte in LEAD_BYTES:
-            break
+    while start >= 0 and data[start] >= 0x80 and data[start] not in LEAD_BYTES:
+        if position - start >= LOST_LEAD_REACH and start > 0:
+            return False  # no character boundary in reach (the page's start is one)
         start -= 1
-    else:
-        if start >= 0:
-            return False  # no character boundary in reach
     cursor = start + 1 if start < 0 or data[start] < 0x80 else start
     while cursor < position:
         byte = data[cursor]
         if byte < 0x80:
             size = 1
         elif byte in LEAD_BYTES:
-            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            size = utf8_width(byte)
         elif byte == PLACEHOLDER:
             size = lead_size
         else:
@@ -452,7 +448,7 @@ def _ends_whole(data: bytearray, start: int, end: int, lost: set[int]) -> bool:
         elif byte < 0x80:
             size = 1
         else:
-            size = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
+            size = utf8_width(byte)
         filled = 1
     return filled >= size
 
@@ -478,7 +474,7 @@ def _readings(
             return
         limit = min(position + 4, end)
         if position not in lost:  # a known lead byte tells the character's length
-            limit = min(limit, position + (2 if byte < 0xE0 else 3 if byte < 0xF0 else 4))
+            limit = min(limit, position + utf8_width(byte))
         head = tuple(None if p in lost else data[p] for p in range(position, limit))
         for size, char, values in _characters(head, whole_lost):
             if position + size < end:
@@ -527,7 +523,7 @@ def _characters(
         return ()
     found = []
     for lead in leads:
-        size = 2 if lead < 0xE0 else 3 if lead < 0xF0 else 4
+        size = utf8_width(lead)
         if size > len(head):
             continue
         tail = head[1:size]
@@ -877,15 +873,20 @@ def _window_readings(
         # A character that lost all three bytes is told apart by how the page's own decoder
         # lost them: under a laxer one of its family most common characters would fit (EUC-KR,
         # which has no pair of cp949's extension, loses 이 as it loses 은).
-        whole = whole_lost and any(lost[index + 2] == place + 2 for index, place in enumerate(lost[:-2]))
+        own_reader = whole_lost and _three_lost_in_a_row(lost)
         readings = tuple(_redamaging(
-            _readings(data, start, end, set(lost), whole_lost), data, lost, expected, codec, whole))
+            _readings(data, start, end, set(lost), whole_lost), data, lost, expected, codec, own_reader))
         _cached_readings += len(readings) + 1
         if _cached_readings > READINGS_CACHE_SIZE:
             _READINGS.clear()
             _cached_readings = len(readings) + 1
         _READINGS[key] = readings
     return readings
+
+
+def _three_lost_in_a_row(lost: tuple[int, ...]) -> bool:
+    """Do the (sorted) positions of lost bytes hold three in a row, all of a character's?"""
+    return any(later == place + 2 for place, later in zip(lost, lost[2:]))
 
 
 # Readings kept by ``_window_readings``, at most about this many in all (then all are dropped,
